@@ -1,0 +1,33 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { canonicalize } from './jcs.js';
+
+const encoder = new TextEncoder();
+const HEX: string[] = [];
+for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
+
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!];
+  return out;
+}
+
+export function fromHex(hex: string): Uint8Array {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new Error('invalid hex');
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+export function sha256Bytes(data: Uint8Array | string): Uint8Array {
+  return sha256(typeof data === 'string' ? encoder.encode(data) : data);
+}
+
+/** Lowercase hex SHA-256 of a UTF-8 string or bytes. */
+export function sha256Hex(data: Uint8Array | string): string {
+  return toHex(sha256Bytes(data));
+}
+
+/** The digest every Gait artifact uses: lowercase hex SHA-256 of the JCS form. */
+export function digestJson(value: unknown): string {
+  return sha256Hex(canonicalize(value));
+}

@@ -1,0 +1,139 @@
+/**
+ * Stage B (policy.md §1.2): strict decode of the YAML document into the policy model, driven by
+ * a schema of the model. Like Gait's decoder with "strict" + "disallow unknown field":
+ * - unknown keys are rejected at every level (exact, case-sensitive names);
+ * - a wrong YAML kind for a field is rejected (scalar for a list, string for an int, ...);
+ * - non-string scalars are stringified into string fields (`1.0` -> `1`, `true` -> `true`);
+ * - YAML null (or an absent key) leaves the zero value.
+ * Nothing is trimmed or validated here; that is stage C.
+ */
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import type { Policy } from './model.js';
+import { POLICY_SCHEMA, type Field, type ScalarKind, type Struct } from './schema.js';
+import { goFormatFloat } from './gostr.js';
+import { yamlError, type YamlSource } from './yaml-source.js';
+
+const TYPE_NAMES: Record<ScalarKind, string> = {
+  string: 'string', int: 'int', 'int?': 'int', float: 'float', bool: 'bool', 'bool?': 'bool', strings: '[]string',
+};
+
+/** What the YAML node is, in words, for mismatch messages. */
+function kindOf(node: Node | null): string {
+  if (node === null) return 'null';
+  if (isMap(node)) return 'mapping';
+  if (isSeq(node)) return 'sequence';
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null) return 'null';
+    if (typeof v === 'bigint') return 'integer';
+    if (typeof v === 'number') return 'float';
+    if (typeof v === 'boolean') return 'bool';
+    return 'string';
+  }
+  return 'node';
+}
+
+const isNull = (node: Node | null): boolean => node === null || (isScalar(node) && node.value === null);
+
+class Decoder {
+  constructor(private readonly src: YamlSource) {}
+
+  private mismatch(node: Node | null, at: Node | null, path: string, type: string): never {
+    throw yamlError(this.src.where(node ?? at), `cannot unmarshal ${kindOf(node)} into field ${path} of type ${type}`);
+  }
+
+  struct(raw: Node | null, at: Node | null, def: Struct, path: string): Record<string, unknown> {
+    const out = def.zero() as Record<string, unknown>;
+    const node = this.src.resolve(raw);
+    if (isNull(node)) return out;
+    if (!isMap(node)) this.mismatch(node, at, path || 'policy', 'mapping');
+    const entries = this.src.entries(node);
+    for (const e of entries) {
+      if (!Object.hasOwn(def.fields, e.key)) {
+        throw yamlError(this.src.where(e.keyNode), `unknown field ${JSON.stringify(e.key)}`);
+      }
+    }
+    for (const e of entries) {
+      const field = def.fields[e.key]!;
+      const fieldPath = path ? `${path}.${e.key}` : e.key;
+      out[e.key] = this.field(e.value, e.keyNode, field, fieldPath, out[e.key]);
+    }
+    return out;
+  }
+
+  private field(raw: Node | null, at: Node, def: Field, path: string, zero: unknown): unknown {
+    if (typeof def === 'string') return this.scalar(raw, at, def, path, zero);
+    if ('list' in def) {
+      const node = this.src.resolve(raw);
+      if (isNull(node)) return [];
+      if (!isSeq(node)) this.mismatch(node, at, path, 'sequence of mappings');
+      return node.items.map((item, i) => this.struct(item as Node | null, node, def.list, `${path}[${i}]`));
+    }
+    return this.struct(raw, at, def, path);
+  }
+
+  private scalar(raw: Node | null, at: Node, type: ScalarKind, path: string, zero: unknown): unknown {
+    const node = this.src.resolve(raw);
+    if (type === 'strings') {
+      if (isNull(node)) return [];
+      if (!isSeq(node)) this.mismatch(node, at, path, '[]string');
+      return node.items.map((item, i) => {
+        const el = this.src.resolve(item as Node | null);
+        if (isNull(el)) return '';
+        if (!isScalar(el)) this.mismatch(el, node, `${path}[${i}]`, 'string');
+        return this.toText(el.value);
+      });
+    }
+    if (isNull(node)) return zero;
+    if (!isScalar(node)) this.mismatch(node, at, path, TYPE_NAMES[type]);
+    const v = node.value;
+    switch (type) {
+      case 'string':
+        return this.toText(v);
+      case 'bool':
+      case 'bool?':
+        if (typeof v !== 'boolean') this.mismatch(node, at, path, 'bool');
+        return v;
+      case 'float':
+        if (typeof v === 'bigint') return Number(v);
+        if (typeof v !== 'number') this.mismatch(node, at, path, 'float');
+        if (!Number.isFinite(v)) {
+          throw yamlError(this.src.where(node), `cannot use non-finite number ${goFormatFloat(v)} for field ${path}`);
+        }
+        return v;
+      default: {
+        // int / int?: exact integers within JavaScript's safe range; integral floats (1.0) are
+        // accepted as their integer value, fractional ones rejected.
+        let n: number;
+        if (typeof v === 'bigint') {
+          if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) {
+            throw yamlError(this.src.where(node), `integer ${v} out of range for field ${path} (limit is +/-${Number.MAX_SAFE_INTEGER})`);
+          }
+          n = Number(v);
+        } else if (typeof v === 'number') {
+          if (!Number.isInteger(v)) {
+            throw yamlError(this.src.where(node), `cannot unmarshal non-integer number ${goFormatFloat(v)} into field ${path} of type int`);
+          }
+          if (!Number.isSafeInteger(v)) {
+            throw yamlError(this.src.where(node), `integer ${goFormatFloat(v)} out of range for field ${path} (limit is +/-${Number.MAX_SAFE_INTEGER})`);
+          }
+          n = v === 0 ? 0 : v; // no -0
+        } else this.mismatch(node, at, path, 'int');
+        return n;
+      }
+    }
+  }
+
+  /** Scalar -> string field, the reference decoder's coercion (fmt %v of the decoded value). */
+  private toText(v: unknown): string {
+    if (typeof v === 'string') return v.isWellFormed() ? v : v.toWellFormed();
+    if (v === null || v === undefined) return '';
+    if (typeof v === 'number') return goFormatFloat(v);
+    return String(v); // bigint, boolean
+  }
+}
+
+/** Decode the (already checked) document into a raw, un-normalized policy. */
+export function decodePolicy(src: YamlSource): Policy {
+  return new Decoder(src).struct(src.doc.contents as Node | null, null, POLICY_SCHEMA, '') as unknown as Policy;
+}

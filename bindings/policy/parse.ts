@@ -1,0 +1,25 @@
+/**
+ * Policy YAML -> normalized policy, the pipeline of policy.md §1:
+ * limits (size, UTF-8, nesting) -> stage A legacy keys -> stage B strict decode -> stage C
+ * normalization and validation. Every failure is a GaitError with category invalid_input.
+ */
+import type { Policy } from './model.js';
+import { YamlSource, decodeUtf8, prepareText } from './yaml-source.js';
+import { detectLegacyKeys } from './legacy.js';
+import { decodePolicy } from './decode.js';
+import { normalizePolicy } from './normalize.js';
+
+/** Parse policy text (a leading BOM is ignored; over 4 MiB is rejected). */
+export function parsePolicyYaml(text: string): Policy {
+  const src = YamlSource.parse(prepareText(text));
+  const legacy = detectLegacyKeys(src);
+  if (legacy) throw legacy;
+  const problem = src.firstProblem();
+  if (problem) throw problem;
+  return normalizePolicy(decodePolicy(src));
+}
+
+/** Parse policy file bytes: must be UTF-8 (BOM allowed), at most 4 MiB. */
+export function parsePolicyBytes(bytes: Uint8Array): Policy {
+  return parsePolicyYaml(decodeUtf8(bytes));
+}

@@ -1,0 +1,306 @@
+/**
+ * The YAML layer under the policy parser: input limits, one parsed document with `[line:col]`
+ * positions, alias resolution, merge keys (`<<`) and the document-wide checks that Gait's YAML
+ * library performs while parsing (syntax, duplicate keys). Everything reports as
+ * `parse policy yaml: [<line>:<col>] <message>` (policy.md §1.2).
+ *
+ * Hostile input is bounded before and while the `yaml` library sees it: a size cap, a flow-depth
+ * pre-scan with the library's lexer (its parser degrades badly on thousands of unclosed `[`),
+ * a nesting-depth cap, and an alias-expansion cap against "billion laughs" documents.
+ */
+import {
+  Lexer, LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, isCollection, isPair, visit,
+  type Alias, type Document, type Node, type YAMLMap,
+} from 'yaml';
+import { invalidInput, type GaitError } from '../errors.js';
+
+export const MAX_POLICY_BYTES = 4 * 1024 * 1024;
+export const MAX_NESTING_DEPTH = 64;
+/** Passed to the `yaml` library's alias accounting (anchor reuse x nested aliases). */
+export const MAX_ALIAS_COUNT = 1000;
+/** Hard cap on alias dereferences while decoding (belt and braces for merge-key chains). */
+const MAX_DEREFS = 100_000;
+
+const PREFIX = 'parse policy yaml: ';
+
+export function yamlError(where: string, message: string): GaitError {
+  return invalidInput(`${PREFIX}${where} ${message}`);
+}
+
+const sizeError = (): GaitError => invalidInput(`policy exceeds maximum size of ${MAX_POLICY_BYTES} bytes`);
+const depthMessage = `document nesting exceeds the maximum depth of ${MAX_NESTING_DEPTH}`;
+
+/** UTF-8 byte length without allocating (lone surrogates count as the 3 bytes of U+FFFD). */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** Enforce the size limit on text and drop a leading byte-order mark. */
+export function prepareText(text: string): string {
+  if (text.length > MAX_POLICY_BYTES || utf8Length(text) > MAX_POLICY_BYTES) throw sizeError();
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Offset of the first byte that is not well-formed UTF-8, or -1. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    if (c < 0x80) { i++; continue; }
+    let need: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) { need = 1; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { need = 2; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { need = 3; min = 0x10000; }
+    else return i;
+    let cp = c & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const cc = b[i + k];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** Bytes -> text: size limit first (cheap), then strict UTF-8 (Go would carry invalid bytes on). */
+export function decodeUtf8(bytes: Uint8Array): string {
+  if (bytes.length > MAX_POLICY_BYTES) throw sizeError();
+  const bad = firstInvalidUtf8(bytes);
+  if (bad >= 0) throw invalidInput(`${PREFIX}policy is not valid UTF-8 (invalid byte at offset ${bad})`);
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes); // BOM kept: prepareText drops it
+}
+
+const CONTROL_TOKENS = new Set(['\u0002', '\u0018', '\u001f']);
+
+/** Offset where flow collections nest deeper than the limit, or -1 (lexer only: linear, no recursion). */
+function flowTooDeep(text: string): number {
+  let opens = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) opens++;
+  }
+  if (opens <= MAX_NESTING_DEPTH) return -1; // cannot possibly nest deeper: skip lexing
+  let depth = 0;
+  let offset = 0;
+  for (const tok of new Lexer().lex(text)) {
+    if (tok === '[' || tok === '{') {
+      if (++depth > MAX_NESTING_DEPTH) return offset;
+    } else if ((tok === ']' || tok === '}') && depth > 0) depth--;
+    if (!CONTROL_TOKENS.has(tok)) offset += tok.length;
+  }
+  return -1;
+}
+
+export interface MapEntry {
+  key: string;
+  keyNode: Node;
+  value: Node | null;
+}
+
+/** A parsed policy document plus the position and alias bookkeeping the decoder needs. */
+export class YamlSource {
+  readonly doc: Document.Parsed;
+  private readonly lines: LineCounter;
+  private readonly aliasTargets = new Map<Alias, Node | undefined>();
+  private derefs = 0;
+  private readonly merging = new Set<Node>();
+
+  private constructor(doc: Document.Parsed, lines: LineCounter) {
+    this.doc = doc;
+    this.lines = lines;
+    // Document order: an alias refers to the last anchor of that name declared before it.
+    const anchors = new Map<string, Node>();
+    visit(doc, {
+      Node: (_k, node) => {
+        if (isAlias(node)) this.aliasTargets.set(node, anchors.get(node.source));
+        else if (node.anchor) anchors.set(node.anchor, node);
+      },
+    });
+  }
+
+  /**
+   * Parse, after the flow-depth pre-scan (which throws: such input must not reach the parser).
+   * Other YAML problems do not throw here; they are collected by firstProblem().
+   */
+  static parse(text: string): YamlSource {
+    const tooDeep = flowTooDeep(text);
+    if (tooDeep >= 0) {
+      const lc = new LineCounter();
+      lc.addNewLine(0);
+      // Positions only: count lines without asking the parser to build the hostile document.
+      for (let i = text.indexOf('\n'); i >= 0 && i < tooDeep; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+      const { line, col } = lc.linePos(tooDeep);
+      throw yamlError(`[${line}:${col}]`, depthMessage);
+    }
+    const lines = new LineCounter();
+    const doc = parseDocument(text, {
+      lineCounter: lines,
+      prettyErrors: false,
+      uniqueKeys: false, // duplicates are reported below with both positions
+      intAsBigInt: true, // exact integers: range checks and int->string coercion stay exact
+    });
+    return new YamlSource(doc, lines);
+  }
+
+  /** `[line:col]` of a node or offset (1-based, like the reference library). */
+  where(at: Node | number | null | undefined): string {
+    const offset = typeof at === 'number' ? at : (at?.range?.[0] ?? 0);
+    const { line, col } = this.lines.linePos(offset);
+    return `[${line}:${col}]`;
+  }
+
+  /**
+   * The first document-level problem, in the order the reference library would meet them:
+   * syntax, nesting depth, duplicate keys, dangling or explosive aliases. Undefined when clean.
+   */
+  firstProblem(): GaitError | undefined {
+    if (this.problem === null) this.problem = this.findProblem();
+    return this.problem;
+  }
+
+  private problem: GaitError | undefined | null = null;
+
+  private findProblem(): GaitError | undefined {
+    const err = this.doc.errors[0];
+    if (err) {
+      const where = this.where(err.pos[0]);
+      if (err.code === 'RESOURCE_EXHAUSTION') return yamlError(where, depthMessage);
+      if (err.code === 'MULTIPLE_DOCS') return yamlError(where, 'a policy file must contain a single YAML document');
+      return yamlError(where, err.message);
+    }
+    return this.depthProblem() ?? this.duplicateKeyProblem() ?? this.aliasProblem();
+  }
+
+  private depthProblem(): GaitError | undefined {
+    const stack: Array<[Node, number]> = [];
+    if (this.doc.contents) stack.push([this.doc.contents, 1]);
+    while (stack.length > 0) {
+      const [node, depth] = stack.pop()!;
+      if (!isCollection(node)) continue;
+      if (depth > MAX_NESTING_DEPTH) return yamlError(this.where(node), depthMessage);
+      for (const item of node.items) {
+        if (isPair(item)) {
+          if (isCollection(item.key)) stack.push([item.key, depth + 1]);
+          if (isCollection(item.value)) stack.push([item.value, depth + 1]);
+        } else if (isCollection(item)) stack.push([item, depth + 1]);
+      }
+    }
+    return undefined;
+  }
+
+  private duplicateKeyProblem(): GaitError | undefined {
+    let found: GaitError | undefined;
+    visit(this.doc, {
+      Map: (_k, map) => {
+        const seen = new Map<string, Node>();
+        for (const pair of map.items) {
+          const keyNode = pair.key as Node | null;
+          const key = this.scalarKey(keyNode);
+          if (key === undefined) continue;
+          const first = seen.get(key);
+          if (first) {
+            found = yamlError(this.where(keyNode), `mapping key ${JSON.stringify(key)} already defined at ${this.where(first)}`);
+            return visit.BREAK;
+          }
+          seen.set(key, keyNode!);
+        }
+        return undefined;
+      },
+    });
+    return found;
+  }
+
+  private aliasProblem(): GaitError | undefined {
+    for (const [alias, target] of this.aliasTargets) {
+      if (target === undefined) return yamlError(this.where(alias), `could not find alias ${JSON.stringify(alias.source)}`);
+    }
+    if (this.aliasTargets.size === 0) return undefined;
+    try {
+      this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      const first = this.aliasTargets.keys().next().value;
+      const detail = e instanceof Error ? e.message : String(e);
+      return yamlError(this.where(first), `excessive aliasing (more than ${MAX_ALIAS_COUNT} alias expansions): ${detail}`);
+    }
+    return undefined;
+  }
+
+  /** Follow an alias to its anchored node (aliases never chain in YAML). */
+  resolve(node: Node | null | undefined): Node | null {
+    if (node && isAlias(node)) {
+      if (++this.derefs > MAX_DEREFS) {
+        throw yamlError(this.where(node), `excessive aliasing (more than ${MAX_DEREFS} alias dereferences)`);
+      }
+      const target = this.aliasTargets.get(node);
+      if (target === undefined) throw yamlError(this.where(node), `could not find alias ${JSON.stringify(node.source)}`);
+      return target;
+    }
+    return node ?? null;
+  }
+
+  /** Key text as a Go string key: plain scalars keep their source text, quoted ones their value. */
+  scalarKey(keyNode: Node | null | undefined): string | undefined {
+    const k = keyNode && isAlias(keyNode) ? this.aliasTargets.get(keyNode) : keyNode;
+    if (!k) return '';
+    if (!isScalar(k)) return undefined;
+    if (typeof k.value === 'string') return k.value;
+    return k.source ?? String(k.value);
+  }
+
+  private isMergeKey(keyNode: Node | null | undefined): boolean {
+    return !!keyNode && isScalar(keyNode) && keyNode.type === 'PLAIN' && keyNode.source === '<<';
+  }
+
+  /**
+   * A mapping's entries with merge keys applied: explicit keys win over merged ones, and among
+   * several merged mappings the earlier one wins (YAML merge-key semantics).
+   */
+  entries(map: YAMLMap): MapEntry[] {
+    if (this.merging.has(map)) throw yamlError(this.where(map), 'recursive merge key');
+    const explicit: MapEntry[] = [];
+    const merged: MapEntry[] = [];
+    this.merging.add(map);
+    try {
+      for (const pair of map.items) {
+        const keyNode = pair.key as Node | null;
+        if (this.isMergeKey(keyNode)) {
+          const value = this.resolve(pair.value as Node | null);
+          const sources = value && isSeq(value) ? value.items.map((n) => this.resolve(n as Node)) : [value];
+          for (const src of sources) {
+            if (!src || !isMap(src)) {
+              throw yamlError(this.where(src ?? keyNode), 'merge key value must be a mapping or a sequence of mappings');
+            }
+            merged.push(...this.entries(src));
+          }
+          continue;
+        }
+        const key = this.scalarKey(keyNode);
+        if (key === undefined) throw yamlError(this.where(keyNode), 'mapping keys must be scalars');
+        explicit.push({ key, keyNode: keyNode ?? map, value: pair.value as Node | null });
+      }
+    } finally {
+      this.merging.delete(map);
+    }
+    const seen = new Set(explicit.map((e) => e.key));
+    for (const e of merged) {
+      if (!seen.has(e.key)) {
+        seen.add(e.key);
+        explicit.push(e);
+      }
+    }
+    return explicit;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Node implementation of {@link KeyIO}: files through `node:fs/promises`, environment from
+ * `process.env` (or a given map). Read errors carry Go's `os` error text
+ * (`open <path>: no such file or directory`), which the key loader wraps as
+ * `read private key: …` / `read public key: …` (signed_artifacts.md §1.1).
+ */
+import { readFile } from 'node:fs/promises';
+import type { KeyIO } from './keys.js';
+
+const REASONS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'file name too long',
+};
+
+/** Go's `*PathError` text for a failed `os.ReadFile(path)`. */
+export function goReadFileError(err: unknown, path: string): string {
+  const e = err as { code?: string; message?: string };
+  const code = e?.code ?? '';
+  // os.ReadFile opens first (open errors), then reads (a directory fails at read time in Go).
+  const op = code === 'EISDIR' ? 'read' : 'open';
+  return `${op} ${path}: ${REASONS[code] ?? e?.message ?? String(err)}`;
+}
+
+export function nodeKeyIO(env: Readonly<Record<string, string | undefined>> = process.env): KeyIO {
+  return {
+    async readFile(path: string): Promise<string> {
+      try {
+        return await readFile(path, 'utf8');
+      } catch (err) {
+        throw new Error(goReadFileError(err, path));
+      }
+    },
+    env(name: string): string | undefined {
+      return env[name];
+    },
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * Target and argument-provenance normalization (intent.md §2.3, §2.4): trimming and case-folding,
+ * endpoint-class and endpoint-domain inference, the destructive flag, validation with Gait's exact
+ * messages, de-duplication and byte-order sorting.
+ */
+import type { IntentArgProvenance, IntentTarget } from './model.js';
+import type { RawArgProvenance, RawTarget } from './decode.js';
+import { goTrim, trimLower } from '../canonical/text.js';
+import { compareBytewise } from '../canonical/order.js';
+import { urlHostname } from './url-host.js';
+
+/** A validation failure; `message` is Gait's text (callers may add a prefix). */
+export class NormalizeError extends Error {}
+
+const TARGET_KINDS = new Set(['path', 'url', 'host', 'repo', 'bucket', 'table', 'queue', 'topic', 'other']);
+const ENDPOINT_CLASSES = new Set([
+  'fs.read', 'fs.write', 'fs.delete', 'proc.exec', 'net.http', 'net.dns', 'ui.click', 'ui.type', 'ui.navigate', 'other',
+]);
+const DISCOVERY_METHODS = new Set(['webmcp', 'dynamic_mcp', 'a2a', 'mcp', 'static_mcp', 'manual', 'unknown']);
+const PROVENANCE_SOURCES = new Set(['user', 'tool_output', 'external', 'system']);
+
+const PATH_READ_OPS = new Set(['read', 'get', 'list', 'open', 'cat', 'head', 'download', 'stat']);
+const PATH_WRITE_OPS = new Set(['write', 'append', 'put', 'create', 'update', 'save', 'copy', 'move', 'rename']);
+const PATH_DELETE_OPS = new Set(['delete', 'remove', 'rm', 'unlink', 'rmdir', 'drop', 'truncate']);
+const DNS_OPS = new Set(['dns', 'resolve', 'lookup']);
+const EXEC_OPS = new Set(['exec', 'spawn', 'run', 'shell', 'command']);
+const DESTRUCTIVE_OPS = new Set(['delete', 'remove', 'rm', 'unlink', 'rmdir', 'drop', 'truncate', 'exec', 'spawn']);
+
+const HEX64 = /^[a-f0-9]{64}$/;
+
+/** The last `/` segment of the (already lower-cased) tool name, tested by plain substring. */
+function toolHintHas(toolName: string, words: readonly string[]): boolean {
+  const hint = toolName.slice(toolName.lastIndexOf('/') + 1);
+  return words.some((w) => hint.includes(w));
+}
+
+/** §2.3.1. Substring hints misfire on purpose-compatible names: `format` has `rm`, `thread` has `read`. */
+export function inferEndpointClass(kind: string, operation: string, toolName: string): string {
+  switch (kind) {
+    case 'path':
+      if (PATH_READ_OPS.has(operation)) return 'fs.read';
+      if (PATH_WRITE_OPS.has(operation)) return 'fs.write';
+      if (PATH_DELETE_OPS.has(operation)) return 'fs.delete';
+      if (toolHintHas(toolName, ['read', 'list', 'fetch', 'search'])) return 'fs.read';
+      if (toolHintHas(toolName, ['write', 'update', 'save', 'create'])) return 'fs.write';
+      if (toolHintHas(toolName, ['delete', 'remove', 'rm', 'drop'])) return 'fs.delete';
+      return 'other';
+    case 'host':
+    case 'url':
+      return DNS_OPS.has(operation) ? 'net.dns' : 'net.http';
+    case 'other':
+      if (EXEC_OPS.has(operation)) return 'proc.exec';
+      if (toolHintHas(toolName, ['exec', 'shell', 'command', 'spawn', 'run'])) return 'proc.exec';
+      return 'other';
+    default:
+      return 'other';
+  }
+}
+
+/** §2.3.2: hosts by string surgery (case-sensitive scheme strip), URLs by Go's URL parser. */
+export function inferEndpointDomain(kind: string, value: string): string {
+  if (kind === 'host') {
+    let v = goTrim(value);
+    if (v.startsWith('http://')) v = v.slice('http://'.length);
+    else if (v.startsWith('https://')) v = v.slice('https://'.length);
+    const slash = v.indexOf('/');
+    if (slash >= 0) v = v.slice(0, slash);
+    const colon = v.indexOf(':');
+    if (colon >= 0) v = v.slice(0, colon);
+    return trimLower(v);
+  }
+  if (kind === 'url') return trimLower(urlHostname(value));
+  return '';
+}
+
+function normalizeTarget(raw: RawTarget, toolName: string): IntentTarget {
+  const kind = trimLower(raw.kind);
+  const value = goTrim(raw.value);
+  const operation = trimLower(raw.operation);
+  const discovery = (trimLower(raw.discovery_method) || 'unknown').replace(/[- ]/g, '_');
+  if (kind === '' || value === '') throw new NormalizeError('targets require kind and value');
+  if (!TARGET_KINDS.has(kind)) throw new NormalizeError(`unsupported target kind: ${kind}`);
+  const endpointClass = trimLower(raw.endpoint_class) || inferEndpointClass(kind, operation, toolName);
+  if (!ENDPOINT_CLASSES.has(endpointClass)) throw new NormalizeError(`unsupported endpoint class: ${endpointClass}`);
+  if (!DISCOVERY_METHODS.has(discovery)) throw new NormalizeError(`unsupported discovery method: ${discovery}`);
+  const destructive =
+    raw.destructive || raw.destructive_hint || endpointClass === 'fs.delete' || endpointClass === 'proc.exec' ||
+    DESTRUCTIVE_OPS.has(operation);
+  return {
+    kind,
+    value,
+    operation,
+    sensitivity: trimLower(raw.sensitivity),
+    endpoint_class: endpointClass,
+    endpoint_domain: trimLower(raw.endpoint_domain) || inferEndpointDomain(kind, value),
+    destructive,
+    discovery_method: discovery,
+    read_only_hint: raw.read_only_hint,
+    destructive_hint: raw.destructive_hint,
+    idempotent_hint: raw.idempotent_hint,
+    open_world_hint: raw.open_world_hint,
+  };
+}
+
+function compareStrings(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const c = compareBytewise(a[i]!, b[i]!);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+// The dedupe/sort tuple, strings first then booleans (false before true), as §2.3 lists it.
+const targetStrings = (t: IntentTarget): string[] => [t.kind, t.value, t.operation, t.sensitivity, t.endpoint_class, t.endpoint_domain];
+const targetFlags = (t: IntentTarget): boolean[] => [t.destructive, t.read_only_hint, t.destructive_hint, t.idempotent_hint, t.open_world_hint];
+
+function compareTargets(a: IntentTarget, b: IntentTarget): number {
+  const s = compareStrings(targetStrings(a), targetStrings(b));
+  if (s !== 0) return s;
+  const [ad, ...ah] = targetFlags(a);
+  const [bd, ...bh] = targetFlags(b);
+  if (ad !== bd) return ad ? 1 : -1;
+  const m = compareBytewise(a.discovery_method, b.discovery_method);
+  if (m !== 0) return m;
+  for (let i = 0; i < ah.length; i++) if (ah[i] !== bh[i]) return ah[i] ? 1 : -1;
+  return 0;
+}
+
+/** Normalizes, validates (in input order), de-duplicates and sorts. Throws NormalizeError. */
+export function normalizeTargets(raw: readonly RawTarget[], toolName: string): IntentTarget[] {
+  const out: IntentTarget[] = [];
+  const seen = new Set<string>();
+  for (const r of raw) {
+    const t = normalizeTarget(r, toolName);
+    const key = JSON.stringify([...targetStrings(t), t.destructive, t.discovery_method, t.read_only_hint, t.destructive_hint, t.idempotent_hint, t.open_world_hint]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(t);
+  }
+  return out.sort(compareTargets);
+}
+
+/** §2.4. Throws NormalizeError. */
+export function normalizeProvenance(raw: readonly RawArgProvenance[]): IntentArgProvenance[] {
+  const out: IntentArgProvenance[] = [];
+  const seen = new Set<string>();
+  for (const r of raw) {
+    const p: IntentArgProvenance = {
+      arg_path: goTrim(r.arg_path),
+      source: trimLower(r.source),
+      source_ref: goTrim(r.source_ref),
+      integrity_digest: trimLower(r.integrity_digest),
+    };
+    if (p.arg_path === '' || p.source === '') throw new NormalizeError('arg provenance requires arg_path and source');
+    if (!PROVENANCE_SOURCES.has(p.source)) throw new NormalizeError(`unsupported provenance source: ${p.source}`);
+    if (p.integrity_digest !== '' && !HEX64.test(p.integrity_digest)) {
+      throw new NormalizeError(`invalid provenance integrity_digest: ${p.integrity_digest}`);
+    }
+    const key = JSON.stringify([p.arg_path, p.source, p.source_ref, p.integrity_digest]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  return out.sort((a, b) =>
+    compareStrings([a.arg_path, a.source, a.source_ref, a.integrity_digest], [b.arg_path, b.source, b.source_ref, b.integrity_digest]),
+  );
+}

@@ -1,0 +1,128 @@
+import { describe, expect, test } from 'vitest';
+import {
+  addSeconds, compareTime, formatNowRfc3339Nano, formatRfc3339, formatRfc3339Nano, isZeroTime, parseRfc3339, parseRfc3339Go,
+  secondsBetween, timeFromEpochMillis, toEpochMillis, truncateTime, tryParseRfc3339, TimeParseError, ZERO_TIME,
+} from '../../bindings/time.js';
+
+const LAYOUT = '"2006-01-02T15:04:05Z07:00"';
+
+function parseMessage(text: string, parse = parseRfc3339): string {
+  try {
+    parse(text);
+  } catch (err) {
+    expect(err).toBeInstanceOf(TimeParseError);
+    return (err as Error).message;
+  }
+  throw new Error(`expected ${JSON.stringify(text)} to be rejected`);
+}
+
+describe('formatting', () => {
+  test('RFC3339Nano trims trailing fraction zeros', () => {
+    expect(formatRfc3339Nano(parseRfc3339('2026-02-18T19:13:04.953970Z'))).toBe('2026-02-18T19:13:04.95397Z');
+    expect(formatRfc3339Nano(parseRfc3339('2026-02-18T19:13:04.000000000Z'))).toBe('2026-02-18T19:13:04Z');
+    expect(formatRfc3339Nano(parseRfc3339('2026-02-18T19:13:04.123456789Z'))).toBe('2026-02-18T19:13:04.123456789Z');
+    expect(formatRfc3339(parseRfc3339('2026-02-18T19:13:04.999Z'))).toBe('2026-02-18T19:13:04Z');
+  });
+
+  test('offsets: kept, or converted to UTC', () => {
+    const t = parseRfc3339('2026-02-06T00:30:00.5+02:00');
+    expect(t.offsetMinutes).toBe(120);
+    expect(formatRfc3339Nano(t)).toBe('2026-02-06T00:30:00.5+02:00');
+    expect(formatRfc3339Nano(t, true)).toBe('2026-02-05T22:30:00.5Z');
+    expect(formatRfc3339Nano(parseRfc3339('2026-02-06T00:30:00-05:30'))).toBe('2026-02-06T00:30:00-05:30');
+    expect(formatRfc3339Nano(parseRfc3339('2026-02-06T00:30:00-05:30'), true)).toBe('2026-02-06T06:00:00Z');
+    // A zero offset prints as Z, as Go's Z07:00 does.
+    expect(formatRfc3339Nano(parseRfc3339('2026-02-06T00:30:00+00:00'))).toBe('2026-02-06T00:30:00Z');
+    expect(formatRfc3339Nano(parseRfc3339('2026-02-06T00:30:00-00:00'))).toBe('2026-02-06T00:30:00Z');
+  });
+
+  test('calendar edges', () => {
+    expect(formatRfc3339Nano(parseRfc3339('2024-02-29T23:59:59Z'))).toBe('2024-02-29T23:59:59Z');
+    expect(formatRfc3339Nano(parseRfc3339('0000-01-01T00:00:00Z'))).toBe('0000-01-01T00:00:00Z');
+    expect(formatRfc3339Nano(parseRfc3339('9999-12-31T23:59:59.999999999Z'))).toBe('9999-12-31T23:59:59.999999999Z');
+    // Converting to UTC can leave the 4-digit range; Go prints a sign.
+    expect(formatRfc3339Nano(parseRfc3339('0000-01-01T00:00:00+01:00'), true)).toBe('-0001-12-31T23:00:00Z');
+    expect(formatRfc3339Nano(parseRfc3339('9999-12-31T23:00:00-01:00'), true)).toBe('10000-01-01T00:00:00Z');
+    expect(formatRfc3339Nano(ZERO_TIME)).toBe('0001-01-01T00:00:00Z');
+    expect(parseRfc3339('1970-01-01T00:00:00Z').epochSeconds).toBe(0);
+  });
+
+  test('now and JS dates', () => {
+    expect(formatNowRfc3339Nano(new Date(Date.UTC(2026, 1, 18, 19, 13, 4, 953)))).toBe('2026-02-18T19:13:04.953Z');
+    expect(formatNowRfc3339Nano(0)).toBe('1970-01-01T00:00:00Z');
+    expect(formatNowRfc3339Nano(-1)).toBe('1969-12-31T23:59:59.999Z');
+    expect(toEpochMillis(timeFromEpochMillis(1771441984953))).toBe(1771441984953);
+    expect(formatNowRfc3339Nano()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/);
+  });
+});
+
+describe('strict parsing (time.Time.UnmarshalJSON)', () => {
+  test('accepts what Go accepts', () => {
+    expect(parseRfc3339('2026-02-18T19:13:04Z').nanos).toBe(0);
+    expect(parseRfc3339('2026-02-18T19:13:04.5Z').nanos).toBe(500_000_000);
+    // More than nine digits: Go truncates instead of failing.
+    expect(parseRfc3339('2026-02-18T19:13:04.1234567899Z').nanos).toBe(123_456_789);
+    expect(tryParseRfc3339('2026-02-18T19:13:04+23:59')?.offsetMinutes).toBe(23 * 60 + 59);
+  });
+
+  test.each([
+    ['', `parsing time "" as ${LAYOUT}: cannot parse "" as "2006"`],
+    ['2026', `parsing time "2026" as ${LAYOUT}: cannot parse "" as "-"`],
+    ['2026-02-18 19:13:04Z', `parsing time "2026-02-18 19:13:04Z" as ${LAYOUT}: cannot parse " 19:13:04Z" as "T"`],
+    ['2026-02-18t19:13:04Z', `parsing time "2026-02-18t19:13:04Z" as ${LAYOUT}: cannot parse "t19:13:04Z" as "T"`],
+    ['2026-02-18T19:13:04', `parsing time "2026-02-18T19:13:04" as ${LAYOUT}: cannot parse "" as "Z07:00"`],
+    ['2026-02-18T19:13:04z', `parsing time "2026-02-18T19:13:04z" as ${LAYOUT}: cannot parse "z" as "Z07:00"`],
+    ['2026-02-18T19:13Z', `parsing time "2026-02-18T19:13Z" as ${LAYOUT}: cannot parse "Z" as ":"`],
+    ['26-02-18T19:13:04Z', `parsing time "26-02-18T19:13:04Z" as ${LAYOUT}: cannot parse "26-02-18T19:13:04Z" as "2006"`],
+    ['2026-2-18T19:13:04Z', `parsing time "2026-2-18T19:13:04Z" as ${LAYOUT}: cannot parse "2-18T19:13:04Z" as "01"`],
+    ['2026-13-01T00:00:00Z', 'parsing time "2026-13-01T00:00:00Z": month out of range'],
+    ['2026-02-30T00:00:00Z', 'parsing time "2026-02-30T00:00:00Z": day out of range'],
+    ['2100-02-29T00:00:00Z', 'parsing time "2100-02-29T00:00:00Z": day out of range'],
+    ['2026-02-18T24:00:00Z', 'parsing time "2026-02-18T24:00:00Z": hour out of range'],
+    ['2026-02-18T19:60:00Z', 'parsing time "2026-02-18T19:60:00Z": minute out of range'],
+    ['2026-02-18T19:13:60Z', 'parsing time "2026-02-18T19:13:60Z": second out of range'],
+    ['2026-02-18T19:13:04Zjunk', 'parsing time "2026-02-18T19:13:04Zjunk": extra text: "junk"'],
+    ['2026-02-18T19:13:04+25:00', 'parsing time "2026-02-18T19:13:04+25:00": time zone offset hour out of range'],
+    // time.Parse accepts these; the strict RFC 3339 check then rejects them.
+    ['2026-02-18T5:04:05Z', `parsing time "2026-02-18T5:04:05Z" as ${LAYOUT}: cannot parse "5" as "15"`],
+    ['2026-02-18T19:13:04,5Z', `parsing time "2026-02-18T19:13:04,5Z" as ${LAYOUT}: cannot parse "," as "."`],
+    ['2026-02-18T19:13:04+24:00', 'parsing time "2026-02-18T19:13:04+24:00": timezone hour out of range'],
+    ['2026-02-18T19:13:04+01:60', 'parsing time "2026-02-18T19:13:04+01:60": timezone minute out of range'],
+    // Non-ASCII bytes are quoted as \x escapes.
+    ['2026-02-18T19:13:04Ü', `parsing time "2026-02-18T19:13:04\\xc3\\x9c" as ${LAYOUT}: cannot parse "\\xc3\\x9c" as "Z07:00"`],
+    ['"2026-02-18T19:13:04Z', `parsing time "\\"2026-02-18T19:13:04Z" as ${LAYOUT}: cannot parse "\\"2026-02-18T19:13:04Z" as "2006"`],
+  ])('rejects %j', (text, message) => {
+    expect(parseMessage(text)).toBe(message);
+    expect(tryParseRfc3339(text)).toBeUndefined();
+  });
+
+  test('time.Parse(RFC3339) is laxer', () => {
+    expect(formatRfc3339Nano(parseRfc3339Go('2026-02-18T5:04:05Z'))).toBe('2026-02-18T05:04:05Z');
+    expect(formatRfc3339Nano(parseRfc3339Go('2026-02-18T19:13:04,5Z'))).toBe('2026-02-18T19:13:04.5Z');
+    expect(formatRfc3339Nano(parseRfc3339Go('2026-02-18T19:13:04+24:00'), true)).toBe('2026-02-17T19:13:04Z');
+    expect(parseMessage('2026-02-30T00:00:00Z', parseRfc3339Go)).toBe('parsing time "2026-02-30T00:00:00Z": day out of range');
+  });
+});
+
+describe('comparison and arithmetic', () => {
+  test('instants compare across offsets', () => {
+    const a = parseRfc3339('2026-01-01T01:00:00+01:00');
+    const b = parseRfc3339('2026-01-01T00:00:00Z');
+    expect(compareTime(a, b)).toBe(0);
+    expect(compareTime(parseRfc3339('2026-01-01T00:00:00.000000001Z'), b)).toBe(1);
+    expect(compareTime(b, addSeconds(b, 1))).toBe(-1);
+    expect(secondsBetween(addSeconds(b, 90), b)).toBe(90);
+  });
+
+  test('zero time', () => {
+    expect(isZeroTime(parseRfc3339('0001-01-01T00:00:00Z'))).toBe(true);
+    expect(isZeroTime(parseRfc3339('0001-01-01T01:00:00+01:00'))).toBe(true);
+    expect(isZeroTime(parseRfc3339('0001-01-01T00:00:00.000000001Z'))).toBe(false);
+  });
+
+  test('truncation to minute and hour', () => {
+    const t = parseRfc3339('2026-02-18T19:13:04.95Z');
+    expect(formatRfc3339Nano(truncateTime(t, 60))).toBe('2026-02-18T19:13:00Z');
+    expect(formatRfc3339Nano(truncateTime(t, 3600))).toBe('2026-02-18T19:00:00Z');
+  });
+});

@@ -101,8 +101,11 @@ class IntentWriter {
     return at;
   }
 
+  /** Every entry is kept, even with a source the policy never names (id 0): counts matter. */
   provenance(entries: readonly IntentArgProvenance[]): number {
-    return this.idList(entries.map((p) => p.source));
+    const at = this.words.length;
+    this.words.push(entries.length, ...entries.map((p) => this.id(p.source)));
+    return at;
   }
 
   finish(): Uint8Array {

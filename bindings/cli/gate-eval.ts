@@ -1,0 +1,159 @@
+/**
+ * `gait gate eval` (cli.md §2): evaluate one intent, apply the gate's post-evaluation stages,
+ * optionally simulate, write the signed trace, print the result.
+ */
+import * as path from 'node:path';
+import type { CommandContext } from './output.js';
+import { printJson, printError } from './output.js';
+import { parseFlags, flagString } from './flags.js';
+import { GaitError, invalidInput } from '../errors.js';
+import { loadPolicyFile } from '../policy/load-node.js';
+import { loadIntentFile } from '../intent/load-node.js';
+import { rawRiskClass } from '../intent/normalize.js';
+import { loadWrkrInventory } from '../intent/wrkr-node.js';
+import { Gate, type WrkrInventory } from '../gate.js';
+import { decide, decisionPayload } from '../decision.js';
+import { createEngine } from '../load/node.js';
+import { writeFileAtomic } from './files.js';
+import { correlationId } from './envelope.js';
+import { toPrettyJson } from './json.js';
+import { resolveSigningKey } from '../crypto/keys.js';
+import { nodeKeyIO } from '../crypto/io-node.js';
+import { buildTraceRecord, traceId as computeTraceId, signTrace } from '../crypto/trace.js';
+import { formatRfc3339Nano, nowTime } from '../time.js';
+import { VERSION } from '../version.js';
+
+export const GATE_EVAL_USAGE = `Usage:
+  gait gate eval --policy <policy.yaml> --intent <intent.json> [--simulate] [--json]
+                 [--wrkr-inventory <inventory.json>] [--trace-out trace.json]
+                 [--key-mode dev|prod] [--private-key <path>|--private-key-env <VAR>]
+  observe first: add --simulate while tuning
+  enforce later: remove --simulate once fixtures are stable
+Exit codes: 0 allow/dry_run (and every --simulate run), 3 block, 4 require_approval, 6 invalid input.
+`;
+
+const STRING_FLAGS = ['policy', 'intent', 'wrkr-inventory', 'trace-out', 'key-mode', 'private-key', 'private-key-env', 'profile'];
+const BOOL_FLAGS = ['json', 'simulate', 'explain'];
+
+export async function runGateEval(ctx: CommandContext, args: readonly string[]): Promise<number> {
+  try {
+    return await gateEval(ctx, args);
+  } catch (err) {
+    return printError(ctx, 'gate eval', err);
+  }
+}
+
+async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<number> {
+  const flags = parseFlags(args, { strings: STRING_FLAGS, bools: BOOL_FLAGS }, false);
+  if (flags.help) {
+    ctx.io.stdout(GATE_EVAL_USAGE);
+    return 0;
+  }
+  if (flags.bools.has('explain') && !ctx.json) {
+    ctx.io.stdout('Run policy evaluation for a single intent request, optionally simulate non-enforcing rollout, and write signed gate artifacts.\n');
+    return 0;
+  }
+  if (flags.positionals.length > 0) throw invalidInput('unexpected positional arguments');
+  const policyPath = flagString(flags, 'policy');
+  const intentPath = flagString(flags, 'intent');
+  if (policyPath === '' || intentPath === '') throw invalidInput('both --policy and --intent are required');
+  const profile = (flagString(flags, 'profile') || 'standard').trim().toLowerCase();
+  if (profile !== 'standard') {
+    throw invalidInput(`unsupported --profile value "${flagString(flags, 'profile')}" (expected standard; oss-prod is not available yet)`);
+  }
+  const simulate = flags.bools.has('simulate');
+
+  const started = performance.now();
+  const policy = await loadPolicyFile(policyPath);
+  const raw = await loadIntentFile(intentPath);
+  const warnings = new Set<string>();
+
+  let inventory: WrkrInventory | undefined;
+  const inventoryPath = flagString(flags, 'wrkr-inventory');
+  if (inventoryPath !== '') {
+    try {
+      inventory = await loadWrkrInventory(inventoryPath);
+    } catch (err) {
+      const risk = rawRiskClass(raw);
+      if (risk === 'high' || risk === 'critical') {
+        const message = err instanceof Error ? err.message : String(err);
+        throw new GaitError(`wrkr inventory unavailable in fail-closed mode: ${message}`, 'policy_blocked');
+      }
+      warnings.add('wrkr inventory unavailable; continuing without context enrichment');
+    }
+  }
+
+  const gate = new Gate(await createEngine(), policy);
+  const evaluation = gate.evaluateRaw(raw, {
+    wrkrInventory: inventory,
+    wrkrSource: inventory ? path.normalize(inventoryPath) : undefined,
+    producerVersion: VERSION,
+  });
+  // An un-normalizable intent at a fail-closed risk class stays a block here; Gait's CLI would
+  // fail re-normalizing it for the approval context (cli.md §2.3 step 14, spec README decision 2).
+
+  const key = await resolveSigningKey(
+    {
+      mode: (flagString(flags, 'key-mode') || 'dev').trim().toLowerCase(),
+      privateKeyPath: flagString(flags, 'private-key') || undefined,
+      privateKeyEnv: flagString(flags, 'private-key-env') || undefined,
+    },
+    nodeKeyIO(ctx.io.env),
+  );
+  for (const w of key.warnings) warnings.add(w);
+
+  const decision = decide(evaluation, { simulate, warnings });
+  const policyDigest = evaluation.policy_digest;
+  const intentDigest = evaluation.intent_digest;
+  const traceId = computeTraceId(policyDigest, intentDigest, decision.verdict);
+  const tracePath = resolveTracePath(flagString(flags, 'trace-out'), traceId);
+  const record = buildTraceRecord({
+    createdAt: evaluation.result.created_at,
+    observedAt: formatRfc3339Nano(nowTime(), true),
+    producerVersion: VERSION,
+    traceId,
+    correlationId: correlationId(ctx.argv),
+    intent: evaluation.prepared,
+    policyDigest,
+    intentDigest,
+    policyId: policy.schema_id,
+    policyVersion: policy.schema_version,
+    verdict: decision.verdict,
+    violations: decision.violations,
+    contextSource: evaluation.context_source,
+    script: evaluation.script,
+    stepCount: evaluation.step_count,
+    scriptHash: evaluation.script_hash,
+    compositeRiskClass: evaluation.composite_risk_class,
+    stepVerdicts: evaluation.step_verdicts,
+    latencyMs: performance.now() - started,
+  });
+  const signed = await signTrace(record, key.privateKey);
+  await writeFileAtomic(tracePath, toPrettyJson(signed), 0o600);
+
+  if (ctx.json) {
+    return printJson(ctx, decisionPayload(decision, { profile, trace_id: traceId, trace_path: tracePath }), decision.exit_code);
+  }
+  const lines = [`gate eval: verdict=${decision.verdict}`, `trace: ${tracePath}`];
+  if (decision.simulated) {
+    lines.push(`simulate: would_have_blocked=${decision.simulated.would_have_blocked} simulated_verdict=${decision.simulated.verdict}`);
+  }
+  if (decision.reason_codes.length) lines.push(`reasons: ${decision.reason_codes.join(',')}`);
+  if (decision.violations.length) lines.push(`violations: ${decision.violations.join(',')}`);
+  if (decision.required_approvals > 0) lines.push(`approvals: 0/${decision.required_approvals}`);
+  if (decision.delegation_required) lines.push('delegations: 0');
+  for (const w of decision.warnings) lines.push(`warning: ${w}`);
+  ctx.io.stdout(lines.join('\n') + '\n');
+  return decision.exit_code;
+}
+
+/** cli.md §2.8 trace path rules. */
+function resolveTracePath(flag: string, traceId: string): string {
+  if (flag.trim() === '') return `trace_${traceId}.json`;
+  const cleaned = path.normalize(flag.trim());
+  if (cleaned === '.' || cleaned === '/') throw invalidInput('trace path is required');
+  if (!path.isAbsolute(cleaned) && cleaned.split(path.sep).includes('..')) {
+    throw invalidInput('relative trace path must not traverse parent directories');
+  }
+  return cleaned;
+}

@@ -1,0 +1,70 @@
+/** The `gait` command line: dispatch, help and version. */
+import type { CliIO, CommandContext } from './output.js';
+import { printJson, printError } from './output.js';
+import { invalidInput } from '../errors.js';
+import { runPolicy, POLICY_USAGE } from './policy-commands.js';
+import { runGateEval, GATE_EVAL_USAGE } from './gate-eval.js';
+import { runTrace } from './trace-command.js';
+import { runKeys } from './keys-command.js';
+import { runDemo } from './demo.js';
+import { VERSION } from '../version.js';
+
+export const USAGE = `gait-wasm ${VERSION}: a Gait-compatible policy gate for AI-agent tool calls
+
+Usage:
+  gait demo --policy [--json]                      run the bundled example policies and intents
+  gait policy validate|fmt|test|simulate|init ...   policy CI (gait policy --help)
+  gait gate eval --policy <p> --intent <i> [--simulate] [--json]
+  gait trace verify <trace.json> --public-key <key>
+  gait keys init [--out-dir gait-out/keys] [--prefix gait] [--force] [--json]
+  gait version [--json]
+
+Every command takes --help. Exit codes: 0 allow/dry_run/ok, 1 internal error,
+2 verification failed, 3 block, 4 require_approval, 6 invalid input.
+`;
+
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  const ctx: CommandContext = { io, argv, json: argv.includes('--json') || argv.includes('-json') };
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+      io.stdout(`gait ${VERSION}\n`);
+      return 0;
+    case '--help':
+    case '-help':
+    case '-h':
+    case 'help':
+      io.stdout(USAGE);
+      return 0;
+    case 'version':
+    case '--version':
+      if (ctx.json) return printJson(ctx, { ok: true, version: VERSION }, 0);
+      io.stdout(`gait ${VERSION}\n`);
+      return 0;
+    case 'policy':
+      return runPolicy(ctx, rest);
+    case 'gate': {
+      const [sub, ...gateArgs] = rest;
+      if (sub === 'eval') return runGateEval(ctx, gateArgs);
+      if (sub === '--help' || sub === '-h' || sub === 'help') {
+        io.stdout(GATE_EVAL_USAGE);
+        return 0;
+      }
+      io.stdout(GATE_EVAL_USAGE + 'Rollout path:\n  observe: gait gate eval ... --simulate --json\n  enforce: gait gate eval ... --json\n');
+      return 6;
+    }
+    case 'trace':
+      return runTrace(ctx, rest);
+    case 'keys':
+      return runKeys(ctx, rest);
+    case 'demo':
+      return runDemo(ctx, rest);
+    default: {
+      const code = printError(ctx, 'gait', invalidInput(`unknown command: ${command}`));
+      if (!ctx.json) io.stderr(USAGE);
+      return code;
+    }
+  }
+}
+
+export { POLICY_USAGE };

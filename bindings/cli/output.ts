@@ -1,0 +1,48 @@
+/** How a command's result or failure reaches the user: one JSON line, or text. */
+import { GaitError } from '../errors.js';
+import { toCliJson } from './json.js';
+import { withEnvelope, exitCodeFor, correlationId, EXIT } from './envelope.js';
+
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface CommandContext {
+  readonly io: CliIO;
+  /** Arguments after `gait`, for the correlation id. */
+  readonly argv: readonly string[];
+  /** `--json` appears anywhere on the line. */
+  readonly json: boolean;
+}
+
+export function printJson(ctx: CommandContext, payload: Record<string, unknown>, exitCode: number): number {
+  const withId = { ...payload, correlation_id: payload['correlation_id'] ?? correlationId(ctx.argv) };
+  ctx.io.stdout(toCliJson(withEnvelope(withId, exitCode)) + '\n');
+  return exitCode;
+}
+
+/** Reports a failure: the JSON envelope with --json, else `<label> error: <message>`. */
+export function printError(ctx: CommandContext, label: string, err: unknown): number {
+  const failure = asGaitError(err);
+  const exitCode = exitCodeFor(failure.category);
+  if (ctx.json) {
+    const extra = failure.details ?? {};
+    return printJson(ctx, { ok: false, error: failure.message, ...extra }, exitCode);
+  }
+  ctx.io.stderr(`${label} error: ${failure.message}\n`);
+  const hint = failure.details?.['hint'];
+  if (typeof hint === 'string') ctx.io.stderr(`hint: ${hint}\n`);
+  return exitCode;
+}
+
+/** Anything that is not a GaitError is a bug: report it as an internal failure, no stack trace. */
+export function asGaitError(err: unknown): GaitError {
+  if (err instanceof GaitError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new GaitError(`internal error: ${message}`, 'internal_failure');
+}
+
+export { EXIT };

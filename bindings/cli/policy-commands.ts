@@ -1,0 +1,336 @@
+/** `gait policy validate|fmt|test|simulate|init` (cli.md §3-§7, policy.md §10). */
+import { promises as fs, statSync } from 'node:fs';
+import * as path from 'node:path';
+import type { CommandContext } from './output.js';
+import { printJson, printError } from './output.js';
+import { parseFlags, flagString } from './flags.js';
+import { invalidInput } from '../errors.js';
+import { loadPolicyFile } from '../policy/load-node.js';
+import { policyDigest } from '../policy/digest.js';
+import { formatPolicy } from '../policy/format.js';
+import { loadIntentFile } from '../intent/load-node.js';
+import { normalizeIntent } from '../intent/normalize.js';
+import { Gate, type GateEvaluation } from '../gate.js';
+import { createEngine } from '../load/node.js';
+import { writeFileAtomic, exists } from './files.js';
+import { compareBytewise } from '../canonical/order.js';
+import { VERSION } from '../version.js';
+import { GaitError } from '../errors.js';
+import { verdictExitCode } from '../decision.js';
+
+export const POLICY_USAGE = `Usage:
+  gait policy init <template> [--out gait.policy.yaml] [--force] [--json]
+  gait policy validate <policy.yaml> [--json]
+  gait policy fmt <policy.yaml> [--write] [--json]
+  gait policy test <policy.yaml> <intent_fixture.json> [--json]
+  gait policy simulate --policy <candidate.yaml> --baseline <baseline.yaml> --fixtures <csv files/dirs> [--json]
+Templates: baseline-lowrisk, baseline-mediumrisk, baseline-highrisk
+`;
+
+const USAGE: Record<string, string> = {
+  validate: 'Usage: gait policy validate <policy.yaml> [--json]\n  Strictly parse a policy, normalize it and print its digest.\n',
+  fmt: 'Usage: gait policy fmt <policy.yaml> [--write] [--json]\n  Print (or --write) the canonical form of a policy; idempotent; the digest never changes.\n',
+  test: 'Usage: gait policy test <policy.yaml> <intent_fixture.json> [--json]\n  Evaluate one intent against a policy. Exit 0 allow/dry_run, 3 block, 4 require_approval, 6 invalid input.\n',
+  simulate:
+    'Usage: gait policy simulate --policy <candidate.yaml> --baseline <baseline.yaml> --fixtures <csv files/dirs> [--json]\n  Run intent fixtures against both policies and report which verdicts change.\n',
+  init: 'Usage: gait policy init <template> [--out gait.policy.yaml] [--force] [--json]\n  Write a baseline policy: baseline-lowrisk, baseline-mediumrisk or baseline-highrisk.\n',
+};
+
+export async function runPolicy(ctx: CommandContext, args: readonly string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+    ctx.io.stdout(POLICY_USAGE);
+    return sub === undefined ? 6 : 0;
+  }
+  const label = `policy ${sub}`;
+  const usage = USAGE[sub];
+  if (!usage) return printError(ctx, 'policy', invalidInput(`unknown policy subcommand: ${sub}`));
+  try {
+    switch (sub) {
+      case 'validate':
+        return await validate(ctx, rest, usage);
+      case 'fmt':
+        return await fmt(ctx, rest, usage);
+      case 'test':
+        return await test(ctx, rest, usage);
+      case 'simulate':
+        return await simulate(ctx, rest, usage);
+      default:
+        return await init(ctx, rest, usage);
+    }
+  } catch (err) {
+    return printError(ctx, label, err);
+  }
+}
+
+function help(ctx: CommandContext, usage: string): number {
+  ctx.io.stdout(usage);
+  return 0;
+}
+
+async function validate(ctx: CommandContext, args: readonly string[], usage: string): Promise<number> {
+  const flags = parseFlags(args, { bools: ['json'] }, true);
+  if (flags.help) return help(ctx, usage);
+  if (flags.positionals.length !== 1) throw invalidInput('expected <policy.yaml>');
+  const policy = await loadPolicyFile(flags.positionals[0]!);
+  const digest = policyDigest(policy);
+  const summary = `policy validate ok: default=${policy.default_verdict} rules=${policy.rules.length} digest=${digest}`;
+  if (!ctx.json) {
+    ctx.io.stdout(summary + '\n');
+    return 0;
+  }
+  return printJson(ctx, {
+    ok: true,
+    schema_id: policy.schema_id,
+    schema_version: policy.schema_version,
+    policy_digest: digest,
+    default_verdict: policy.default_verdict,
+    rule_count: policy.rules.length || undefined,
+    summary,
+  }, 0);
+}
+
+async function fmt(ctx: CommandContext, args: readonly string[], usage: string): Promise<number> {
+  const flags = parseFlags(args, { bools: ['json', 'write'] }, true);
+  if (flags.help) return help(ctx, usage);
+  if (flags.positionals.length !== 1) throw invalidInput('expected <policy.yaml>');
+  const file = flags.positionals[0]!;
+  if (file.trim() === '') throw invalidInput('policy path must not be empty');
+  const policy = await loadPolicyFile(file);
+  const formatted = formatPolicy(policy);
+  const original = await fs.readFile(file, 'utf8');
+  const changed = original !== formatted;
+  const write = flags.bools.has('write');
+  let written = false;
+  if (write && changed) {
+    const mode = (await fs.stat(file).then((s) => s.mode & 0o777).catch(() => 0o600));
+    await writeFileAtomic(file, formatted, mode);
+    written = true;
+  }
+  if (ctx.json) {
+    return printJson(ctx, {
+      ok: true,
+      path: file,
+      written: written || undefined,
+      changed: changed || undefined,
+      policy_digest: policyDigest(policy),
+      default_verdict: policy.default_verdict,
+      rule_count: policy.rules.length || undefined,
+      formatted: write ? undefined : formatted,
+    }, 0);
+  }
+  if (write) {
+    ctx.io.stdout(`policy fmt ok: path=${file} changed=${changed} written=${written} rules=${policy.rules.length}\n`);
+  } else {
+    ctx.io.stdout(formatted);
+  }
+  return 0;
+}
+
+/** Runs one fixture like `policy test`: the intent digest is the raw normalized intent's. */
+export async function testOne(gate: Gate, intentPath: string): Promise<{ evaluation: GateEvaluation; intentDigest: string }> {
+  const raw = await loadIntentFile(intentPath);
+  let normalized;
+  try {
+    normalized = normalizeIntent(raw);
+  } catch (err) {
+    if (!(err instanceof GaitError)) throw err;
+    // Fail-closed risk classes block (spec README decision 2); others raise `normalize intent:`.
+    const evaluation = gate.evaluateRaw(raw, { producerVersion: VERSION });
+    return { evaluation, intentDigest: '' };
+  }
+  return { evaluation: gate.evaluateNormalized(normalized, { producerVersion: VERSION }), intentDigest: normalized.intent_digest };
+}
+
+export function testSummary(e: GateEvaluation): string {
+  const r = e.result;
+  const summary = `policy test verdict=${r.verdict} reasons=${r.reason_codes.join(',') || 'none'} violations=${r.violations.join(',') || 'none'}`;
+  if (summary.length <= 240) return summary;
+  const suffix = `...(+${summary.length - 240})`;
+  return summary.slice(0, 240 - suffix.length) + suffix;
+}
+
+async function test(ctx: CommandContext, args: readonly string[], usage: string): Promise<number> {
+  const flags = parseFlags(args, { bools: ['json'], strings: ['evaluation-time'] }, true);
+  if (flags.help) return help(ctx, usage);
+  if (flags.positionals.length !== 2) throw invalidInput('expected <policy.yaml> <intent_fixture.json>');
+  const policy = await loadPolicyFile(flags.positionals[0]!);
+  const gate = new Gate(await createEngine(), policy);
+  const { evaluation, intentDigest } = await testOne(gate, flags.positionals[1]!);
+  const r = evaluation.result;
+  const summary = testSummary(evaluation);
+  const exitCode = verdictExitCode(r.verdict);
+  if (!ctx.json) {
+    ctx.io.stdout(summary + '\n');
+    return exitCode;
+  }
+  return printJson(ctx, {
+    ok: true,
+    schema_id: 'gait.policytest.result',
+    schema_version: '1.0.0',
+    created_at: r.created_at,
+    policy_digest: gate.policyDigest,
+    intent_digest: intentDigest || undefined,
+    verdict: r.verdict,
+    reason_codes: r.reason_codes.length ? r.reason_codes : undefined,
+    violations: r.violations.length ? r.violations : undefined,
+    matched_rule: evaluation.matched_rule || undefined,
+    summary,
+  }, exitCode);
+}
+
+async function discoverFixtures(csv: string): Promise<string[]> {
+  const entries = csv.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (entries.length === 0) throw invalidInput('missing required --fixtures <csv files/dirs>');
+  const found = new Set<string>();
+  const walk = async (dir: string): Promise<void> => {
+    let items;
+    try {
+      items = await fs.readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      throw invalidInput(`walk fixtures directory: ${(err as Error).message}`);
+    }
+    for (const item of items) {
+      const p = path.join(dir, item.name);
+      if (item.isDirectory()) await walk(p);
+      else if (item.isFile() && path.extname(item.name).toLowerCase() === '.json') found.add(path.normalize(p));
+    }
+  };
+  for (const entry of entries) {
+    let stat;
+    try {
+      stat = await fs.stat(entry);
+    } catch (err) {
+      throw invalidInput(`fixtures path: stat ${entry}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+    }
+    if (stat.isDirectory()) await walk(entry);
+    else if (path.extname(entry).toLowerCase() !== '.json') throw invalidInput(`fixture file must be .json: ${entry}`);
+    else found.add(path.normalize(entry));
+  }
+  if (found.size === 0) throw invalidInput('no intent fixtures discovered from --fixtures');
+  return [...found].sort(compareBytewise);
+}
+
+async function simulate(ctx: CommandContext, args: readonly string[], usage: string): Promise<number> {
+  const flags = parseFlags(args, { bools: ['json'], strings: ['policy', 'baseline', 'fixtures', 'evaluation-time'] }, true);
+  if (flags.help) return help(ctx, usage);
+  if (flags.positionals.length > 0) throw invalidInput('unexpected positional arguments');
+  const candidatePath = flagString(flags, 'policy');
+  const baselinePath = flagString(flags, 'baseline');
+  if (candidatePath.trim() === '') throw invalidInput('missing required --policy <candidate_policy.yaml>');
+  if (baselinePath.trim() === '') throw invalidInput('missing required --baseline <baseline_policy.yaml>');
+  const fixtures = await discoverFixtures(flagString(flags, 'fixtures'));
+  const engine = await createEngine();
+  const candidate = new Gate(engine, await loadPolicyFile(candidatePath));
+  const baseline = new Gate(engine, await loadPolicyFile(baselinePath));
+  const counts = { baseline: new Map<string, number>(), candidate: new Map<string, number>() };
+  const changed: Record<string, unknown>[] = [];
+  let sawLoosened = false;
+  let sawTightened = false;
+  for (const fixture of fixtures) {
+    const b = await testOne(baseline, fixture);
+    const c = await testOne(candidate, fixture);
+    const br = b.evaluation.result;
+    const cr = c.evaluation.result;
+    counts.baseline.set(br.verdict, (counts.baseline.get(br.verdict) ?? 0) + 1);
+    counts.candidate.set(cr.verdict, (counts.candidate.get(cr.verdict) ?? 0) + 1);
+    const differs =
+      br.verdict !== cr.verdict ||
+      br.reason_codes.join('\n') !== cr.reason_codes.join('\n') ||
+      br.violations.join('\n') !== cr.violations.join('\n') ||
+      b.evaluation.matched_rule !== c.evaluation.matched_rule;
+    if (!differs) continue;
+    if (br.verdict !== 'allow' && cr.verdict === 'allow') sawLoosened = true;
+    if (br.verdict !== 'block' && cr.verdict === 'block') sawTightened = true;
+    changed.push({
+      fixture_path: fixture,
+      intent_digest: b.intentDigest || undefined,
+      changed: true,
+      baseline_verdict: br.verdict,
+      baseline_reason_codes: br.reason_codes.length ? br.reason_codes : undefined,
+      baseline_violations: br.violations.length ? br.violations : undefined,
+      baseline_matched_rule: b.evaluation.matched_rule || undefined,
+      candidate_verdict: cr.verdict,
+      candidate_reason_codes: cr.reason_codes.length ? cr.reason_codes : undefined,
+      candidate_violations: cr.violations.length ? cr.violations : undefined,
+      candidate_matched_rule: c.evaluation.matched_rule || undefined,
+    });
+  }
+  const recommendation = changed.length === 0 ? 'enforce' : sawLoosened ? 'observe' : sawTightened ? 'require_approval' : 'enforce';
+  const summary = `policy simulate fixtures=${fixtures.length} changed=${changed.length} recommendation=${recommendation}`;
+  const verdictCounts = (m: Map<string, number>) =>
+    [...m.entries()].sort((a, b) => compareBytewise(a[0], b[0])).map(([verdict, count]) => ({ verdict, count }));
+  if (!ctx.json) {
+    ctx.io.stdout(summary + '\n');
+    for (const c of changed) {
+      ctx.io.stdout(`  changed: ${c['fixture_path']} ${c['baseline_verdict']} -> ${c['candidate_verdict']}\n`);
+    }
+    return 0;
+  }
+  return printJson(ctx, {
+    ok: true,
+    baseline_policy_digest: baseline.policyDigest,
+    candidate_policy_digest: candidate.policyDigest,
+    fixtures_total: fixtures.length,
+    changed_fixtures: changed.length || undefined,
+    baseline_verdicts: verdictCounts(counts.baseline),
+    candidate_verdicts: verdictCounts(counts.candidate),
+    changed: changed.length ? changed : undefined,
+    recommendation,
+    summary,
+  }, 0);
+}
+
+const TEMPLATE_ALIASES: Record<string, string> = {
+  'baseline-lowrisk': 'baseline-lowrisk',
+  baseline_low_risk: 'baseline-lowrisk',
+  low: 'baseline-lowrisk',
+  'baseline-mediumrisk': 'baseline-mediumrisk',
+  baseline_medium_risk: 'baseline-mediumrisk',
+  medium: 'baseline-mediumrisk',
+  'baseline-highrisk': 'baseline-highrisk',
+  baseline_high_risk: 'baseline-highrisk',
+  high: 'baseline-highrisk',
+};
+
+/** The package's bundled templates (examples/policy_templates). */
+function templatePath(name: string): string {
+  for (const rel of ['../../examples/policy_templates/', '../../../examples/policy_templates/']) {
+    const dir = new URL(rel, import.meta.url);
+    const p = new URL(`${name}.yaml`, dir);
+    if (pathExistsSync(p)) return p.pathname;
+  }
+  throw new GaitError(`policy template ${name} is missing from the installation`, 'internal_failure');
+}
+
+function pathExistsSync(u: URL): boolean {
+  try {
+    return statSync(u).isFile();
+  } catch {
+    return false;
+  }
+}
+
+
+async function init(ctx: CommandContext, args: readonly string[], usage: string): Promise<number> {
+  const flags = parseFlags(args, { bools: ['json', 'force'], strings: ['out'] }, true);
+  if (flags.help) return help(ctx, usage);
+  if (flags.positionals.length !== 1) {
+    throw invalidInput('expected <template>, one of: baseline-lowrisk, baseline-mediumrisk, baseline-highrisk');
+  }
+  const key = flags.positionals[0]!.trim().toLowerCase();
+  const template = TEMPLATE_ALIASES[key];
+  if (!template) throw invalidInput(`unknown template: ${key}`);
+  const out = flags.strings.has('out') ? flagString(flags, 'out') : 'gait.policy.yaml';
+  if (out.trim() === '') throw invalidInput('output path must not be empty');
+  if (!flags.bools.has('force') && (await exists(out))) {
+    throw invalidInput(`output path already exists (use --force to overwrite): ${out}`);
+  }
+  await writeFileAtomic(out, await fs.readFile(templatePath(template)), 0o600);
+  const next = [`gait policy validate ${out} --json`, `gait policy fmt ${out} --write --json`, `gait policy test ${out} <intent.json> --json`];
+  if (!ctx.json) {
+    ctx.io.stdout(`policy init ok: template=${template} output=${out}\nnext: ${next.join(' | ')}\n`);
+    return 0;
+  }
+  return printJson(ctx, { ok: true, template, policy_path: out, next_commands: next }, 0);
+}

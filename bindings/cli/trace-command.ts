@@ -1,0 +1,65 @@
+/** `gait trace verify <trace.json> --public-key <f>` (cli.md §2.8): exit 0 verified, 2 altered. */
+import type { CommandContext } from './output.js';
+import { printJson, printError } from './output.js';
+import { parseFlags, flagString } from './flags.js';
+import { GaitError, invalidInput } from '../errors.js';
+import { readLimited, osErrorText } from './files.js';
+import { resolveVerifyKey } from '../crypto/keys.js';
+import { nodeKeyIO } from '../crypto/io-node.js';
+import { verifyTrace } from '../crypto/trace.js';
+
+const USAGE = `Usage: gait trace verify <trace.json> [--public-key <path>|--public-key-env <VAR>|--private-key <path>|--private-key-env <VAR>] [--json]
+  Exit 0 when the signature holds, 2 when the trace was altered or signed by another key.
+`;
+
+export async function runTrace(ctx: CommandContext, args: readonly string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'verify') {
+    ctx.io.stdout(USAGE);
+    return sub === '--help' || sub === '-h' ? 0 : 6;
+  }
+  try {
+    const flags = parseFlags(rest, { bools: ['json'], strings: ['public-key', 'public-key-env', 'private-key', 'private-key-env'] }, true);
+    if (flags.help) {
+      ctx.io.stdout(USAGE);
+      return 0;
+    }
+    if (flags.positionals.length !== 1) throw invalidInput('expected <trace.json>');
+    const file = flags.positionals[0]!;
+    const key = await resolveVerifyKey(
+      {
+        publicKeyPath: flagString(flags, 'public-key') || undefined,
+        publicKeyEnv: flagString(flags, 'public-key-env') || undefined,
+        privateKeyPath: flagString(flags, 'private-key') || undefined,
+        privateKeyEnv: flagString(flags, 'private-key-env') || undefined,
+      },
+      nodeKeyIO(ctx.io.env),
+    );
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(await readLimited(file, 16 * 1024 * 1024, 'trace'));
+    } catch (err) {
+      if (err instanceof TypeError) throw invalidInput(`read trace: ${file} is not valid UTF-8`);
+      throw invalidInput(`read trace: ${osErrorText(err, 'open', file)}`);
+    }
+    const result = await verifyTrace(text, key);
+    const exitCode = result.ok ? 0 : 2;
+    if (ctx.json) {
+      return printJson(ctx, {
+        ok: result.ok,
+        path: file,
+        trace_id: result.trace_id || undefined,
+        verdict: result.verdict || undefined,
+        signature_status: result.signature_status,
+        key_id: result.key_id || undefined,
+        error: result.ok ? undefined : result.error ?? 'signature verification failed',
+      }, exitCode);
+    }
+    if (result.ok) ctx.io.stdout(`trace verify ok: ${file}\n`);
+    else ctx.io.stdout(`trace verify failed: ${file}\nsignature status: ${result.signature_status}\n`);
+    return exitCode;
+  } catch (err) {
+    if (err instanceof GaitError) return printError(ctx, 'trace verify', err);
+    return printError(ctx, 'trace verify', err);
+  }
+}

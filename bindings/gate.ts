@@ -1,0 +1,215 @@
+/**
+ * The library API: a policy loaded once into the engine, evaluated against intents. This is
+ * Gait's `EvaluatePolicyDetailed` (policy.md §7.1): normalize, strip unverified context claims,
+ * fail-closed on un-normalizable intents, Wrkr enrichment, then one call into the WASM core.
+ */
+import type { Policy, Verdict } from './policy/model.js';
+import type { NormalizedIntent } from './intent/model.js';
+import type { CoreOutcome } from './core/outcome.js';
+import type { WrkrContext } from './core/encode.js';
+import type { Engine, LoadedPolicy } from './core/engine.js';
+import { IntentInvalidStatus } from './core/engine.js';
+import { compilePolicy } from './core/compile.js';
+import { encodeIntent, encodeInvalidIntent } from './core/encode.js';
+import { parsePolicyYaml } from './policy/parse.js';
+import { policyDigest } from './policy/digest.js';
+import { decodeIntentJson, decodeIntentValue, type RawIntent } from './intent/decode.js';
+import { normalizeIntent, stripContextClaims, rawRiskClass, withAuthContextKeys } from './intent/normalize.js';
+import { formatRfc3339Nano, parseRfc3339 } from './time.js';
+import { compareBytewise, sortedUnique } from './canonical/order.js';
+import { GaitError, invalidInput } from './errors.js';
+
+export interface WrkrEntry {
+  tool_name: string;
+  data_class: string;
+  endpoint_class: string;
+  autonomy_level: string;
+}
+
+export type WrkrInventory = ReadonlyMap<string, WrkrEntry>;
+
+export interface EvaluateOptions {
+  /** Wrkr inventory keyed by lower-cased tool name (intent.md §5). */
+  wrkrInventory?: WrkrInventory;
+  /** Label reported as `context_source` on an inventory hit (the inventory path in the CLI). */
+  wrkrSource?: string;
+  /** `producer_version` of the result; default `0.0.0-dev`. */
+  producerVersion?: string;
+}
+
+/** `gait.gate.result` (policy.md §7.8). */
+export interface GateResult {
+  schema_id: 'gait.gate.result';
+  schema_version: '1.0.0';
+  created_at: string;
+  producer_version: string;
+  verdict: Verdict;
+  reason_codes: string[];
+  violations: string[];
+}
+
+export interface StepVerdict {
+  index: number;
+  tool_name: string;
+  verdict: Verdict;
+  reason_codes: string[];
+  violations: string[];
+  matched_rule: string;
+}
+
+export interface GateEvaluation {
+  result: GateResult;
+  /** Tier rule names joined by `,` ('' on the default and fail-closed paths). */
+  matched_rule: string;
+  policy_digest: string;
+  /** Digest of the prepared intent (claims stripped, Wrkr keys added): what tokens bind to. */
+  intent_digest: string;
+  /** The prepared intent; undefined when the intent could not be normalized (fail-closed block). */
+  prepared: NormalizedIntent | undefined;
+  /** `context_envelope` and/or the Wrkr source, sorted and comma-joined. */
+  context_source: string;
+  /** Everything the core decided, for the CLI's post-processing (tokens, limits, broker). */
+  outcome: CoreOutcome;
+  script: boolean;
+  step_count: number;
+  script_hash: string;
+  composite_risk_class: string;
+  step_verdicts: StepVerdict[];
+}
+
+const ZERO_CREATED_AT = '1980-01-01T00:00:00Z';
+
+export class Gate {
+  readonly policy: Policy;
+  readonly policyDigest: string;
+  private readonly loaded: LoadedPolicy;
+
+  constructor(
+    private readonly engine: Engine,
+    policy: Policy,
+  ) {
+    this.policy = policy;
+    this.policyDigest = policyDigest(policy);
+    this.loaded = engine.load(compilePolicy(policy));
+  }
+
+  static fromYaml(engine: Engine, yamlText: string): Gate {
+    return new Gate(engine, parsePolicyYaml(yamlText));
+  }
+
+  /** Evaluates an intent given as JSON text or a parsed JSON object. */
+  evaluate(intent: string | unknown, options: EvaluateOptions = {}): GateEvaluation {
+    return this.evaluateRaw(typeof intent === 'string' ? decodeIntentJson(intent) : decodeIntentValue(intent), options);
+  }
+
+  /** Evaluates an intent already decoded with Go's JSON rules (intent/decode.ts). */
+  evaluateRaw(raw: RawIntent, options: EvaluateOptions = {}): GateEvaluation {
+    let normalized: NormalizedIntent;
+    try {
+      normalized = normalizeIntent(raw);
+    } catch (err) {
+      if (!(err instanceof GaitError)) throw err;
+      return this.evaluateInvalid(raw, err, options);
+    }
+    return this.evaluateNormalized(normalized, options);
+  }
+
+  /** Evaluates a normalized intent (claims are stripped here: no envelope is bound). */
+  evaluateNormalized(normalized: NormalizedIntent, options: EvaluateOptions = {}): GateEvaluation {
+    let prepared = stripContextClaims(normalized);
+    const inventory = options.wrkrInventory;
+    const source = options.wrkrSource || 'wrkr_inventory';
+    let wrkrHit = false;
+    let stepContext: ((tool: string) => WrkrContext | undefined) | undefined;
+    if (inventory) {
+      if (prepared.script) {
+        stepContext = (tool) => {
+          const e = inventory.get(tool);
+          if (!e) return undefined;
+          wrkrHit = true;
+          return { tool: e.tool_name, data: e.data_class, endpoint: e.endpoint_class, autonomy: e.autonomy_level };
+        };
+      } else {
+        const e = inventory.get(prepared.tool_name);
+        if (e) {
+          wrkrHit = true;
+          prepared = withAuthContextKeys(prepared, {
+            'wrkr.tool_name': e.tool_name,
+            'wrkr.data_class': e.data_class,
+            'wrkr.endpoint_class': e.endpoint_class,
+            'wrkr.autonomy_level': e.autonomy_level,
+          });
+        }
+      }
+    }
+    const stepTools = prepared.script?.steps.map((s) => s.tool_name) ?? [];
+    const encoded = encodeIntent(prepared, this.loaded.compiled, { stepContext });
+    const outcome = this.engine.evaluate(this.loaded, encoded, stepTools);
+    return this.assemble(outcome, prepared, prepared.created_at, options, wrkrHit ? source : '');
+  }
+
+  private evaluateInvalid(raw: RawIntent, cause: GaitError, options: EvaluateOptions): GateEvaluation {
+    let outcome: CoreOutcome;
+    try {
+      outcome = this.engine.evaluate(this.loaded, encodeInvalidIntent(rawRiskClass(raw), this.loaded.compiled), []);
+    } catch (err) {
+      if (err instanceof IntentInvalidStatus) throw invalidInput(`normalize intent: ${cause.message}`);
+      throw err;
+    }
+    return this.assemble(outcome, undefined, rawCreatedAt(raw), options, '');
+  }
+
+  private assemble(
+    outcome: CoreOutcome,
+    prepared: NormalizedIntent | undefined,
+    createdAt: string,
+    options: EvaluateOptions,
+    contextSource: string,
+  ): GateEvaluation {
+    const stepVerdicts: StepVerdict[] = outcome.steps.map((s) => ({
+      index: s.index,
+      tool_name: s.tool_name,
+      verdict: s.verdict,
+      reason_codes: s.reason_codes,
+      violations: s.violations,
+      matched_rule: s.matched_rules.join(','),
+    }));
+    // Scripts join the steps' already-joined strings after sorting them whole (policy.md §13 q8).
+    const matched = outcome.script
+      ? sortedUnique(stepVerdicts.map((s) => s.matched_rule)).join(',')
+      : outcome.matched_rules.join(',');
+    return {
+      result: {
+        schema_id: 'gait.gate.result',
+        schema_version: '1.0.0',
+        created_at: createdAt || ZERO_CREATED_AT,
+        producer_version: options.producerVersion || '0.0.0-dev',
+        verdict: outcome.verdict,
+        reason_codes: outcome.reason_codes,
+        violations: outcome.violations,
+      },
+      matched_rule: matched,
+      policy_digest: this.policyDigest,
+      intent_digest: prepared?.intent_digest ?? '',
+      prepared,
+      context_source: contextSource ? sortedUnique([contextSource]).sort(compareBytewise).join(',') : '',
+      outcome,
+      script: outcome.script,
+      step_count: stepVerdicts.length,
+      script_hash: prepared?.script_hash ?? '',
+      composite_risk_class: outcome.composite_risk_class,
+      step_verdicts: stepVerdicts,
+    };
+  }
+}
+
+/** created_at of an intent that failed normalization, in UTC (or '' when absent). */
+function rawCreatedAt(raw: RawIntent): string {
+  const text = (raw as { created_at?: unknown }).created_at;
+  if (typeof text !== 'string' || text === '') return '';
+  try {
+    return formatRfc3339Nano(parseRfc3339(text), true);
+  } catch {
+    return '';
+  }
+}

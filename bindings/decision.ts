@@ -85,7 +85,7 @@ export function decide(evaluation: GateEvaluation, options: DecideOptions = {}):
   };
 }
 
-function stepPayload(s: StepVerdict): Record<string, unknown> {
+function stepPayload(s: StepVerdict): StepVerdictPayload {
   return {
     index: s.index,
     tool_name: s.tool_name,
@@ -96,8 +96,45 @@ function stepPayload(s: StepVerdict): Record<string, unknown> {
   };
 }
 
-/** The `gate eval --json` object (cli.md §2.6): empty, zero and false members omitted. */
-export function decisionPayload(d: Decision, extra: { profile?: string; trace_id?: string; trace_path?: string } = {}): Record<string, unknown> {
+export interface StepVerdictPayload {
+  index: number;
+  tool_name: string;
+  verdict: Verdict;
+  reason_codes?: string[];
+  violations?: string[];
+  matched_rule?: string;
+}
+
+/** The `gate eval --json` object (cli.md §2.6). Empty, zero and false members are absent. */
+export interface DecisionPayload {
+  ok: true;
+  profile: string;
+  verdict: Verdict;
+  reason_codes?: string[];
+  violations?: string[];
+  required_approvals?: number;
+  delegation_required?: boolean;
+  trace_id?: string;
+  trace_path?: string;
+  policy_digest: string;
+  intent_digest?: string;
+  context_source?: string;
+  script?: boolean;
+  step_count?: number;
+  script_hash?: string;
+  composite_risk_class?: string;
+  step_verdicts?: StepVerdictPayload[];
+  matched_rule?: string;
+  phase?: string;
+  simulate_mode?: boolean;
+  would_have_blocked?: boolean;
+  simulated_verdict?: Verdict;
+  simulated_reason_codes?: string[];
+  warnings?: string[];
+}
+
+/** Builds the result object; undefined members are dropped by every JSON writer. */
+export function decisionPayload(d: Decision, extra: { profile?: string; trace_id?: string; trace_path?: string } = {}): DecisionPayload {
   const e = d.evaluation;
   return {
     ok: true,

@@ -18,6 +18,7 @@ import { normalizeIntent, stripContextClaims, rawRiskClass, withAuthContextKeys 
 import { formatRfc3339Nano, parseRfc3339 } from './time.js';
 import { compareBytewise, sortedUnique } from './canonical/order.js';
 import { GaitError, invalidInput } from './errors.js';
+import { decide, decisionPayload, type DecideOptions, type Decision, type DecisionPayload } from './decision.js';
 
 export interface WrkrEntry {
   tool_name: string;
@@ -95,6 +96,19 @@ export class Gate {
 
   static fromYaml(engine: Engine, yamlText: string): Gate {
     return new Gate(engine, parsePolicyYaml(yamlText));
+  }
+
+  /**
+   * The gate's answer for an intent (JSON text or parsed object): the object `gait gate eval
+   * --json` prints, without trace fields. Throws GaitError on invalid input (never allows).
+   */
+  check(intent: string | unknown, options: EvaluateOptions & DecideOptions = {}): DecisionPayload {
+    return decisionPayload(this.decide(intent, options));
+  }
+
+  /** Like `check`, with the full evaluation attached (for traces and callers that need more). */
+  decide(intent: string | unknown, options: EvaluateOptions & DecideOptions = {}): Decision {
+    return decide(this.evaluate(intent, options), options);
   }
 
   /** Evaluates an intent given as JSON text or a parsed JSON object. */

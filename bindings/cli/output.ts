@@ -18,8 +18,8 @@ export interface CommandContext {
   readonly json: boolean;
 }
 
-export function printJson(ctx: CommandContext, payload: Record<string, unknown>, exitCode: number): number {
-  const withId = { ...payload, correlation_id: payload['correlation_id'] ?? correlationId(ctx.argv) };
+export function printJson(ctx: CommandContext, payload: object, exitCode: number): number {
+  const withId: Record<string, unknown> = { correlation_id: correlationId(ctx.argv), ...payload };
   ctx.io.stdout(toCliJson(withEnvelope(withId, exitCode)) + '\n');
   return exitCode;
 }

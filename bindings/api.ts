@@ -1,0 +1,71 @@
+/**
+ * The portable library API, shared by every runtime entry point: instantiate the engine from
+ * whatever the runtime can give (a compiled module, bytes, a Response), load a policy once, and
+ * decide on intents synchronously. Runtime loaders (bindings/load/*) only supply the module.
+ */
+import { Engine, EngineError } from './core/engine.js';
+import { Gate } from './gate.js';
+import { parsePolicyYaml } from './policy/parse.js';
+import { normalizePolicy } from './policy/normalize.js';
+import type { Policy } from './policy/model.js';
+
+/** Anything a runtime can hand us as the core: a compiled module, its bytes, or a fetch Response. */
+export type CoreSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response | PromiseLike<Response>;
+
+function assertWebAssembly(): void {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.Instance !== 'function') {
+    throw new EngineError('this runtime has no WebAssembly support; gait-wasm cannot run here');
+  }
+}
+
+function isResponse(x: unknown): x is Response {
+  return typeof Response === 'function' && x instanceof Response;
+}
+
+/** Instantiates the engine asynchronously (browsers, Deno, workerd: any runtime). */
+export async function instantiate(source: CoreSource): Promise<Engine> {
+  assertWebAssembly();
+  let module: WebAssembly.Module;
+  try {
+    if (source instanceof WebAssembly.Module) module = source;
+    else if (isResponse(source) || (typeof source === 'object' && source !== null && 'then' in source)) {
+      const response = await (source as PromiseLike<Response>);
+      if (!response.ok) throw new EngineError(`core.wasm could not be fetched: HTTP ${response.status}`);
+      module = await WebAssembly.compile(await response.arrayBuffer());
+    } else {
+      module = await WebAssembly.compile(source as BufferSource);
+    }
+  } catch (err) {
+    if (err instanceof EngineError) throw err;
+    throw new EngineError(`core.wasm failed to load: ${(err as Error).message}`);
+  }
+  return instantiateSync(module);
+}
+
+/** Instantiates synchronously from a compiled module (or bytes, where the runtime allows it). */
+export function instantiateSync(source: WebAssembly.Module | ArrayBuffer | ArrayBufferView): Engine {
+  assertWebAssembly();
+  try {
+    const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source as BufferSource);
+    return Engine.fromModule(module);
+  } catch (err) {
+    if (err instanceof EngineError) throw err;
+    throw new EngineError(`core.wasm failed to load: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Loads a policy into a gate: YAML text (strictly parsed like Gait), a plain object with the same
+ * keys (validated the same way), or an already-normalized Policy.
+ */
+export function createGate(engine: Engine, policy: string | Record<string, unknown> | Policy): Gate {
+  if (typeof policy === 'string') return new Gate(engine, parsePolicyYaml(policy));
+  if (isNormalizedPolicy(policy)) return new Gate(engine, normalizePolicy(policy));
+  // JSON is YAML: one strict parser validates objects and text alike.
+  return new Gate(engine, parsePolicyYaml(JSON.stringify(policy)));
+}
+
+function isNormalizedPolicy(p: object): p is Policy {
+  const x = p as Partial<Policy>;
+  return Array.isArray(x.rules) && typeof x.fail_closed === 'object' && typeof x.mcp_trust === 'object' && typeof x.scripts === 'object';
+}

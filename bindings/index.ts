@@ -1,0 +1,14 @@
+/**
+ * gait-wasm's portable entry: everything but the runtime-specific loading of core.wasm. Each
+ * runtime entry (node, deno, browser, workerd) re-exports this and adds a loader.
+ */
+export { instantiate, instantiateSync, createGate, type CoreSource } from './api.js';
+export { Engine, EngineError } from './core/engine.js';
+export { Gate, type GateEvaluation, type GateResult, type StepVerdict, type EvaluateOptions, type WrkrInventory, type WrkrEntry } from './gate.js';
+export { decide, decisionPayload, verdictExitCode, type Decision, type DecisionPayload, type DecideOptions } from './decision.js';
+export { ToolAdapter, GateEnforcementError, GateEvaluationError, type AdapterOutcome, type ToolAdapterOptions } from './adapter.js';
+export { GaitError, type ErrorCategory } from './errors.js';
+export { parsePolicyYaml, policyDigest, formatPolicy, type Policy, type Verdict } from './policy/index.js';
+export { normalizeIntent, intentDigest, type NormalizedIntent } from './intent/index.js';
+export { parseWrkrInventory } from './intent/wrkr.js';
+export { VERSION } from './version.js';

@@ -6,12 +6,15 @@
 import type { Verdict } from './policy/model.js';
 import type { GateEvaluation, StepVerdict } from './gate.js';
 import { sortedUnique } from './canonical/order.js';
+import type { LimitsOutcome } from './limits.js';
 
 export interface DecideOptions {
   /** Non-enforcing observe mode (cli.md §2.5). */
   simulate?: boolean;
   /** Warnings gathered before evaluation (key mode, Wrkr fallback), reported sorted. */
   warnings?: Iterable<string>;
+  /** Rate-limit and destructive-budget counts already taken for this evaluation (limits.ts). */
+  limits?: LimitsOutcome;
 }
 
 export interface Decision {
@@ -21,6 +24,7 @@ export interface Decision {
   warnings: string[];
   required_approvals: number;
   delegation_required: boolean;
+  limits: LimitsOutcome;
   simulated?: { verdict: Verdict; reason_codes: string[]; would_have_blocked: boolean };
   /** 0 allow/dry_run and every simulated run, 3 block, 4 require_approval. */
   exit_code: number;
@@ -39,6 +43,18 @@ export function decide(evaluation: GateEvaluation, options: DecideOptions = {}):
   let requiredApprovals = 0;
   let delegationRequired = false;
 
+  // Rate limit and destructive budget (steps 15-16): counted whatever the verdict.
+  const limits = options.limits ?? {};
+  if (limits.rateLimit?.exceeded) {
+    verdict = 'block';
+    reasons.add('rate_limit_exceeded');
+    violations.add('rate_limit_exceeded');
+  }
+  if (limits.destructiveBudget?.exceeded) {
+    verdict = 'block';
+    reasons.add('destructive_budget_exceeded');
+    violations.add('destructive_budget_exceeded');
+  }
   // Delegation (step 17) without tokens: a winning rule that requires delegation blocks.
   if (outcome.require_delegation) {
     delegationRequired = true;
@@ -79,6 +95,7 @@ export function decide(evaluation: GateEvaluation, options: DecideOptions = {}):
     warnings: sortedUnique(options.warnings ?? []),
     required_approvals: requiredApprovals,
     delegation_required: delegationRequired,
+    limits,
     simulated,
     exit_code: exitCode,
     evaluation,
@@ -114,6 +131,14 @@ export interface DecisionPayload {
   violations?: string[];
   required_approvals?: number;
   delegation_required?: boolean;
+  rate_limit_scope?: string;
+  rate_limit_key?: string;
+  rate_limit_used?: number;
+  rate_limit_remaining?: number;
+  destructive_budget_scope?: string;
+  destructive_budget_key?: string;
+  destructive_budget_used?: number;
+  destructive_budget_remaining?: number;
   trace_id?: string;
   trace_path?: string;
   policy_digest: string;
@@ -144,6 +169,14 @@ export function decisionPayload(d: Decision, extra: { profile?: string; trace_id
     violations: d.violations.length ? d.violations : undefined,
     required_approvals: d.required_approvals || undefined,
     delegation_required: d.delegation_required || undefined,
+    rate_limit_scope: d.limits.rateLimit?.scope,
+    rate_limit_key: d.limits.rateLimit?.key,
+    rate_limit_used: d.limits.rateLimit?.used || undefined,
+    rate_limit_remaining: d.limits.rateLimit?.remaining || undefined,
+    destructive_budget_scope: d.limits.destructiveBudget?.scope,
+    destructive_budget_key: d.limits.destructiveBudget?.key,
+    destructive_budget_used: d.limits.destructiveBudget?.used || undefined,
+    destructive_budget_remaining: d.limits.destructiveBudget?.remaining || undefined,
     trace_id: extra.trace_id,
     trace_path: extra.trace_path,
     policy_digest: e.policy_digest,

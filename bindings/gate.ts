@@ -15,7 +15,8 @@ import { parsePolicyYaml } from './policy/parse.js';
 import { policyDigest } from './policy/digest.js';
 import { decodeIntentJson, decodeIntentValue, type RawIntent } from './intent/decode.js';
 import { normalizeIntent, stripContextClaims, rawRiskClass, withAuthContextKeys } from './intent/normalize.js';
-import { formatRfc3339Nano, parseRfc3339 } from './time.js';
+import { formatRfc3339Nano, parseRfc3339, nowTime, type RfcTime } from './time.js';
+import { applyLimits } from './limits.js';
 import { compareBytewise, sortedUnique } from './canonical/order.js';
 import { GaitError, invalidInput } from './errors.js';
 import { decide, decisionPayload, type DecideOptions, type Decision, type DecisionPayload } from './decision.js';
@@ -106,9 +107,14 @@ export class Gate {
     return decisionPayload(this.decide(intent, options));
   }
 
-  /** Like `check`, with the full evaluation attached (for traces and callers that need more). */
-  decide(intent: string | unknown, options: EvaluateOptions & DecideOptions = {}): Decision {
-    return decide(this.evaluate(intent, options), options);
+  /**
+   * Like `check`, with the full evaluation attached. Pass `counters` (any Map, kept by the caller)
+   * to enforce the policy's rate limits and destructive budgets in memory.
+   */
+  decide(intent: string | unknown, options: EvaluateOptions & DecideOptions & { counters?: Map<string, number>; now?: RfcTime } = {}): Decision {
+    const evaluation = this.evaluate(intent, options);
+    const limits = options.counters ? applyLimits(evaluation, options.counters, options.now ?? nowTime(), this.policy.rules) : options.limits;
+    return decide(evaluation, { ...options, limits });
   }
 
   /** Evaluates an intent given as JSON text or a parsed JSON object. */

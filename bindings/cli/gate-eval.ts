@@ -20,19 +20,22 @@ import { toPrettyJson } from './json.js';
 import { resolveSigningKey } from '../crypto/keys.js';
 import { nodeKeyIO } from '../crypto/io-node.js';
 import { buildTraceRecord, traceId as computeTraceId, signTrace } from '../crypto/trace.js';
-import { formatRfc3339Nano, nowTime } from '../time.js';
+import { formatRfc3339Nano, nowTime, parseRfc3339Go, type RfcTime } from '../time.js';
+import { applyLimits, needsCounters, type LimitsOutcome } from '../limits.js';
+import { withStateFile, DEFAULT_STATE_PATH } from './state-file.js';
 import { VERSION } from '../version.js';
 
 export const GATE_EVAL_USAGE = `Usage:
   gait gate eval --policy <policy.yaml> --intent <intent.json> [--simulate] [--json]
                  [--wrkr-inventory <inventory.json>] [--trace-out trace.json]
                  [--key-mode dev|prod] [--private-key <path>|--private-key-env <VAR>]
+                 [--rate-limit-state .gait-out/gate_rate_limits.json] [--evaluation-time <rfc3339>]
   observe first: add --simulate while tuning
   enforce later: remove --simulate once fixtures are stable
 Exit codes: 0 allow/dry_run (and every --simulate run), 3 block, 4 require_approval, 6 invalid input.
 `;
 
-const STRING_FLAGS = ['policy', 'intent', 'wrkr-inventory', 'trace-out', 'key-mode', 'private-key', 'private-key-env', 'profile'];
+const STRING_FLAGS = ['policy', 'intent', 'wrkr-inventory', 'trace-out', 'key-mode', 'private-key', 'private-key-env', 'profile', 'rate-limit-state', 'evaluation-time'];
 const BOOL_FLAGS = ['json', 'simulate', 'explain'];
 
 export async function runGateEval(ctx: CommandContext, args: readonly string[]): Promise<number> {
@@ -62,6 +65,7 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
     throw invalidInput(`unsupported --profile value "${flagString(flags, 'profile')}" (expected standard; oss-prod is not available yet)`);
   }
   const simulate = flags.bools.has('simulate');
+  const now = parseEvaluationTime(flagString(flags, 'evaluation-time'));
 
   const started = performance.now();
   const policy = await loadPolicyFile(policyPath);
@@ -102,7 +106,12 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   );
   for (const w of key.warnings) warnings.add(w);
 
-  const decision = decide(evaluation, { simulate, warnings });
+  let limits: LimitsOutcome | undefined;
+  if (needsCounters(evaluation)) {
+    const stateFile = flagString(flags, 'rate-limit-state').trim() || DEFAULT_STATE_PATH;
+    limits = await withStateFile(stateFile, (counters) => applyLimits(evaluation, counters, now, policy.rules));
+  }
+  const decision = decide(evaluation, { simulate, warnings, limits });
   const policyDigest = evaluation.policy_digest;
   const intentDigest = evaluation.intent_digest;
   const traceId = computeTraceId(policyDigest, intentDigest, decision.verdict);
@@ -145,6 +154,16 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   for (const w of decision.warnings) lines.push(`warning: ${w}`);
   ctx.io.stdout(lines.join('\n') + '\n');
   return decision.exit_code;
+}
+
+/** `--evaluation-time` (RFC 3339) fixes "now" for windows and budgets; default: the clock. */
+export function parseEvaluationTime(text: string): RfcTime {
+  if (text.trim() === '') return nowTime();
+  try {
+    return parseRfc3339Go(text.trim());
+  } catch (err) {
+    throw invalidInput(`invalid --evaluation-time: ${(err as Error).message}`);
+  }
 }
 
 /** cli.md §2.8 trace path rules. */

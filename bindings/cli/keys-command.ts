@@ -5,7 +5,8 @@ import { printJson, printError } from './output.js';
 import { parseFlags, flagString } from './flags.js';
 import { invalidInput } from '../errors.js';
 import { exists, writeFileAtomic } from './files.js';
-import { generateKeyPair, encodePrivateKey, encodePublicKey, keyId } from '../crypto/keys.js';
+import { encodePrivateKey, encodePublicKey, keyId } from '../crypto/keys.js';
+import { generateKeyPairAsync } from '../crypto/ed25519.js';
 
 const USAGE = `Usage: gait keys init [--out-dir gait-out/keys] [--prefix gait] [--force] [--json]
   Writes <out-dir>/<prefix>_private.key and <prefix>_public.key (base64, Gait's format).
@@ -34,7 +35,7 @@ export async function runKeys(ctx: CommandContext, args: readonly string[]): Pro
       if (await exists(privatePath)) throw invalidInput(`private key path already exists (use --force): ${privatePath}`);
       if (await exists(publicPath)) throw invalidInput(`public key path already exists (use --force): ${publicPath}`);
     }
-    const pair = await generateKeyPair();
+    const pair = await generateKeyPairAsync();
     await writeFileAtomic(privatePath, encodePrivateKey(pair.privateKey), 0o600);
     await writeFileAtomic(publicPath, encodePublicKey(pair.publicKey), 0o600);
     const id = keyId(pair.publicKey);

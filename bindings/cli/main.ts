@@ -2,12 +2,9 @@
 import type { CliIO, CommandContext } from './output.js';
 import { printJson, printError } from './output.js';
 import { invalidInput } from '../errors.js';
-import { runPolicy, POLICY_USAGE } from './policy-commands.js';
-import { runGateEval, GATE_EVAL_USAGE } from './gate-eval.js';
-import { runTrace } from './trace-command.js';
-import { runKeys } from './keys-command.js';
-import { runDemo } from './demo.js';
 import { VERSION } from '../version.js';
+
+// Each command's modules load only when that command runs: start-up time is most of a CLI call.
 
 export const USAGE = `gait-wasm ${VERSION}: a Gait-compatible policy gate for AI-agent tool calls
 
@@ -42,9 +39,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       io.stdout(`gait ${VERSION}\n`);
       return 0;
     case 'policy':
-      return runPolicy(ctx, rest);
+      return (await import('./policy-commands.js')).runPolicy(ctx, rest);
     case 'gate': {
       const [sub, ...gateArgs] = rest;
+      const { runGateEval, GATE_EVAL_USAGE } = await import('./gate-eval.js');
       if (sub === 'eval') return runGateEval(ctx, gateArgs);
       if (sub === '--help' || sub === '-h' || sub === 'help') {
         io.stdout(GATE_EVAL_USAGE);
@@ -54,11 +52,11 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return 6;
     }
     case 'trace':
-      return runTrace(ctx, rest);
+      return (await import('./trace-command.js')).runTrace(ctx, rest);
     case 'keys':
-      return runKeys(ctx, rest);
+      return (await import('./keys-command.js')).runKeys(ctx, rest);
     case 'demo':
-      return runDemo(ctx, rest);
+      return (await import('./demo.js')).runDemo(ctx, rest);
     default: {
       const code = printError(ctx, 'gait', invalidInput(`unknown command: ${command}`));
       if (!ctx.json) io.stderr(USAGE);
@@ -67,4 +65,3 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   }
 }
 
-export { POLICY_USAGE };

@@ -10,7 +10,7 @@ import { invalidInput } from '../errors.js';
 import { sha256Hex } from '../canonical/sha256.js';
 import { goQuote } from '../policy/gostr.js';
 import { decodeBase64Std, encodeBase64Std } from './base64.js';
-import { generateKeyPair as generateEd25519, PRIVATE_KEY_SIZE, PUBLIC_KEY_SIZE } from './ed25519.js';
+import { generateKeyPair as generateEd25519, generateKeyPairAsync, PRIVATE_KEY_SIZE, PUBLIC_KEY_SIZE } from './ed25519.js';
 
 /** File and environment access, kept behind an interface for portability. */
 export interface KeyIO {
@@ -156,7 +156,7 @@ export async function resolveSigningKey(config: SigningKeyConfig, io: KeyIO): Pr
 
   if (mode === 'dev') {
     if (privPath || privEnv || pubPath || pubEnv) throw invalidInput('dev mode does not accept explicit key sources');
-    const pair = generateKeyPair();
+    const pair = await generateKeyPairAsync();
     return { ...pair, mode: 'dev', keyId: keyId(pair.publicKey), warnings: [DEV_MODE_WARNING] };
   }
   if (mode !== 'prod') throw invalidInput(`unsupported key mode: ${goQuote(rawMode)}`);

@@ -248,3 +248,17 @@ describe('ed25519: verification cache', () => {
     expect(cached / 200).toBeLessThan(uncached);
   });
 });
+
+describe('generateKeyPairAsync (WebCrypto key generation)', () => {
+  it('returns Go-layout pairs whose halves agree and that sign and verify', async () => {
+    const { generateKeyPairAsync, publicKeyFromSeed, sign, verify } = await import('../../bindings/crypto/ed25519.js');
+    for (let i = 0; i < 3; i++) {
+      const pair = await generateKeyPairAsync();
+      expect(pair.privateKey).toHaveLength(64);
+      expect(Array.from(pair.privateKey.subarray(32))).toEqual(Array.from(pair.publicKey));
+      expect(Array.from(publicKeyFromSeed(pair.privateKey.subarray(0, 32)))).toEqual(Array.from(pair.publicKey));
+      const msg = new TextEncoder().encode(`m${i}`);
+      expect(await verify(pair.publicKey, msg, await sign(pair.privateKey, msg))).toBe(true);
+    }
+  });
+});

@@ -25,6 +25,7 @@ export interface Decision {
   required_approvals: number;
   delegation_required: boolean;
   limits: LimitsOutcome;
+  credential?: IssuedCredentialSummary;
   simulated?: { verdict: Verdict; reason_codes: string[]; would_have_blocked: boolean };
   /** 0 allow/dry_run and every simulated run, 3 block, 4 require_approval. */
   exit_code: number;
@@ -35,71 +36,114 @@ export function verdictExitCode(verdict: Verdict): number {
   return verdict === 'block' ? 3 : verdict === 'require_approval' ? 4 : 0;
 }
 
-export function decide(evaluation: GateEvaluation, options: DecideOptions = {}): Decision {
-  let verdict = evaluation.result.verdict;
-  const reasons = new Set(evaluation.result.reason_codes);
-  const violations = new Set(evaluation.result.violations);
+/** Work in progress between the stages; `decide` runs them all. */
+export interface PendingDecision {
+  verdict: Verdict;
+  reasons: Set<string>;
+  violations: Set<string>;
+  requiredApprovals: number;
+  delegationRequired: boolean;
+  limits: LimitsOutcome;
+  credential?: IssuedCredentialSummary;
+  evaluation: GateEvaluation;
+}
+
+/** What the decision keeps of an issued broker credential: references only, never secrets. */
+export interface IssuedCredentialSummary {
+  credential_ref: string;
+  issuer: string;
+}
+
+/** Stages before the credential broker: limits (steps 15-16), delegation (17), approval (18). */
+export function decideBeforeBroker(evaluation: GateEvaluation, options: DecideOptions = {}): PendingDecision {
+  const d: PendingDecision = {
+    verdict: evaluation.result.verdict,
+    reasons: new Set(evaluation.result.reason_codes),
+    violations: new Set(evaluation.result.violations),
+    requiredApprovals: 0,
+    delegationRequired: false,
+    limits: options.limits ?? {},
+    evaluation,
+  };
   const outcome = evaluation.outcome;
-  let requiredApprovals = 0;
-  let delegationRequired = false;
-
-  // Rate limit and destructive budget (steps 15-16): counted whatever the verdict.
-  const limits = options.limits ?? {};
-  if (limits.rateLimit?.exceeded) {
-    verdict = 'block';
-    reasons.add('rate_limit_exceeded');
-    violations.add('rate_limit_exceeded');
-  }
-  if (limits.destructiveBudget?.exceeded) {
-    verdict = 'block';
-    reasons.add('destructive_budget_exceeded');
-    violations.add('destructive_budget_exceeded');
-  }
-  // Delegation (step 17) without tokens: a winning rule that requires delegation blocks.
+  // Counted whatever the verdict; exceeding a limit blocks.
+  if (d.limits.rateLimit?.exceeded) block(d, 'rate_limit_exceeded', 'rate_limit_exceeded');
+  if (d.limits.destructiveBudget?.exceeded) block(d, 'destructive_budget_exceeded', 'destructive_budget_exceeded');
+  // Without delegation tokens, a winning rule that requires delegation blocks.
   if (outcome.require_delegation) {
-    delegationRequired = true;
-    verdict = 'block';
-    reasons.add('delegation_token_missing');
-    violations.add('delegation_not_granted');
+    d.delegationRequired = true;
+    block(d, 'delegation_token_missing', 'delegation_not_granted');
   }
-  // Approval (step 18) without tokens: require_approval stands, reported as missing.
-  if (verdict === 'require_approval') {
-    requiredApprovals = Math.max(outcome.min_approvals, 1);
-    reasons.add('approval_token_missing');
-    violations.add('approval_not_granted');
+  // Without approval tokens, require_approval stands, reported as missing.
+  if (d.verdict === 'require_approval') {
+    d.requiredApprovals = Math.max(outcome.min_approvals, 1);
+    d.reasons.add('approval_token_missing');
+    d.violations.add('approval_not_granted');
   }
-  // Broker (step 19) with no broker configured: an allow that needs a credential blocks.
-  if (outcome.require_broker_credential && verdict === 'allow') {
-    verdict = 'block';
-    reasons.add('broker_credential_required');
-    violations.add('broker_credential_missing');
-  }
+  return d;
+}
 
+function block(d: PendingDecision, reason: string, violation: string): void {
+  d.verdict = 'block';
+  d.reasons.add(reason);
+  d.violations.add(violation);
+}
+
+/** Does the broker stage (step 19) have to issue a credential? */
+export function needsCredential(d: PendingDecision): boolean {
+  return d.evaluation.outcome.require_broker_credential && d.verdict === 'allow';
+}
+
+/** Step 19: `credential` is what the broker issued (undefined: none configured, or it failed). */
+export function applyBroker(d: PendingDecision, brokerConfigured: boolean, credential: IssuedCredentialSummary | undefined): void {
+  if (!needsCredential(d)) return;
+  if (!brokerConfigured) block(d, 'broker_credential_required', 'broker_credential_missing');
+  else if (!credential) block(d, 'broker_credential_missing', 'broker_credential_missing');
+  else {
+    d.reasons.add('broker_credential_present');
+    d.credential = credential;
+  }
+}
+
+/** Step 20 (simulate) and the final shape. */
+export function finishDecision(d: PendingDecision, options: DecideOptions = {}): Decision {
+  let verdict = d.verdict;
   let exitCode = verdictExitCode(verdict);
   let simulated: Decision['simulated'];
   if (options.simulate) {
     const wouldHaveBlocked = verdict === 'block' || verdict === 'require_approval';
-    simulated = { verdict, reason_codes: sortedUnique(reasons), would_have_blocked: wouldHaveBlocked };
-    reasons.add('simulate_mode_non_enforcing');
+    simulated = { verdict, reason_codes: sortedUnique(d.reasons), would_have_blocked: wouldHaveBlocked };
+    d.reasons.add('simulate_mode_non_enforcing');
     if (wouldHaveBlocked) {
-      reasons.add(`simulated_${verdict}`);
+      d.reasons.add(`simulated_${verdict}`);
       verdict = 'allow';
-      violations.clear();
+      d.violations.clear();
     }
     exitCode = 0;
   }
   return {
     verdict,
-    reason_codes: sortedUnique(reasons),
-    violations: sortedUnique(violations),
+    reason_codes: sortedUnique(d.reasons),
+    violations: sortedUnique(d.violations),
     warnings: sortedUnique(options.warnings ?? []),
-    required_approvals: requiredApprovals,
-    delegation_required: delegationRequired,
-    limits,
+    required_approvals: d.requiredApprovals,
+    delegation_required: d.delegationRequired,
+    limits: d.limits,
+    credential: d.credential,
     simulated,
     exit_code: exitCode,
-    evaluation,
+    evaluation: d.evaluation,
   };
+}
+
+/**
+ * All stages at once, for callers without an asynchronous broker: a rule that requires a broker
+ * credential blocks unless `credential` is given.
+ */
+export function decide(evaluation: GateEvaluation, options: DecideOptions & { credential?: IssuedCredentialSummary } = {}): Decision {
+  const d = decideBeforeBroker(evaluation, options);
+  applyBroker(d, options.credential !== undefined, options.credential);
+  return finishDecision(d, options);
 }
 
 function stepPayload(s: StepVerdict): StepVerdictPayload {
@@ -139,6 +183,9 @@ export interface DecisionPayload {
   destructive_budget_key?: string;
   destructive_budget_used?: number;
   destructive_budget_remaining?: number;
+  credential_issuer?: string;
+  credential_ref?: string;
+  credential_evidence_path?: string;
   trace_id?: string;
   trace_path?: string;
   policy_digest: string;
@@ -159,7 +206,7 @@ export interface DecisionPayload {
 }
 
 /** Builds the result object; undefined members are dropped by every JSON writer. */
-export function decisionPayload(d: Decision, extra: { profile?: string; trace_id?: string; trace_path?: string } = {}): DecisionPayload {
+export function decisionPayload(d: Decision, extra: { profile?: string; trace_id?: string; trace_path?: string; credential_evidence_path?: string } = {}): DecisionPayload {
   const e = d.evaluation;
   return {
     ok: true,
@@ -177,6 +224,9 @@ export function decisionPayload(d: Decision, extra: { profile?: string; trace_id
     destructive_budget_key: d.limits.destructiveBudget?.key,
     destructive_budget_used: d.limits.destructiveBudget?.used || undefined,
     destructive_budget_remaining: d.limits.destructiveBudget?.remaining || undefined,
+    credential_issuer: d.credential?.issuer,
+    credential_ref: d.credential?.credential_ref,
+    credential_evidence_path: extra.credential_evidence_path,
     trace_id: extra.trace_id,
     trace_path: extra.trace_path,
     policy_digest: e.policy_digest,

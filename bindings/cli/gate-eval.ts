@@ -12,7 +12,10 @@ import { loadIntentFile } from '../intent/load-node.js';
 import { rawRiskClass } from '../intent/normalize.js';
 import { loadWrkrInventory } from '../intent/wrkr-node.js';
 import { Gate, type WrkrInventory } from '../gate.js';
-import { decide, decisionPayload } from '../decision.js';
+import { decideBeforeBroker, needsCredential, applyBroker, finishDecision, decisionPayload } from '../decision.js';
+import { parseBrokerKind, validateBroker, issueCredential, type BrokerConfig, type IssuedCredential } from './broker.js';
+import { sortedUnique } from '../canonical/order.js';
+import type { Policy } from '../policy/model.js';
 import { createEngine } from '../load/node.js';
 import { writeFileAtomic } from './files.js';
 import { correlationId } from './envelope.js';
@@ -30,12 +33,20 @@ export const GATE_EVAL_USAGE = `Usage:
                  [--wrkr-inventory <inventory.json>] [--trace-out trace.json]
                  [--key-mode dev|prod] [--private-key <path>|--private-key-env <VAR>]
                  [--rate-limit-state .gait-out/gate_rate_limits.json] [--evaluation-time <rfc3339>]
+                 [--profile standard|oss-prod] [--credential-broker off|stub|env|command]
+                 [--credential-env-prefix GAIT_BROKER_TOKEN_] [--credential-command <path>]
+                 [--credential-command-args csv] [--credential-ref ref] [--credential-scopes csv]
+                 [--credential-evidence-out path]
   observe first: add --simulate while tuning
   enforce later: remove --simulate once fixtures are stable
 Exit codes: 0 allow/dry_run (and every --simulate run), 3 block, 4 require_approval, 6 invalid input.
 `;
 
-const STRING_FLAGS = ['policy', 'intent', 'wrkr-inventory', 'trace-out', 'key-mode', 'private-key', 'private-key-env', 'profile', 'rate-limit-state', 'evaluation-time'];
+const STRING_FLAGS = [
+  'policy', 'intent', 'wrkr-inventory', 'trace-out', 'key-mode', 'private-key', 'private-key-env', 'profile',
+  'rate-limit-state', 'evaluation-time', 'credential-broker', 'credential-env-prefix', 'credential-command',
+  'credential-command-args', 'credential-ref', 'credential-scopes', 'credential-evidence-out',
+];
 const BOOL_FLAGS = ['json', 'simulate', 'explain'];
 
 export async function runGateEval(ctx: CommandContext, args: readonly string[]): Promise<number> {
@@ -61,11 +72,27 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   const intentPath = flagString(flags, 'intent');
   if (policyPath === '' || intentPath === '') throw invalidInput('both --policy and --intent are required');
   const profile = (flagString(flags, 'profile') || 'standard').trim().toLowerCase();
-  if (profile !== 'standard') {
-    throw invalidInput(`unsupported --profile value "${flagString(flags, 'profile')}" (expected standard; oss-prod is not available yet)`);
+  if (profile !== 'standard' && profile !== 'oss-prod') {
+    throw invalidInput(`unsupported --profile value "${flagString(flags, 'profile')}" (expected standard or oss-prod)`);
   }
   const simulate = flags.bools.has('simulate');
   const now = parseEvaluationTime(flagString(flags, 'evaluation-time'));
+  const keyMode = (flagString(flags, 'key-mode') || 'dev').trim().toLowerCase();
+  if (profile === 'oss-prod') {
+    if (simulate) throw invalidInput('oss-prod profile does not allow --simulate');
+    if (keyMode !== 'prod') throw invalidInput('oss-prod profile requires --key-mode prod');
+    if (!flagString(flags, 'private-key') && !flagString(flags, 'private-key-env')) {
+      throw invalidInput('oss-prod profile requires --private-key or --private-key-env');
+    }
+  }
+  const broker: BrokerConfig = {
+    kind: parseBrokerKind(flagString(flags, 'credential-broker')),
+    envPrefix: flags.strings.has('credential-env-prefix') ? flagString(flags, 'credential-env-prefix') : 'GAIT_BROKER_TOKEN_',
+    command: flagString(flags, 'credential-command'),
+    commandArgs: csv(flagString(flags, 'credential-command-args')),
+    env: ctx.io.env,
+  };
+  validateBroker(broker);
 
   const started = performance.now();
   const policy = await loadPolicyFile(policyPath);
@@ -79,7 +106,7 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
       inventory = await loadWrkrInventory(inventoryPath);
     } catch (err) {
       const risk = rawRiskClass(raw);
-      if (risk === 'high' || risk === 'critical') {
+      if (profile === 'oss-prod' || risk === 'high' || risk === 'critical') {
         const message = err instanceof Error ? err.message : String(err);
         throw new GaitError(`wrkr inventory unavailable in fail-closed mode: ${message}`, 'policy_blocked');
       }
@@ -87,6 +114,7 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
     }
   }
 
+  if (profile === 'oss-prod') checkOssProdPolicy(policy, broker);
   const gate = new Gate(await createEngine(), policy);
   const evaluation = gate.evaluateRaw(raw, {
     wrkrInventory: inventory,
@@ -98,7 +126,7 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
 
   const key = await resolveSigningKey(
     {
-      mode: (flagString(flags, 'key-mode') || 'dev').trim().toLowerCase(),
+      mode: keyMode,
       privateKeyPath: flagString(flags, 'private-key') || undefined,
       privateKeyEnv: flagString(flags, 'private-key-env') || undefined,
     },
@@ -111,7 +139,20 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
     const stateFile = flagString(flags, 'rate-limit-state').trim() || DEFAULT_STATE_PATH;
     limits = await withStateFile(stateFile, (counters) => applyLimits(evaluation, counters, now, policy.rules));
   }
-  const decision = decide(evaluation, { simulate, warnings, limits });
+  const pending = decideBeforeBroker(evaluation, { limits });
+  let issued: IssuedCredential | undefined;
+  if (needsCredential(pending) && broker.kind !== 'off') {
+    const outcome = evaluation.outcome;
+    issued = await issueCredential(broker, {
+      reference: flagString(flags, 'credential-ref').trim() || outcome.broker_references.join(','),
+      scopes: sortedUnique([...outcome.broker_scopes, ...csv(flagString(flags, 'credential-scopes'))]),
+      toolName: evaluation.prepared?.tool_name ?? '',
+      identity: evaluation.prepared?.context.identity ?? '',
+      traceSeed: `${evaluation.policy_digest}:${evaluation.intent_digest}:${formatRfc3339Nano(now, true)}`,
+    });
+  }
+  applyBroker(pending, broker.kind !== 'off', issued && { credential_ref: issued.credential_ref, issuer: issued.broker });
+  const decision = finishDecision(pending, { simulate, warnings });
   const policyDigest = evaluation.policy_digest;
   const intentDigest = evaluation.intent_digest;
   const traceId = computeTraceId(policyDigest, intentDigest, decision.verdict);
@@ -140,8 +181,30 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   const signed = await signTrace(record, key.privateKey);
   await writeFileAtomic(tracePath, toPrettyJson(signed), 0o600);
 
+  let evidencePath: string | undefined;
+  if (issued && decision.credential) {
+    evidencePath = flagString(flags, 'credential-evidence-out').trim() || `credential_evidence_${traceId}.json`;
+    const issuedAt = formatRfc3339Nano(now, true);
+    await writeFileAtomic(evidencePath, toPrettyJson({
+      schema_id: 'gait.gate.broker_credential_record',
+      schema_version: '1.0.0',
+      created_at: issuedAt,
+      producer_version: VERSION,
+      trace_id: traceId,
+      tool_name: evaluation.prepared?.tool_name ?? '',
+      identity: evaluation.prepared?.context.identity ?? '',
+      broker: issued.broker,
+      reference: issued.reference,
+      credential_source: issued.credential_source,
+      credential_access_type: issued.credential_access_type,
+      scope: issued.scope,
+      credential_ref: issued.credential_ref,
+      issued_at: issuedAt,
+      ttl_seconds: issued.ttl_seconds || undefined,
+    }), 0o600);
+  }
   if (ctx.json) {
-    return printJson(ctx, decisionPayload(decision, { profile, trace_id: traceId, trace_path: tracePath }), decision.exit_code);
+    return printJson(ctx, decisionPayload(decision, { profile, trace_id: traceId, trace_path: tracePath, credential_evidence_path: evidencePath }), decision.exit_code);
   }
   const lines = [`gate eval: verdict=${decision.verdict}`, `trace: ${tracePath}`];
   if (decision.simulated) {
@@ -151,9 +214,31 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   if (decision.violations.length) lines.push(`violations: ${decision.violations.join(',')}`);
   if (decision.required_approvals > 0) lines.push(`approvals: 0/${decision.required_approvals}`);
   if (decision.delegation_required) lines.push('delegations: 0');
+  if (decision.credential) lines.push(`credential: ${decision.credential.credential_ref} (${decision.credential.issuer})`);
+  if (evidencePath) lines.push(`credential evidence: ${evidencePath}`);
   for (const w of decision.warnings) lines.push(`warning: ${w}`);
   ctx.io.stdout(lines.join('\n') + '\n');
   return decision.exit_code;
+}
+
+function csv(text: string): string[] {
+  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/**
+ * cli.md §2.10 / policy.md §3.5: under oss-prod, every allow or approval rule that matches high
+ * or critical risk must require a broker credential, and a broker must be configured.
+ */
+function checkOssProdPolicy(policy: Policy, broker: BrokerConfig): void {
+  const highRisk = policy.rules.filter(
+    (r) => r.effect !== 'block' && r.match.risk_classes.some((c) => c === 'high' || c === 'critical'),
+  );
+  if (highRisk.some((r) => !r.require_broker_credential)) {
+    throw invalidInput('oss-prod profile requires high-risk allow/approval rules to set require_broker_credential: true');
+  }
+  if (highRisk.length > 0 && broker.kind === 'off') {
+    throw invalidInput('oss-prod profile requires --credential-broker for high-risk policies');
+  }
 }
 
 /** `--evaluation-time` (RFC 3339) fixes "now" for windows and budgets; default: the clock. */

@@ -1,0 +1,131 @@
+/**
+ * Credential brokers for rules with `require_broker_credential` (cli.md §2.2, §2.3 step 19).
+ * A broker issues a credential reference for an allowed call; the secret itself is never printed,
+ * traced or written: only a reference to it.
+ *
+ *   off      no broker: such calls block (`broker_credential_required`)
+ *   stub     always issues `stub:<24 hex>` (source stub, access jit, ttl 300 s) - for tests and demos
+ *   env      issues when `<prefix><REFERENCE>` is set and non-empty (REFERENCE upper-cased, other
+ *            characters than A-Z0-9 as `_`); reference `env:<VAR>`
+ *   command  runs `--credential-command` (no shell) with `--credential-command-args`; exit 0 with
+ *            non-empty stdout issues `cmd:<24 hex of sha256(stdout)>`; 5 s timeout, 16 KiB output
+ */
+import { spawn } from 'node:child_process';
+import { sha256Hex } from '../canonical/sha256.js';
+import { invalidInput } from '../errors.js';
+
+export type BrokerKind = 'off' | 'stub' | 'env' | 'command';
+
+export interface BrokerConfig {
+  kind: BrokerKind;
+  envPrefix: string;
+  command: string;
+  commandArgs: string[];
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface BrokerRequest {
+  reference: string;
+  scopes: string[];
+  toolName: string;
+  identity: string;
+  traceSeed: string;
+}
+
+export interface IssuedCredential {
+  broker: BrokerKind;
+  reference: string;
+  credential_ref: string;
+  credential_source: string;
+  credential_access_type: string;
+  scope: string[];
+  ttl_seconds: number;
+}
+
+const COMMAND_TIMEOUT_MS = 5000;
+const COMMAND_OUTPUT_LIMIT = 16 * 1024;
+
+export function parseBrokerKind(text: string): BrokerKind {
+  const v = text.trim().toLowerCase();
+  if (v === '' || v === 'off' || v === 'none') return 'off';
+  if (v === 'stub' || v === 'env' || v === 'command') return v;
+  throw invalidInput(`unsupported credential broker: ${text}`);
+}
+
+export function validateBroker(config: BrokerConfig): void {
+  if (config.kind !== 'command') return;
+  if (config.command.trim() === '') throw invalidInput('command broker requires --credential-command');
+  if (/\s/.test(config.command)) throw invalidInput('command broker command must not contain whitespace');
+  const allow = config.env['GAIT_CREDENTIAL_COMMAND_ALLOWLIST'];
+  if (allow !== undefined && allow.trim() !== '') {
+    const allowed = allow.split(',').map((s) => s.trim()).filter(Boolean);
+    if (!allowed.includes(config.command)) {
+      throw invalidInput('command broker command is not in allowlist GAIT_CREDENTIAL_COMMAND_ALLOWLIST');
+    }
+  }
+}
+
+/** Issues a credential, or returns undefined when the broker could not (never throws secrets). */
+export async function issueCredential(config: BrokerConfig, req: BrokerRequest): Promise<IssuedCredential | undefined> {
+  const base = { broker: config.kind, reference: req.reference, scope: req.scopes };
+  switch (config.kind) {
+    case 'off':
+      return undefined;
+    case 'stub':
+      return { ...base, credential_ref: `stub:${sha256Hex(`stub:${req.traceSeed}:${req.reference}`).slice(0, 24)}`, credential_source: 'stub', credential_access_type: 'jit', ttl_seconds: 300 };
+    case 'env': {
+      const name = config.envPrefix + req.reference.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+      const value = config.env[name];
+      if (value === undefined || value.trim() === '') return undefined;
+      return { ...base, credential_ref: `env:${name}`, credential_source: 'env', credential_access_type: 'inherited', ttl_seconds: 0 };
+    }
+    case 'command': {
+      const output = await runCommand(config, req);
+      if (output === undefined) return undefined;
+      return { ...base, credential_ref: `cmd:${sha256Hex(output).slice(0, 24)}`, credential_source: 'command', credential_access_type: 'jit', ttl_seconds: 0 };
+    }
+  }
+}
+
+function runCommand(config: BrokerConfig, req: BrokerRequest): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    let child;
+    try {
+      child = spawn(config.command, config.commandArgs, {
+        stdio: ['ignore', 'pipe', 'ignore'],
+        env: {
+          ...config.env,
+          GAIT_CREDENTIAL_REFERENCE: req.reference,
+          GAIT_CREDENTIAL_SCOPES: req.scopes.join(','),
+          GAIT_TOOL_NAME: req.toolName,
+          GAIT_IDENTITY: req.identity,
+        },
+      });
+    } catch {
+      resolve(undefined);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    const timer = setTimeout(() => {
+      failed = true;
+      child.kill('SIGKILL');
+    }, COMMAND_TIMEOUT_MS);
+    child.stdout!.on('data', (d: Buffer) => {
+      size += d.length;
+      if (size > COMMAND_OUTPUT_LIMIT) {
+        failed = true;
+        child.kill('SIGKILL');
+      } else chunks.push(d);
+    });
+    child.on('error', () => {
+      failed = true;
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const out = Buffer.concat(chunks).toString('utf8').trim();
+      resolve(failed || code !== 0 || out === '' ? undefined : out);
+    });
+  });
+}

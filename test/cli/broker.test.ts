@@ -1,0 +1,108 @@
+// Credential brokers and the oss-prod profile (cli.md §2.2, §2.3 steps 6, 12, 19; §2.10; §12.3 v17).
+import { mkdtempSync, writeFileSync, readFileSync, chmodSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { gait, FIXTURES } from './run.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'gait-broker-'));
+const file = (name: string, content: string) => {
+  const p = path.join(dir, name);
+  writeFileSync(p, content);
+  return p;
+};
+
+const BROKER_POLICY = file('broker.yaml', `default_verdict: block
+rules:
+  - name: brokered-write
+    effect: allow
+    require_broker_credential: true
+    broker_reference: egress
+    broker_scopes: [export]
+    match:
+      tool_names: [tool.write]
+      risk_classes: [high]
+`);
+const INTENT = FIXTURES + 'policy-test/intent.json';
+const evalArgs = (...extra: string[]) => ['gate', 'eval', '--policy', BROKER_POLICY, '--intent', INTENT, '--json', ...extra];
+
+describe('credential brokers', () => {
+  it('off: blocks with broker_credential_required', async () => {
+    const r = await gait(evalArgs(), { cwd: dir });
+    expect(r.exit).toBe(3);
+    expect(r.json.reason_codes).toEqual(['broker_credential_required', 'matched_rule_brokered_write']);
+    expect(r.json.violations).toEqual(['broker_credential_missing']);
+  });
+
+  it('stub: allows and records a credential reference', async () => {
+    const evidence = path.join(dir, 'evidence.json');
+    const r = await gait(evalArgs('--credential-broker', 'stub', '--credential-evidence-out', evidence), { cwd: dir });
+    expect(r.exit).toBe(0);
+    expect(r.json.reason_codes).toEqual(['broker_credential_present', 'matched_rule_brokered_write']);
+    expect(r.json.credential_ref).toMatch(/^stub:[0-9a-f]{24}$/);
+    expect(r.json.credential_issuer).toBe('stub');
+    expect(r.json.credential_evidence_path).toBe(evidence);
+    const record = JSON.parse(readFileSync(evidence, 'utf8'));
+    expect(record).toMatchObject({ schema_id: 'gait.gate.broker_credential_record', broker: 'stub', reference: 'egress', scope: ['export'], credential_source: 'stub', credential_access_type: 'jit', ttl_seconds: 300 });
+  });
+
+  it('env: issues only when the variable is set, and never prints its value', async () => {
+    const missing = await gait(evalArgs('--credential-broker', 'env'), { cwd: dir, env: { GAIT_BROKER_TOKEN_EGRESS: undefined } });
+    expect(missing.exit).toBe(3);
+    expect(missing.json.reason_codes).toContain('broker_credential_missing');
+    const set = await gait(evalArgs('--credential-broker', 'env'), { cwd: dir, env: { GAIT_BROKER_TOKEN_EGRESS: 'super-secret-value' } });
+    expect(set.exit).toBe(0);
+    expect(set.json.credential_ref).toBe('env:GAIT_BROKER_TOKEN_EGRESS');
+    expect(set.stdout).not.toContain('super-secret-value');
+  });
+
+  it('command: a failing command blocks and its secret output is never echoed (e2e v17)', async () => {
+    const script = file('broker-fail.sh', '#!/bin/sh\necho "token=secret-broker-token" >&2\necho "token=secret-broker-token"\nexit 2\n');
+    chmodSync(script, 0o755);
+    const evidence = path.join(dir, 'never.json');
+    const r = await gait(evalArgs('--credential-broker', 'command', '--credential-command', script, '--credential-evidence-out', evidence), { cwd: dir });
+    expect(r.exit).toBe(3);
+    expect(r.json.reason_codes).toContain('broker_credential_missing');
+    expect(r.json.credential_evidence_path).toBeUndefined();
+    expect(r.stdout + r.stderr).not.toContain('secret-broker-token');
+    expect(existsSync(evidence)).toBe(false);
+    const ok = file('broker-ok.sh', '#!/bin/sh\necho "cred-$GAIT_CREDENTIAL_REFERENCE"\n');
+    chmodSync(ok, 0o755);
+    const good = await gait(evalArgs('--credential-broker', 'command', '--credential-command', ok), { cwd: dir });
+    expect(good.exit).toBe(0);
+    expect(good.json.credential_ref).toMatch(/^cmd:[0-9a-f]{24}$/);
+    expect(good.stdout).not.toContain('cred-egress');
+  });
+
+  it('rejects bad broker configuration with exit 6', async () => {
+    expect((await gait(evalArgs('--credential-broker', 'vault'), { cwd: dir })).json.error).toBe('unsupported credential broker: vault');
+    expect((await gait(evalArgs('--credential-broker', 'command'), { cwd: dir })).json.error).toBe('command broker requires --credential-command');
+    const r = await gait(evalArgs('--credential-broker', 'command', '--credential-command', '/bin/true'), { cwd: dir, env: { GAIT_CREDENTIAL_COMMAND_ALLOWLIST: '/bin/echo' } });
+    expect(r.json.error).toBe('command broker command is not in allowlist GAIT_CREDENTIAL_COMMAND_ALLOWLIST');
+  });
+});
+
+describe('oss-prod profile (TestGateEvalOSSProdProfile)', () => {
+  const keyDir = mkdtempSync(path.join(tmpdir(), 'gait-keys-'));
+  it('enforces its preconditions in order', async () => {
+    await gait(['keys', 'init', '--out-dir', keyDir, '--json']);
+    const key = path.join(keyDir, 'gait_private.key');
+    const allow = FIXTURES + 'policy-test/allow.yaml';
+    const base = ['gate', 'eval', '--intent', INTENT, '--profile', 'oss-prod', '--json'];
+    const cases: [string[], number, string | RegExp][] = [
+      [['--policy', allow, '--simulate', '--key-mode', 'prod', '--private-key', key], 6, 'oss-prod profile does not allow --simulate'],
+      [['--policy', allow], 6, 'oss-prod profile requires --key-mode prod'],
+      [['--policy', allow, '--key-mode', 'prod'], 6, 'oss-prod profile requires --private-key or --private-key-env'],
+      [['--policy', FIXTURES + 'policy/base_high_risk.yaml', '--key-mode', 'prod', '--private-key', key, '--credential-broker', 'stub'], 6, /require_broker_credential/],
+      [['--policy', BROKER_POLICY, '--key-mode', 'prod', '--private-key', key], 6, 'oss-prod profile requires --credential-broker for high-risk policies'],
+      [['--policy', BROKER_POLICY, '--key-mode', 'prod', '--private-key', key, '--credential-broker', 'stub'], 0, ''],
+    ];
+    for (const [extra, exit, error] of cases) {
+      const r = await gait([...base, ...extra], { cwd: dir });
+      expect(r.exit, JSON.stringify(r.json)).toBe(exit);
+      if (error) expect(r.json.error).toMatch(error);
+      else expect(r.json.profile).toBe('oss-prod');
+    }
+    expect((await gait([...base, '--policy', allow, '--profile', 'strict'], { cwd: dir })).exit).toBe(6);
+  });
+});

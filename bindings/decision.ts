@@ -15,6 +15,9 @@ export interface DecideOptions {
   warnings?: Iterable<string>;
   /** Rate-limit and destructive-budget counts already taken for this evaluation (limits.ts). */
   limits?: LimitsOutcome;
+  /** Token stage results, when tokens were presented. */
+  delegation?: DelegationStage;
+  approval?: ApprovalStage;
 }
 
 export interface Decision {
@@ -23,7 +26,11 @@ export interface Decision {
   violations: string[];
   warnings: string[];
   required_approvals: number;
+  valid_approvals: number;
+  approval_ref: string;
   delegation_required: boolean;
+  valid_delegations: number;
+  delegation_ref: string;
   limits: LimitsOutcome;
   credential?: IssuedCredentialSummary;
   simulated?: { verdict: Verdict; reason_codes: string[]; would_have_blocked: boolean };
@@ -42,7 +49,11 @@ export interface PendingDecision {
   reasons: Set<string>;
   violations: Set<string>;
   requiredApprovals: number;
+  validApprovals: number;
+  approvalRef: string;
   delegationRequired: boolean;
+  validDelegations: number;
+  delegationRef: string;
   limits: LimitsOutcome;
   credential?: IssuedCredentialSummary;
   evaluation: GateEvaluation;
@@ -54,32 +65,92 @@ export interface IssuedCredentialSummary {
   issuer: string;
 }
 
-/** Stages before the credential broker: limits (steps 15-16), delegation (17), approval (18). */
-export function decideBeforeBroker(evaluation: GateEvaluation, options: DecideOptions = {}): PendingDecision {
+/** The delegation stage's result (tokens/delegation.ts evaluateDelegations). */
+export interface DelegationStage {
+  verdict: 'block' | null;
+  reasonCodes: readonly string[];
+  violations: readonly string[];
+  delegationRef: string;
+  validDelegations: number;
+}
+
+/** The approval stage's result (tokens/approval.ts evaluateApprovals). */
+export interface ApprovalStage {
+  granted: boolean;
+  reasonCodes: readonly string[];
+  violations: readonly string[];
+  approvalRef: string;
+  requiredApprovals: number;
+  validApprovals: number;
+}
+
+/** Steps 15-16: rate limit and destructive budget, counted whatever the verdict. */
+export function startDecision(evaluation: GateEvaluation, limits: LimitsOutcome = {}): PendingDecision {
   const d: PendingDecision = {
     verdict: evaluation.result.verdict,
     reasons: new Set(evaluation.result.reason_codes),
     violations: new Set(evaluation.result.violations),
     requiredApprovals: 0,
+    validApprovals: 0,
+    approvalRef: '',
     delegationRequired: false,
-    limits: options.limits ?? {},
+    validDelegations: 0,
+    delegationRef: '',
+    limits,
     evaluation,
   };
-  const outcome = evaluation.outcome;
-  // Counted whatever the verdict; exceeding a limit blocks.
-  if (d.limits.rateLimit?.exceeded) block(d, 'rate_limit_exceeded', 'rate_limit_exceeded');
-  if (d.limits.destructiveBudget?.exceeded) block(d, 'destructive_budget_exceeded', 'destructive_budget_exceeded');
-  // Without delegation tokens, a winning rule that requires delegation blocks.
-  if (outcome.require_delegation) {
-    d.delegationRequired = true;
+  if (limits.rateLimit?.exceeded) block(d, 'rate_limit_exceeded', 'rate_limit_exceeded');
+  if (limits.destructiveBudget?.exceeded) block(d, 'destructive_budget_exceeded', 'destructive_budget_exceeded');
+  return d;
+}
+
+/** Does step 17 run? (a winning rule requires delegation) */
+export function needsDelegation(d: PendingDecision): boolean {
+  return d.evaluation.outcome.require_delegation;
+}
+
+/** Step 17. Without a stage result (no tokens), the call blocks with `delegation_token_missing`. */
+export function applyDelegation(d: PendingDecision, stage: DelegationStage | undefined): void {
+  if (!needsDelegation(d)) return;
+  d.delegationRequired = true;
+  if (!stage) {
     block(d, 'delegation_token_missing', 'delegation_not_granted');
+    return;
   }
-  // Without approval tokens, require_approval stands, reported as missing.
-  if (d.verdict === 'require_approval') {
-    d.requiredApprovals = Math.max(outcome.min_approvals, 1);
+  for (const r of stage.reasonCodes) d.reasons.add(r);
+  for (const v of stage.violations) d.violations.add(v);
+  if (stage.verdict === 'block') d.verdict = 'block';
+  d.validDelegations = stage.validDelegations;
+  d.delegationRef = stage.delegationRef;
+}
+
+/** Does step 18 run? (the verdict is require_approval) */
+export function needsApproval(d: PendingDecision): boolean {
+  return d.verdict === 'require_approval';
+}
+
+/** Step 18. Without a stage result (no tokens), require_approval stands, reported as missing. */
+export function applyApproval(d: PendingDecision, stage: ApprovalStage | undefined): void {
+  if (!needsApproval(d)) return;
+  if (!stage) {
+    d.requiredApprovals = Math.max(d.evaluation.outcome.min_approvals, 1);
     d.reasons.add('approval_token_missing');
     d.violations.add('approval_not_granted');
+    return;
   }
+  for (const r of stage.reasonCodes) d.reasons.add(r);
+  for (const v of stage.violations) d.violations.add(v);
+  d.requiredApprovals = stage.requiredApprovals;
+  d.validApprovals = stage.validApprovals;
+  d.approvalRef = stage.approvalRef;
+  if (stage.granted) d.verdict = 'allow';
+}
+
+/** Stages before the credential broker, for callers whose token results are ready (or absent). */
+export function decideBeforeBroker(evaluation: GateEvaluation, options: DecideOptions = {}): PendingDecision {
+  const d = startDecision(evaluation, options.limits);
+  applyDelegation(d, options.delegation);
+  applyApproval(d, options.approval);
   return d;
 }
 
@@ -127,7 +198,11 @@ export function finishDecision(d: PendingDecision, options: DecideOptions = {}):
     violations: sortedUnique(d.violations),
     warnings: sortedUnique(options.warnings ?? []),
     required_approvals: d.requiredApprovals,
+    valid_approvals: d.validApprovals,
+    approval_ref: d.approvalRef,
     delegation_required: d.delegationRequired,
+    valid_delegations: d.validDelegations,
+    delegation_ref: d.delegationRef,
     limits: d.limits,
     credential: d.credential,
     simulated,
@@ -174,7 +249,16 @@ export interface DecisionPayload {
   reason_codes?: string[];
   violations?: string[];
   required_approvals?: number;
+  valid_approvals?: number;
+  approval_ref?: string;
+  approval_audit_path?: string;
   delegation_required?: boolean;
+  valid_delegations?: number;
+  delegation_ref?: string;
+  delegation_audit_path?: string;
+  pre_approved?: boolean;
+  pattern_id?: string;
+  registry_reason?: string;
   rate_limit_scope?: string;
   rate_limit_key?: string;
   rate_limit_used?: number;
@@ -206,7 +290,19 @@ export interface DecisionPayload {
 }
 
 /** Builds the result object; undefined members are dropped by every JSON writer. */
-export function decisionPayload(d: Decision, extra: { profile?: string; trace_id?: string; trace_path?: string; credential_evidence_path?: string } = {}): DecisionPayload {
+export interface PayloadExtras {
+  profile?: string;
+  trace_id?: string;
+  trace_path?: string;
+  credential_evidence_path?: string;
+  approval_audit_path?: string;
+  delegation_audit_path?: string;
+  pre_approved?: boolean;
+  pattern_id?: string;
+  registry_reason?: string;
+}
+
+export function decisionPayload(d: Decision, extra: PayloadExtras = {}): DecisionPayload {
   const e = d.evaluation;
   return {
     ok: true,
@@ -215,7 +311,16 @@ export function decisionPayload(d: Decision, extra: { profile?: string; trace_id
     reason_codes: d.reason_codes.length ? d.reason_codes : undefined,
     violations: d.violations.length ? d.violations : undefined,
     required_approvals: d.required_approvals || undefined,
+    valid_approvals: d.valid_approvals || undefined,
+    approval_ref: d.approval_ref || undefined,
+    approval_audit_path: extra.approval_audit_path,
     delegation_required: d.delegation_required || undefined,
+    valid_delegations: d.valid_delegations || undefined,
+    delegation_ref: d.delegation_ref || undefined,
+    delegation_audit_path: extra.delegation_audit_path,
+    pre_approved: extra.pre_approved || undefined,
+    pattern_id: extra.pattern_id || undefined,
+    registry_reason: extra.registry_reason || undefined,
     rate_limit_scope: d.limits.rateLimit?.scope,
     rate_limit_key: d.limits.rateLimit?.key,
     rate_limit_used: d.limits.rateLimit?.used || undefined,

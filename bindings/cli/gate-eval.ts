@@ -12,7 +12,15 @@ import { loadIntentFile } from '../intent/load-node.js';
 import { rawRiskClass } from '../intent/normalize.js';
 import { loadWrkrInventory } from '../intent/wrkr-node.js';
 import { Gate, type WrkrInventory } from '../gate.js';
-import { decideBeforeBroker, needsCredential, applyBroker, finishDecision, decisionPayload } from '../decision.js';
+import {
+  startDecision, needsDelegation, applyDelegation, needsApproval, applyApproval, needsCredential, applyBroker,
+  finishDecision, decisionPayload,
+} from '../decision.js';
+import { TOKEN_FLAGS, stageVerifyKey, delegationStage, approvalStage, registryFastPath, type FastPath } from './gate-tokens.js';
+import { buildApprovalAuditRecord, buildDelegationAuditRecord, serializeAuditRecord, type ApprovalStageResult, type DelegationStageResult } from '../tokens/index.js';
+import { normalizeIntent } from '../intent/normalize.js';
+import { delegationDigest } from '../intent/digest.js';
+import type { RawIntent } from '../intent/decode.js';
 import { parseBrokerKind, validateBroker, issueCredential, type BrokerConfig, type IssuedCredential } from './broker.js';
 import { sortedUnique } from '../canonical/order.js';
 import type { Policy } from '../policy/model.js';
@@ -37,6 +45,13 @@ export const GATE_EVAL_USAGE = `Usage:
                  [--credential-env-prefix GAIT_BROKER_TOKEN_] [--credential-command <path>]
                  [--credential-command-args csv] [--credential-ref ref] [--credential-scopes csv]
                  [--credential-evidence-out path]
+                 [--approval-token <token.json>] [--approval-token-chain <csv>] [--approval-token-ref ref]
+                 [--approval-public-key <path>|--approval-public-key-env <VAR>]
+                 [--approval-private-key <path>|--approval-private-key-env <VAR>] [--approval-audit-out audit.json]
+                 [--delegation-token <token.json>] [--delegation-token-chain <csv>]
+                 [--delegation-public-key <path>|--delegation-public-key-env <VAR>] [--delegation-audit-out audit.json]
+                 [--approved-script-registry <registry.json>]
+                 [--approved-script-public-key <path>|--approved-script-public-key-env <VAR>]
   observe first: add --simulate while tuning
   enforce later: remove --simulate once fixtures are stable
 Exit codes: 0 allow/dry_run (and every --simulate run), 3 block, 4 require_approval, 6 invalid input.
@@ -45,7 +60,7 @@ Exit codes: 0 allow/dry_run (and every --simulate run), 3 block, 4 require_appro
 const STRING_FLAGS = [
   'policy', 'intent', 'wrkr-inventory', 'trace-out', 'key-mode', 'private-key', 'private-key-env', 'profile',
   'rate-limit-state', 'evaluation-time', 'credential-broker', 'credential-env-prefix', 'credential-command',
-  'credential-command-args', 'credential-ref', 'credential-scopes', 'credential-evidence-out',
+  'credential-command-args', 'credential-ref', 'credential-scopes', 'credential-evidence-out', ...TOKEN_FLAGS,
 ];
 const BOOL_FLAGS = ['json', 'simulate', 'explain'];
 
@@ -116,11 +131,20 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
 
   if (profile === 'oss-prod') checkOssProdPolicy(policy, broker);
   const gate = new Gate(await createEngine(), policy);
-  const evaluation = gate.evaluateRaw(raw, {
+  let evaluation = gate.evaluateRaw(raw, {
     wrkrInventory: inventory,
     wrkrSource: inventory ? path.normalize(inventoryPath) : undefined,
     producerVersion: VERSION,
   });
+  let fastPath: FastPath | undefined;
+  if (flagString(flags, 'approved-script-registry') !== '') {
+    fastPath = await registryFastPath({
+      flags, env: ctx.io.env, profile, rawRiskClass: rawRiskClass(raw), normalized: tryNormalize(raw),
+      policy, policyDigest: gate.policyDigest, now, template: evaluation,
+    });
+    for (const w of fastPath.warnings) warnings.add(w);
+    if (fastPath.evaluation) evaluation = fastPath.evaluation;
+  }
   // An un-normalizable intent at a fail-closed risk class stays a block here; Gait's CLI would
   // fail re-normalizing it for the approval context (cli.md §2.3 step 14, spec README decision 2).
 
@@ -139,7 +163,25 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
     const stateFile = flagString(flags, 'rate-limit-state').trim() || DEFAULT_STATE_PATH;
     limits = await withStateFile(stateFile, (counters) => applyLimits(evaluation, counters, now, policy.rules));
   }
-  const pending = decideBeforeBroker(evaluation, { limits });
+  const pending = startDecision(evaluation, limits);
+  let delegation: DelegationStageResult | undefined;
+  if (needsDelegation(pending)) {
+    const { key: verifyKey, explicit } = await stageVerifyKey(flags, 'delegation', ctx.io.env, key.publicKey);
+    if (profile === 'oss-prod' && !explicit) {
+      throw invalidInput('oss-prod profile requires explicit delegation verify key (--delegation-public-key/--delegation-public-key-env or private key source)');
+    }
+    delegation = await delegationStage(flags, evaluation, verifyKey, now);
+    applyDelegation(pending, delegation);
+  }
+  let approval: ApprovalStageResult | undefined;
+  if (needsApproval(pending)) {
+    const { key: verifyKey, explicit } = await stageVerifyKey(flags, 'approval', ctx.io.env, key.publicKey);
+    if (profile === 'oss-prod' && !explicit) {
+      throw invalidInput('oss-prod profile requires explicit approval verify key (--approval-public-key/--approval-public-key-env or approval private key source)');
+    }
+    approval = await approvalStage(flags, evaluation, verifyKey, now);
+    applyApproval(pending, approval);
+  }
   let issued: IssuedCredential | undefined;
   if (needsCredential(pending) && broker.kind !== 'off') {
     const outcome = evaluation.outcome;
@@ -176,11 +218,50 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
     scriptHash: evaluation.script_hash,
     compositeRiskClass: evaluation.composite_risk_class,
     stepVerdicts: evaluation.step_verdicts,
+    preApproved: fastPath?.evaluation !== undefined,
+    patternId: fastPath?.patternId || undefined,
+    registryReason: fastPath?.registryReason || undefined,
+    approvalTokenRef: decision.approval_ref || undefined,
+    delegationTokenRef: decision.delegation_ref || undefined,
+    delegationChainDigest: evaluation.prepared?.delegation ? delegationDigest(evaluation.prepared) : undefined,
+    reasonCodes: decision.reason_codes,
     latencyMs: performance.now() - started,
   });
   const signed = await signTrace(record, key.privateKey);
   await writeFileAtomic(tracePath, toPrettyJson(signed), 0o600);
 
+  // Audit records: approval whenever approvals were required or tokens evaluated; delegation
+  // whenever a rule required it (cli.md §2.3 step 21).
+  let approvalAuditPath: string | undefined;
+  if (decision.required_approvals > 0 || (approval?.outcomes.length ?? 0) > 0) {
+    approvalAuditPath = flagString(flags, 'approval-audit-out').trim() || `approval_audit_${traceId}.json`;
+    await writeFileAtomic(approvalAuditPath, serializeAuditRecord(buildApprovalAuditRecord({
+      createdAt: evaluation.result.created_at,
+      producerVersion: VERSION,
+      traceId,
+      toolName: evaluation.prepared?.tool_name ?? '',
+      intentDigest,
+      policyDigest,
+      requiredApprovals: decision.required_approvals,
+      entries: approval?.entries ?? [],
+    })), 0o600);
+  }
+  let delegationAuditPath: string | undefined;
+  if (decision.delegation_required) {
+    delegationAuditPath = flagString(flags, 'delegation-audit-out').trim() || `delegation_audit_${traceId}.json`;
+    await writeFileAtomic(delegationAuditPath, serializeAuditRecord(buildDelegationAuditRecord({
+      createdAt: evaluation.result.created_at,
+      now,
+      producerVersion: VERSION,
+      traceId,
+      toolName: evaluation.prepared?.tool_name ?? '',
+      intentDigest,
+      policyDigest,
+      delegationRequired: true,
+      delegationRef: decision.delegation_ref || undefined,
+      entries: delegation?.entries ?? [],
+    })), 0o600);
+  }
   let evidencePath: string | undefined;
   if (issued && decision.credential) {
     evidencePath = flagString(flags, 'credential-evidence-out').trim() || `credential_evidence_${traceId}.json`;
@@ -204,7 +285,11 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
     }), 0o600);
   }
   if (ctx.json) {
-    return printJson(ctx, decisionPayload(decision, { profile, trace_id: traceId, trace_path: tracePath, credential_evidence_path: evidencePath }), decision.exit_code);
+    return printJson(ctx, decisionPayload(decision, {
+      profile, trace_id: traceId, trace_path: tracePath, credential_evidence_path: evidencePath,
+      approval_audit_path: approvalAuditPath, delegation_audit_path: delegationAuditPath,
+      pre_approved: fastPath?.evaluation !== undefined, pattern_id: fastPath?.patternId, registry_reason: fastPath?.registryReason,
+    }), decision.exit_code);
   }
   const lines = [`gate eval: verdict=${decision.verdict}`, `trace: ${tracePath}`];
   if (decision.simulated) {
@@ -212,13 +297,24 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   }
   if (decision.reason_codes.length) lines.push(`reasons: ${decision.reason_codes.join(',')}`);
   if (decision.violations.length) lines.push(`violations: ${decision.violations.join(',')}`);
-  if (decision.required_approvals > 0) lines.push(`approvals: 0/${decision.required_approvals}`);
-  if (decision.delegation_required) lines.push('delegations: 0');
+  if (decision.required_approvals > 0) lines.push(`approvals: ${decision.valid_approvals}/${decision.required_approvals}`);
+  if (approvalAuditPath) lines.push(`approval audit: ${approvalAuditPath}`);
+  if (decision.delegation_required) lines.push(`delegations: ${decision.valid_delegations}`);
+  if (delegationAuditPath) lines.push(`delegation audit: ${delegationAuditPath}`);
   if (decision.credential) lines.push(`credential: ${decision.credential.credential_ref} (${decision.credential.issuer})`);
   if (evidencePath) lines.push(`credential evidence: ${evidencePath}`);
   for (const w of decision.warnings) lines.push(`warning: ${w}`);
   ctx.io.stdout(lines.join('\n') + '\n');
   return decision.exit_code;
+}
+
+/** The plain normalized intent (claims kept) for registry matching, or undefined if invalid. */
+function tryNormalize(raw: RawIntent) {
+  try {
+    return normalizeIntent(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 function csv(text: string): string[] {

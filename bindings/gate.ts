@@ -14,7 +14,7 @@ import { encodeIntent, encodeInvalidIntent } from './core/encode.js';
 import { parsePolicyYaml } from './policy/parse.js';
 import { policyDigest } from './policy/digest.js';
 import { decodeIntentJson, decodeIntentValue, type RawIntent } from './intent/decode.js';
-import { normalizeIntent, stripContextClaims, rawRiskClass, withAuthContextKeys } from './intent/normalize.js';
+import { normalizeIntent, stripContextClaims, rawRiskClass, withAuthContextKeys, computeDigests } from './intent/normalize.js';
 import { formatRfc3339Nano, parseRfc3339, nowTime, type RfcTime } from './time.js';
 import { applyLimits } from './limits.js';
 import { compareBytewise, sortedUnique } from './canonical/order.js';
@@ -126,7 +126,7 @@ export class Gate {
   evaluateRaw(raw: RawIntent, options: EvaluateOptions = {}): GateEvaluation {
     let normalized: NormalizedIntent;
     try {
-      normalized = normalizeIntent(raw);
+      normalized = normalizeIntent(raw, { digests: false });
     } catch (err) {
       if (!(err instanceof GaitError)) throw err;
       return this.evaluateInvalid(raw, err, options);
@@ -136,7 +136,7 @@ export class Gate {
 
   /** Evaluates a normalized intent (claims are stripped here: no envelope is bound). */
   evaluateNormalized(normalized: NormalizedIntent, options: EvaluateOptions = {}): GateEvaluation {
-    let prepared = stripContextClaims(normalized);
+    let prepared = stripContextClaims(normalized, { digests: false });
     const inventory = options.wrkrInventory;
     const source = options.wrkrSource || 'wrkr_inventory';
     let wrkrHit = false;
@@ -158,7 +158,7 @@ export class Gate {
             'wrkr.data_class': e.data_class,
             'wrkr.endpoint_class': e.endpoint_class,
             'wrkr.autonomy_level': e.autonomy_level,
-          });
+          }, { digests: false });
         }
       }
     }
@@ -194,6 +194,9 @@ export class Gate {
       violations: s.violations,
       matched_rule: s.matched_rules.join(','),
     }));
+    // The prepared intent's digests are computed once, on first use: a decision needs none.
+    let digested: NormalizedIntent | undefined;
+    const withDigests = (): NormalizedIntent | undefined => (prepared ? (digested ??= computeDigests(prepared)) : undefined);
     // Scripts join the steps' already-joined strings after sorting them whole (policy.md §13 q8).
     const matched = outcome.script
       ? sortedUnique(stepVerdicts.map((s) => s.matched_rule)).join(',')
@@ -210,13 +213,19 @@ export class Gate {
       },
       matched_rule: matched,
       policy_digest: this.policyDigest,
-      intent_digest: prepared?.intent_digest ?? '',
-      prepared,
+      get intent_digest() {
+        return withDigests()?.intent_digest ?? '';
+      },
+      get prepared() {
+        return withDigests();
+      },
       context_source: contextSource ? sortedUnique([contextSource]).sort(compareBytewise).join(',') : '',
       outcome,
       script: outcome.script,
       step_count: stepVerdicts.length,
-      script_hash: prepared?.script_hash ?? '',
+      get script_hash() {
+        return prepared?.script ? withDigests()!.script_hash : '';
+      },
       composite_risk_class: outcome.composite_risk_class,
       step_verdicts: stepVerdicts,
     };

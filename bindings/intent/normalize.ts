@@ -165,15 +165,46 @@ function normalizeDelegation(raw: RawDelegation | null): IntentDelegation | unde
   };
 }
 
-/** Sets the three digests on a freshly built intent. */
-function withDigests(n: NormalizedIntent): NormalizedIntent {
+/** Fills in the three digests (in place) and returns the intent. */
+export function computeDigests(n: NormalizedIntent): NormalizedIntent {
   n.script_hash = scriptHash(n);
   n.args_digest = argsDigest(n.args);
   n.intent_digest = intentDigest(n);
   return n;
 }
 
-function build(raw: RawIntent): NormalizedIntent {
+/** Digest fields stay '' with `digests: false`: evaluation needs none, a result needs one. */
+export interface NormalizeOptions {
+  digests?: boolean;
+}
+
+function finish(n: NormalizedIntent, options: NormalizeOptions): NormalizedIntent {
+  return options.digests === false ? n : computeDigests(n);
+}
+
+/** A copy with another context (digests recomputed unless `digests: false`). */
+function withContext(n: NormalizedIntent, context: IntentContext, options: NormalizeOptions): NormalizedIntent {
+  return finish({
+    schema_id: n.schema_id,
+    schema_version: n.schema_version,
+    created_at: n.created_at,
+    producer_version: n.producer_version,
+    tool_name: n.tool_name,
+    args: n.args,
+    targets: n.targets,
+    arg_provenance: n.arg_provenance,
+    skill_provenance: n.skill_provenance,
+    delegation: n.delegation,
+    context,
+    script: n.script,
+    relationship: n.relationship,
+    args_digest: '',
+    intent_digest: '',
+    script_hash: '',
+  }, options);
+}
+
+function build(raw: RawIntent, options: NormalizeOptions): NormalizedIntent {
   // 1. script, 2. tool_name
   const steps = raw.script ? normalizeScript(raw.script) : undefined;
   const toolName = steps ? 'script' : trimLower(raw.tool_name);
@@ -192,7 +223,7 @@ function build(raw: RawIntent): NormalizedIntent {
   const skill = normalizeSkill(raw.skill_provenance);
   const context = normalizeContext(raw.context);
   const delegation = normalizeDelegation(raw.delegation);
-  return withDigests({
+  return finish({
     schema_id: raw.schema_id || INTENT_SCHEMA_ID,
     schema_version: raw.schema_version || INTENT_SCHEMA_VERSION,
     created_at: utcText(raw.created_at),
@@ -209,13 +240,13 @@ function build(raw: RawIntent): NormalizedIntent {
     args_digest: '',
     intent_digest: '',
     script_hash: '',
-  });
+  }, options);
 }
 
 /** NormalizeIntent. Throws GaitError (invalid_input) with Gait's message, without prefix. */
-export function normalizeIntent(raw: RawIntent): NormalizedIntent {
+export function normalizeIntent(raw: RawIntent, options: NormalizeOptions = {}): NormalizedIntent {
   try {
-    return build(raw);
+    return build(raw, options);
   } catch (err) {
     if (err instanceof NormalizeError) throw invalidInput(err.message);
     throw err;
@@ -227,16 +258,12 @@ export function rawRiskClass(raw: RawIntent): string {
   return trimLower(raw.context?.risk_class ?? '');
 }
 
-function withContext(n: NormalizedIntent, context: IntentContext): NormalizedIntent {
-  return withDigests({ ...n, context });
-}
-
 /**
  * §4.2 without an envelope: drops the unverified context-evidence claims (set digest, evidence
  * mode, refs, `auth_context.context_age_seconds`) and an auth_context left empty. A copy with
  * recomputed digests.
  */
-export function stripContextClaims(n: NormalizedIntent): NormalizedIntent {
+export function stripContextClaims(n: NormalizedIntent, options: NormalizeOptions = {}): NormalizedIntent {
   let auth: JsonObject | undefined;
   if (n.context.auth_context) {
     auth = {};
@@ -249,14 +276,14 @@ export function stripContextClaims(n: NormalizedIntent): NormalizedIntent {
     context_set_digest: '',
     context_evidence_mode: '',
     context_refs: [],
-  });
+  }, options);
 }
 
 /**
  * A copy whose auth_context also holds `keys` (overwriting), normalized like any auth_context:
  * used for Wrkr enrichment of single intents (§5). Digests recomputed.
  */
-export function withAuthContextKeys(n: NormalizedIntent, keys: Readonly<Record<string, string>>): NormalizedIntent {
+export function withAuthContextKeys(n: NormalizedIntent, keys: Readonly<Record<string, string>>, options: NormalizeOptions = {}): NormalizedIntent {
   const merged: JsonObject = {};
   for (const [k, v] of Object.entries(n.context.auth_context ?? {})) setMember(merged, k, v);
   for (const [k, v] of Object.entries(keys)) {
@@ -270,5 +297,5 @@ export function withAuthContextKeys(n: NormalizedIntent, keys: Readonly<Record<s
     if (err instanceof EmptyKeyError) throw invalidInput(`normalize context.auth_context: ${err.message}`);
     throw err;
   }
-  return withContext(n, { ...n.context, auth_context: Object.keys(auth).length > 0 ? auth : undefined });
+  return withContext(n, { ...n.context, auth_context: Object.keys(auth).length > 0 ? auth : undefined }, options);
 }

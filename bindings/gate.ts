@@ -194,41 +194,58 @@ export class Gate {
       violations: s.violations,
       matched_rule: s.matched_rules.join(','),
     }));
-    // The prepared intent's digests are computed once, on first use: a decision needs none.
-    let digested: NormalizedIntent | undefined;
-    const withDigests = (): NormalizedIntent | undefined => (prepared ? (digested ??= computeDigests(prepared)) : undefined);
     // Scripts join the steps' already-joined strings after sorting them whole (policy.md §13 q8).
     const matched = outcome.script
       ? sortedUnique(stepVerdicts.map((s) => s.matched_rule)).join(',')
       : outcome.matched_rules.join(',');
-    return {
-      result: {
-        schema_id: 'gait.gate.result',
-        schema_version: '1.0.0',
-        created_at: createdAt || ZERO_CREATED_AT,
-        producer_version: options.producerVersion || '0.0.0-dev',
-        verdict: outcome.verdict,
-        reason_codes: outcome.reason_codes,
-        violations: outcome.violations,
-      },
-      matched_rule: matched,
-      policy_digest: this.policyDigest,
-      get intent_digest() {
-        return withDigests()?.intent_digest ?? '';
-      },
-      get prepared() {
-        return withDigests();
-      },
-      context_source: contextSource ? sortedUnique([contextSource]).sort(compareBytewise).join(',') : '',
-      outcome,
-      script: outcome.script,
-      step_count: stepVerdicts.length,
-      get script_hash() {
-        return prepared?.script ? withDigests()!.script_hash : '';
-      },
-      composite_risk_class: outcome.composite_risk_class,
-      step_verdicts: stepVerdicts,
+    const result: GateResult = {
+      schema_id: 'gait.gate.result',
+      schema_version: '1.0.0',
+      created_at: createdAt || ZERO_CREATED_AT,
+      producer_version: options.producerVersion || '0.0.0-dev',
+      verdict: outcome.verdict,
+      reason_codes: outcome.reason_codes,
+      violations: outcome.violations,
     };
+    return new Evaluation(result, matched, this.policyDigest, prepared, contextSource, outcome, stepVerdicts);
+  }
+}
+
+/** A GateEvaluation whose prepared-intent digests are computed once, on first use. */
+class Evaluation implements GateEvaluation {
+  private digested = false;
+  readonly script: boolean;
+  readonly step_count: number;
+  readonly composite_risk_class: string;
+
+  constructor(
+    readonly result: GateResult,
+    readonly matched_rule: string,
+    readonly policy_digest: string,
+    private readonly undigested: NormalizedIntent | undefined,
+    readonly context_source: string,
+    readonly outcome: CoreOutcome,
+    readonly step_verdicts: StepVerdict[],
+  ) {
+    this.script = outcome.script;
+    this.step_count = step_verdicts.length;
+    this.composite_risk_class = outcome.composite_risk_class;
+  }
+
+  get prepared(): NormalizedIntent | undefined {
+    if (this.undigested && !this.digested) {
+      computeDigests(this.undigested);
+      this.digested = true;
+    }
+    return this.undigested;
+  }
+
+  get intent_digest(): string {
+    return this.prepared?.intent_digest ?? '';
+  }
+
+  get script_hash(): string {
+    return this.undigested?.script ? this.prepared!.script_hash : '';
   }
 }
 

@@ -24,6 +24,8 @@ export interface EncodeOptions {
 
 const encoder = new TextEncoder();
 
+const NO_WRKR: WrkrContext = { tool: '', data: '', endpoint: '', autonomy: '' };
+
 /** auth_context `wrkr.*` values must be strings; trimmed and lower-cased at compare time. */
 function wrkrFromAuth(auth: Record<string, JsonValue> | undefined): WrkrContext {
   const get = (key: string): string => {
@@ -47,91 +49,147 @@ export function contextAgeSeconds(auth: Record<string, JsonValue> | undefined): 
   return undefined;
 }
 
+/**
+ * Builds the buffer in reusable typed arrays: words first, string bytes in a pool appended at the
+ * end. The returned bytes are a view into a shared buffer, valid until the next encode (the
+ * engine copies them into WASM memory at once).
+ */
 class IntentWriter {
-  words: number[] = [];
-  private readonly strings: Uint8Array[] = [];
-  private stringBytes = 0;
+  private words = new Int32Array(256);
+  length = 0;
+  private pool = new Uint8Array(1024);
+  private poolLength = 0;
   private readonly byteRefs: number[] = [];
+  private out = new Uint8Array(2048);
+  private ids: ReadonlyMap<string, number> = new Map();
 
-  constructor(private readonly ids: ReadonlyMap<string, number>) {}
+  reset(ids: ReadonlyMap<string, number>, headerWords: number): void {
+    this.ids = ids;
+    this.length = 0;
+    this.poolLength = 0;
+    this.byteRefs.length = 0;
+    this.reserve(headerWords);
+  }
+
+  /** Appends `n` zero words; returns the index of the first. */
+  reserve(n: number): number {
+    const at = this.length;
+    if (at + n > this.words.length) {
+      const grown = new Int32Array(Math.max(this.words.length * 2, at + n));
+      grown.set(this.words.subarray(0, at));
+      this.words = grown;
+    }
+    this.words.fill(0, at, at + n);
+    this.length = at + n;
+    return at;
+  }
+
+  push(value: number): void {
+    this.words[this.reserve(1)] = value;
+  }
+
+  set(at: number, value: number): void {
+    this.words[at] = value;
+  }
 
   id(s: string): number {
     return s === '' ? 0 : this.ids.get(s) ?? 0;
   }
 
-  /** Reserves (offset, length) for a string's bytes; the offset is patched in `finish`. */
+  /** Writes (offset, length) of a string's UTF-8 bytes at `at`; the offset is patched in finish. */
   bytes(at: number, s: string): void {
-    const b = encoder.encode(s);
+    const max = s.length * 3;
+    if (this.poolLength + max > this.pool.length) {
+      const grown = new Uint8Array(Math.max(this.pool.length * 2, this.poolLength + max));
+      grown.set(this.pool.subarray(0, this.poolLength));
+      this.pool = grown;
+    }
+    const start = this.poolLength;
+    let n = 0;
+    let ascii = true;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        ascii = false;
+        break;
+      }
+      this.pool[start + i] = c;
+    }
+    if (ascii) n = s.length;
+    else n = encoder.encodeInto(s, this.pool.subarray(start)).written;
     this.byteRefs.push(at);
-    this.words[at] = this.stringBytes;
-    this.words[at + 1] = b.length;
-    this.strings.push(b);
-    this.stringBytes += b.length;
+    this.words[at] = start;
+    this.words[at + 1] = n;
+    this.poolLength += n;
   }
 
   idList(values: readonly string[]): number {
-    const at = this.words.length;
-    const ids = values.map((v) => this.id(v)).filter((x) => x !== 0);
-    this.words.push(ids.length, ...ids);
+    const at = this.reserve(1);
+    let count = 0;
+    for (const v of values) {
+      const id = this.id(v);
+      if (id !== 0) {
+        this.push(id);
+        count++;
+      }
+    }
+    this.words[at] = count;
     return at;
   }
 
   targets(targets: readonly IntentTarget[]): number {
-    const at = this.words.length;
-    this.words.push(targets.length);
+    const at = this.reserve(1);
+    this.words[at] = targets.length;
     for (const t of targets) {
-      const r = this.words.length;
-      for (let i = 0; i < L.TARGET_WORDS; i++) this.words.push(0);
-      this.words[r + L.T_KIND] = this.id(t.kind);
-      this.words[r + L.T_VALUE_ID] = this.id(t.value);
-      if (t.kind === 'path') this.bytes(r + L.T_VALUE_OFF, t.value);
-      this.words[r + L.T_OPERATION] = this.id(t.operation);
-      this.words[r + L.T_SENSITIVITY] = this.id(t.sensitivity);
-      this.words[r + L.T_CLASS] = this.id(t.endpoint_class);
-      this.words[r + L.T_DOMAIN_ID] = this.id(t.endpoint_domain);
-      if (t.endpoint_domain !== '') this.bytes(r + L.T_DOMAIN_OFF, t.endpoint_domain);
-      this.words[r + L.T_DISCOVERY] = this.id(t.discovery_method);
-      this.words[r + L.T_FLAGS] =
+      const r = this.reserve(L.TARGET_WORDS);
+      const w = this.words;
+      w[r + L.T_KIND] = this.id(t.kind);
+      w[r + L.T_VALUE_ID] = this.id(t.value);
+      w[r + L.T_OPERATION] = this.id(t.operation);
+      w[r + L.T_SENSITIVITY] = this.id(t.sensitivity);
+      w[r + L.T_CLASS] = this.id(t.endpoint_class);
+      w[r + L.T_DOMAIN_ID] = this.id(t.endpoint_domain);
+      w[r + L.T_DISCOVERY] = this.id(t.discovery_method);
+      w[r + L.T_FLAGS] =
         (t.destructive ? L.TF_DESTRUCTIVE : 0) |
         (t.read_only_hint ? L.TF_READ_ONLY : 0) |
         (t.destructive_hint ? L.TF_DESTRUCTIVE_HINT : 0) |
         (t.idempotent_hint ? L.TF_IDEMPOTENT : 0) |
         (t.open_world_hint ? L.TF_OPEN_WORLD : 0);
+      if (t.kind === 'path') this.bytes(r + L.T_VALUE_OFF, t.value);
+      if (t.endpoint_domain !== '') this.bytes(r + L.T_DOMAIN_OFF, t.endpoint_domain);
     }
     return at;
   }
 
   /** Every entry is kept, even with a source the policy never names (id 0): counts matter. */
   provenance(entries: readonly IntentArgProvenance[]): number {
-    const at = this.words.length;
-    this.words.push(entries.length, ...entries.map((p) => this.id(p.source)));
+    const at = this.reserve(1 + entries.length);
+    this.words[at] = entries.length;
+    for (let i = 0; i < entries.length; i++) this.words[at + 1 + i] = this.id(entries[i]!.source);
     return at;
   }
 
   finish(): Uint8Array {
-    const wordBytes = this.words.length * 4;
+    const wordBytes = this.length * 4;
     for (const at of this.byteRefs) this.words[at] = wordBytes + this.words[at]!;
-    const out = new Uint8Array(wordBytes + this.stringBytes);
-    const view = new DataView(out.buffer);
-    for (let i = 0; i < this.words.length; i++) view.setInt32(i * 4, this.words[i]!, true);
-    let offset = wordBytes;
-    for (const s of this.strings) {
-      out.set(s, offset);
-      offset += s.length;
-    }
-    return out;
+    const total = wordBytes + this.poolLength;
+    if (this.out.length < total) this.out = new Uint8Array(Math.max(total, this.out.length * 2));
+    this.out.set(new Uint8Array(this.words.buffer, 0, wordBytes), 0);
+    this.out.set(this.pool.subarray(0, this.poolLength), wordBytes);
+    return this.out.subarray(0, total);
   }
 }
 
+const writer = new IntentWriter();
+
+/** Encodes a prepared intent. The result is valid until the next call (see IntentWriter). */
 export function encodeIntent(intent: NormalizedIntent, compiled: CompiledPolicy, options: EncodeOptions = {}): Uint8Array {
-  const w = new IntentWriter(compiled.ids);
-  for (let i = 0; i < L.I_HEADER_WORDS; i++) w.words.push(0);
+  const w = writer;
+  w.reset(compiled.ids, L.I_HEADER_WORDS);
   const ctx = intent.context;
-  const header = (field: number, value: number): void => {
-    w.words[field] = value;
-  };
   const age = contextAgeSeconds(ctx.auth_context);
-  header(
+  w.set(
     L.I_FLAGS,
     (intent.script ? L.IF_SCRIPT : 0) |
       (intent.delegation ? L.IF_DELEGATION : 0) |
@@ -141,50 +199,53 @@ export function encodeIntent(intent: NormalizedIntent, compiled: CompiledPolicy,
       (ctx.context_evidence_mode === 'required' ? L.IF_CONTEXT_MODE_REQUIRED : 0) |
       (age !== undefined ? L.IF_CONTEXT_AGE : 0),
   );
-  header(L.I_TOOL_ID, w.id(intent.tool_name));
-  header(L.I_RISK_ID, w.id(ctx.risk_class));
-  header(L.I_IDENTITY_ID, w.id(ctx.identity));
+  w.set(L.I_TOOL_ID, w.id(intent.tool_name));
+  w.set(L.I_RISK_ID, w.id(ctx.risk_class));
+  w.set(L.I_IDENTITY_ID, w.id(ctx.identity));
   w.bytes(L.I_WORKSPACE_OFF, ctx.workspace);
-  const wrkr = wrkrFromAuth(ctx.auth_context);
-  header(L.I_CTX_TOOL, w.id(wrkr.tool));
-  header(L.I_CTX_DATA, w.id(wrkr.data));
-  header(L.I_CTX_ENDPOINT, w.id(wrkr.endpoint));
-  header(L.I_CTX_AUTONOMY, w.id(wrkr.autonomy));
+  const wrkr = ctx.auth_context ? wrkrFromAuth(ctx.auth_context) : NO_WRKR;
+  w.set(L.I_CTX_TOOL, w.id(wrkr.tool));
+  w.set(L.I_CTX_DATA, w.id(wrkr.data));
+  w.set(L.I_CTX_ENDPOINT, w.id(wrkr.endpoint));
+  w.set(L.I_CTX_AUTONOMY, w.id(wrkr.autonomy));
   if (intent.skill_provenance) {
-    header(L.I_SKILL_PUBLISHER, w.id(goLower(intent.skill_provenance.publisher)));
-    header(L.I_SKILL_SOURCE, w.id(intent.skill_provenance.source));
+    w.set(L.I_SKILL_PUBLISHER, w.id(goLower(intent.skill_provenance.publisher)));
+    w.set(L.I_SKILL_SOURCE, w.id(intent.skill_provenance.source));
   }
-  const chain: number[] = [];
+  const chain = intent.delegation?.chain ?? [];
   if (intent.delegation) {
-    header(L.I_DELEG_REQUESTER, w.id(intent.delegation.requester_identity));
-    header(L.I_DELEG_SCOPE, w.id(intent.delegation.scope_class));
-    for (const link of intent.delegation.chain) {
-      chain.push(w.id(link.delegator_identity), w.id(link.delegate_identity), w.id(link.scope_class));
-    }
+    w.set(L.I_DELEG_REQUESTER, w.id(intent.delegation.requester_identity));
+    w.set(L.I_DELEG_SCOPE, w.id(intent.delegation.scope_class));
   }
-  header(L.I_CHAIN, w.words.length);
-  w.words.push(chain.length / 3, ...chain);
-  const ageValue = age ?? 0n;
-  header(L.I_CONTEXT_AGE_LO, Number(BigInt.asIntN(32, ageValue)));
-  header(L.I_CONTEXT_AGE_HI, Number(BigInt.asIntN(32, ageValue >> 32n)));
-  header(L.I_TARGETS, w.targets(intent.targets));
-  header(L.I_PROVENANCE, w.provenance(intent.arg_provenance));
+  const chainAt = w.reserve(1 + chain.length * 3);
+  w.set(L.I_CHAIN, chainAt);
+  w.set(chainAt, chain.length);
+  chain.forEach((link, i) => {
+    w.set(chainAt + 1 + 3 * i, w.id(link.delegator_identity));
+    w.set(chainAt + 2 + 3 * i, w.id(link.delegate_identity));
+    w.set(chainAt + 3 + 3 * i, w.id(link.scope_class));
+  });
+  if (age !== undefined) {
+    w.set(L.I_CONTEXT_AGE_LO, Number(BigInt.asIntN(32, age)));
+    w.set(L.I_CONTEXT_AGE_HI, Number(BigInt.asIntN(32, age >> 32n)));
+  }
+  w.set(L.I_TARGETS, w.targets(intent.targets));
+  w.set(L.I_PROVENANCE, w.provenance(intent.arg_provenance));
 
   const steps = intent.script?.steps ?? [];
-  header(L.I_STEPS, w.words.length);
-  w.words.push(steps.length);
-  const stepAt = w.words.length;
-  for (let i = 0; i < steps.length * L.STEP_WORDS; i++) w.words.push(0);
+  const stepsAt = w.reserve(1 + steps.length * L.STEP_WORDS);
+  w.set(L.I_STEPS, stepsAt);
+  w.set(stepsAt, steps.length);
   steps.forEach((step, i) => {
-    const r = stepAt + i * L.STEP_WORDS;
+    const r = stepsAt + 1 + i * L.STEP_WORDS;
     const stepWrkr = options.stepContext?.(step.tool_name) ?? wrkr;
-    w.words[r + L.S_TOOL_ID] = w.id(step.tool_name);
-    w.words[r + L.S_TARGETS] = w.targets(step.targets);
-    w.words[r + L.S_PROVENANCE] = w.provenance(step.arg_provenance);
-    w.words[r + L.S_CTX_TOOL] = w.id(stepWrkr.tool);
-    w.words[r + L.S_CTX_DATA] = w.id(stepWrkr.data);
-    w.words[r + L.S_CTX_ENDPOINT] = w.id(stepWrkr.endpoint);
-    w.words[r + L.S_CTX_AUTONOMY] = w.id(stepWrkr.autonomy);
+    w.set(r + L.S_TOOL_ID, w.id(step.tool_name));
+    w.set(r + L.S_TARGETS, w.targets(step.targets));
+    w.set(r + L.S_PROVENANCE, w.provenance(step.arg_provenance));
+    w.set(r + L.S_CTX_TOOL, w.id(stepWrkr.tool));
+    w.set(r + L.S_CTX_DATA, w.id(stepWrkr.data));
+    w.set(r + L.S_CTX_ENDPOINT, w.id(stepWrkr.endpoint));
+    w.set(r + L.S_CTX_AUTONOMY, w.id(stepWrkr.autonomy));
   });
   return w.finish();
 }

@@ -129,21 +129,29 @@ function compareTargets(a: IntentTarget, b: IntentTarget): number {
 /** Normalizes, validates (in input order), de-duplicates and sorts. Throws NormalizeError. */
 export function normalizeTargets(raw: readonly RawTarget[], toolName: string): IntentTarget[] {
   const out: IntentTarget[] = [];
-  const seen = new Set<string>();
-  for (const r of raw) {
-    const t = normalizeTarget(r, toolName);
-    const key = JSON.stringify([...targetStrings(t), t.destructive, t.discovery_method, t.read_only_hint, t.destructive_hint, t.idempotent_hint, t.open_world_hint]);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(t);
-  }
-  return out.sort(compareTargets);
+  for (const r of raw) out.push(normalizeTarget(r, toolName));
+  // Duplicates are equal on the whole sort tuple, so after sorting they are adjacent; which copy
+  // survives does not matter (they are identical).
+  return sortUnique(out, compareTargets);
+}
+
+/** Sorts and drops neighbours that compare equal. */
+function sortUnique<T>(items: T[], compare: (a: T, b: T) => number): T[] {
+  if (items.length < 2) return items;
+  items.sort(compare);
+  let n = 1;
+  for (let i = 1; i < items.length; i++) if (compare(items[i - 1]!, items[i]!) !== 0) items[n++] = items[i]!;
+  items.length = n;
+  return items;
+}
+
+function compareProvenance(a: IntentArgProvenance, b: IntentArgProvenance): number {
+  return compareStrings([a.arg_path, a.source, a.source_ref, a.integrity_digest], [b.arg_path, b.source, b.source_ref, b.integrity_digest]);
 }
 
 /** §2.4. Throws NormalizeError. */
 export function normalizeProvenance(raw: readonly RawArgProvenance[]): IntentArgProvenance[] {
   const out: IntentArgProvenance[] = [];
-  const seen = new Set<string>();
   for (const r of raw) {
     const p: IntentArgProvenance = {
       arg_path: goTrim(r.arg_path),
@@ -156,12 +164,7 @@ export function normalizeProvenance(raw: readonly RawArgProvenance[]): IntentArg
     if (p.integrity_digest !== '' && !HEX64.test(p.integrity_digest)) {
       throw new NormalizeError(`invalid provenance integrity_digest: ${p.integrity_digest}`);
     }
-    const key = JSON.stringify([p.arg_path, p.source, p.source_ref, p.integrity_digest]);
-    if (seen.has(key)) continue;
-    seen.add(key);
     out.push(p);
   }
-  return out.sort((a, b) =>
-    compareStrings([a.arg_path, a.source, a.source_ref, a.integrity_digest], [b.arg_path, b.source, b.source_ref, b.integrity_digest]),
-  );
+  return sortUnique(out, compareProvenance);
 }

@@ -1,10 +1,10 @@
 // Verdict computation (policy.md §7): fail-closed checks, tier selection, tier aggregation, the
 // default verdict and script roll-up. Results are written as a "single result" record plus
 // sorted id lists in the scratch arena; index.ts copies them to the output buffer.
-import { PB, IB, subjTool, setSubject } from './context';
+import { PB, IB, subjTool, subjTargets, setSubject } from './context';
 import {
   word, listAt, listCount, listItem, listHas, scratchAlloc, outOfSpace,
-  collectorStart, collectorPush, collectorPushList, collectorFinish,
+  collectorStart, collectorPush, collectorPushList, collectorFinish, collectorFinishIndices,
 } from './memory';
 import { ruleMatches, targetCount, targetAt } from './match';
 import { evalRule, mostRestrictive, builtin, RR_EFFECT, RR_MIN_APPROVALS, RR_DATAFLOW, RR_CODE_COUNT, RR_RULE, RR_WORDS } from './rule';
@@ -121,19 +121,34 @@ export function failClosedResult(): usize {
   return blockResult(reasons, collectorFinish(v));
 }
 
-/** Rules indexed under the subject's tool (an empty list when the tool has none). */
-function toolRules(toolId: i32): usize {
-  const index = listAt(PB, word(PB, L.P_TOOL_INDEX));
+/** The rules filed under `valueId` in the index at header field `field` (or an empty list). */
+function indexed(field: i32, valueId: i32): usize {
+  const index = listAt(PB, word(PB, field));
   let lo: i32 = 0;
   let hi: i32 = listCount(index) - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    const t = listItem(index, 2 * mid);
-    if (t == toolId) return listAt(PB, listItem(index, 2 * mid + 1));
-    if (t < toolId) lo = mid + 1;
+    const v = listItem(index, 2 * mid);
+    if (v == valueId) return listAt(PB, listItem(index, 2 * mid + 1));
+    if (v < valueId) lo = mid + 1;
     else hi = mid - 1;
   }
   return listAt(PB, word(PB, L.P_EMPTY));
+}
+
+/**
+ * Rules that can match the subject, in rule (= tier) order: those filed under the subject's tool,
+ * identity, risk class or any target value, and those filed under no index.
+ */
+function candidates(): usize {
+  const c = collectorStart();
+  collectorPushList(c, indexed(L.P_IDX_TOOL, subjTool));
+  collectorPushList(c, indexed(L.P_IDX_IDENTITY, word(IB, L.I_IDENTITY_ID)));
+  collectorPushList(c, indexed(L.P_IDX_RISK, word(IB, L.I_RISK_ID)));
+  const nt = targetCount(subjTargets);
+  for (let i = 0; i < nt; i++) collectorPushList(c, indexed(L.P_IDX_TARGET_VALUE, word(targetAt(subjTargets, i), L.T_VALUE_ID)));
+  collectorPushList(c, listAt(PB, word(PB, L.P_WILDCARD)));
+  return collectorFinishIndices(c);
 }
 
 /** True when limit rule a is more restrictive than b (policy.md §7.5). */
@@ -159,21 +174,13 @@ function pickLimit(current: i32, candidate: i32, reqField: i32): i32 {
 
 /** §7.3-§7.6 for the current subject. */
 export function evalSingle(): usize {
-  // Candidates: the tool's indexed rules merged with the tool-less rules, both in rule order
-  // (= tier order), so a 1,000-rule policy costs only the rules that name this tool.
-  const byTool = toolRules(subjTool);
-  const wild = listAt(PB, word(PB, L.P_WILDCARD));
-  const nt = listCount(byTool);
-  const nw = listCount(wild);
-  let a: i32 = 0;
-  let b: i32 = 0;
+  const cands = candidates();
+  const n = listCount(cands);
   let tier: i32 = -1;
   let first: usize = 0;
   let tierSize: i32 = 0;
-  while (a < nt || b < nw) {
-    let index: i32;
-    if (b >= nw || (a < nt && listItem(byTool, a) < listItem(wild, b))) index = listItem(byTool, a++);
-    else index = listItem(wild, b++);
+  for (let i = 0; i < n; i++) {
+    const index = listItem(cands, i);
     const rule = ruleAt(index);
     const ruleTier = word(rule, L.R_TIER);
     // Candidates are in tier order, so nothing after this rule can belong to the fixed tier.

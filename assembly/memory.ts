@@ -114,6 +114,22 @@ export function collectorFinish(c: usize): usize {
   return c;
 }
 
+/** Like collectorFinish for rule indices, where 0 is a valid value: sort and drop duplicates. */
+export function collectorFinishIndices(c: usize): usize {
+  const n = load<i32>(c);
+  sortWords(c + 4, n);
+  let out: i32 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = listItem(c, i);
+    if (out > 0 && listItem(c, out - 1) == v) continue;
+    store<i32>(c + 4 + (<usize>out << 2), v);
+    out++;
+  }
+  store<i32>(c, out);
+  scratchRelease(c + 4 + (<usize>out << 2));
+  return c;
+}
+
 /** Shell sort of `n` i32 words at `ptr` (lists are short; no quadratic worst case). */
 export function sortWords(ptr: usize, n: i32): void {
   let gap = n >> 1;

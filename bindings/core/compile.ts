@@ -130,7 +130,12 @@ class Writer {
   }
 }
 
-export function compilePolicy(policy: Policy): CompiledPolicy {
+export interface CompileOptions {
+  /** File rules under indexes (default). Off, every rule is a candidate: for differential tests. */
+  index?: boolean;
+}
+
+export function compilePolicy(policy: Policy, options: CompileOptions = {}): CompiledPolicy {
   const set = new Set<string>(BUILTIN_STRINGS);
   const add = (s: string): void => {
     if (s !== '') set.add(s);
@@ -263,23 +268,53 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
   });
   header(L.P_RULES, w.list(ruleOffsets));
 
-  // Tool index: rules naming a tool are only candidates for that tool.
-  const byTool = new Map<number, number[]>();
+  // Rule indexes: a rule can only match a subject that has one of the values of each of its
+  // non-empty selectors, so filing it under one selector's values is enough. Pick the selector
+  // whose values are shared by the fewest rules (a 1,000-rule policy on one tool, told apart by
+  // identity, then costs a handful of checks, not 1,000).
+  const selectors = [
+    { header: L.P_IDX_TOOL, values: (r: PolicyRule) => r.match.tool_names },
+    { header: L.P_IDX_IDENTITY, values: (r: PolicyRule) => r.match.identities },
+    { header: L.P_IDX_TARGET_VALUE, values: (r: PolicyRule) => r.match.target_values },
+    { header: L.P_IDX_RISK, values: (r: PolicyRule) => r.match.risk_classes },
+  ];
+  const frequency = selectors.map((sel) => {
+    const counts = new Map<number, number>();
+    for (const rule of policy.rules) for (const v of idList(sel.values(rule))) counts.set(v, (counts.get(v) ?? 0) + 1);
+    return counts;
+  });
+  const indexes = selectors.map(() => new Map<number, number[]>());
   const wildcard: number[] = [];
   policy.rules.forEach((rule, i) => {
-    if (rule.match.tool_names.length === 0) wildcard.push(i);
-    for (const t of idList(rule.match.tool_names)) {
-      let list = byTool.get(t);
-      if (!list) byTool.set(t, (list = []));
+    let best = -1;
+    let bestCost = Infinity;
+    selectors.forEach((sel, k) => {
+      const ids = idList(sel.values(rule));
+      // A value the policy never interned (id 0) cannot occur; an empty list places no constraint.
+      if (ids.length === 0 || ids.length !== new Set(sel.values(rule)).size) return;
+      const cost = ids.reduce((sum, v) => sum + frequency[k]!.get(v)!, 0);
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = k;
+      }
+    });
+    if (best < 0 || options.index === false) {
+      wildcard.push(i);
+      return;
+    }
+    for (const v of idList(selectors[best]!.values(rule))) {
+      let list = indexes[best]!.get(v);
+      if (!list) indexes[best]!.set(v, (list = []));
       list.push(i);
     }
   });
-  const toolIds = [...byTool.keys()].sort((a, b) => a - b);
-  const toolLists = toolIds.map((t) => w.list(byTool.get(t)!));
-  const index: number[] = [];
-  toolIds.forEach((t, k) => index.push(t, toolLists[k]!));
-  header(L.P_TOOL_INDEX, w.words.length);
-  w.words.push(toolIds.length, ...index);
+  selectors.forEach((sel, k) => {
+    const keys = [...indexes[k]!.keys()].sort((a, b) => a - b);
+    const lists = keys.map((key) => w.list(indexes[k]!.get(key)!));
+    header(sel.header, w.words.length);
+    w.words.push(keys.length);
+    keys.forEach((key, j) => w.words.push(key, lists[j]!));
+  });
   header(L.P_WILDCARD, w.list(wildcard));
 
   return { bytes: w.finish(), strings, ids, policy };

@@ -29,11 +29,16 @@ export const P_SCRIPT_MAX_STEPS = 6;
 export const P_SCRIPT_APPROVAL_ABOVE = 7;
 export const P_SCRIPT_BLOCK_MIXED = 8;
 export const P_RULES = 9; // list of rule record offsets, in normalized order
-export const P_TOOL_INDEX = 10; // `count, (toolId, ruleListOffset)*` sorted by toolId; lists hold rule indices
-export const P_WILDCARD = 11; // list of rule indices of rules without tool_names
+// Rule indexes: each rule is filed under one equality selector (its most selective), as
+// `count, (valueId, ruleListOffset)*` sorted by valueId; lists hold rule indices in rule order.
+export const P_IDX_TOOL = 10; // match.tool_names vs the subject's tool
+export const P_WILDCARD = 11; // list of rule indices filed under no index
 export const P_BUILTINS = 12; // block of BUILTIN_COUNT ids, indexed by B_*
 export const P_EMPTY = 13; // an empty list
-export const P_HEADER_WORDS = 14;
+export const P_IDX_IDENTITY = 14; // match.identities vs context.identity
+export const P_IDX_TARGET_VALUE = 15; // match.target_values vs any target's value
+export const P_IDX_RISK = 16; // match.risk_classes vs context.risk_class
+export const P_HEADER_WORDS = 17;
 
 export const FC_REQ_TARGETS = 1;
 export const FC_REQ_ARG_PROVENANCE = 2;

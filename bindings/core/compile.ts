@@ -4,6 +4,7 @@
  * tool name. Compile once, evaluate many times.
  */
 import type { Policy, PolicyRule, Verdict } from '../policy/model.js';
+import { ENDPOINT_CLASSES } from '../policy/model.js';
 import { compareBytewise } from '../canonical/order.js';
 import { goLower } from '../canonical/text.js';
 import * as L from './layout.js';
@@ -136,7 +137,9 @@ export interface CompileOptions {
 }
 
 export function compilePolicy(policy: Policy, options: CompileOptions = {}): CompiledPolicy {
-  const set = new Set<string>(BUILTIN_STRINGS);
+  // Every known endpoint class gets an id, so a target class the policy never names is not
+  // mistaken for an empty one by the fail-closed check (id 0 means "absent").
+  const set = new Set<string>([...BUILTIN_STRINGS, ...ENDPOINT_CLASSES]);
   const add = (s: string): void => {
     if (s !== '') set.add(s);
   };

@@ -77,6 +77,16 @@ describe('core: policy.md §11.1 worked examples', () => {
     expect(o6.violations).toEqual(['endpoint_class_unknown']);
   });
 
+  it('fail-closed accepts known classes the policy never names (regression)', () => {
+    const p = policy({ default_verdict: 'allow', fail_closed: { enabled: true, risk_classes: ['critical'], required_fields: [] } });
+    for (const cls of ['fs.read', 'ui.click', 'ui.type', 'ui.navigate', 'net.dns']) {
+      const o = run(p, intent({ tool_name: 'tool.read', context: { risk_class: 'critical' }, targets: [target({ kind: 'path', value: '/tmp/in.txt', endpoint_class: cls })] }));
+      expect(o.reason_codes, cls).toEqual(['default_allow']);
+    }
+    const other = run(p, intent({ tool_name: 'tool.read', context: { risk_class: 'critical' }, targets: [target({ kind: 'path', value: '/tmp/in.txt', endpoint_class: 'other' })] }));
+    expect(other.reason_codes).toEqual(['fail_closed_endpoint_class_unknown']);
+  });
+
   it('#8/#9 dataflow replaces the effect', () => {
     const p8 = policy({
       default_verdict: 'allow',

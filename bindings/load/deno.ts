@@ -1,0 +1,58 @@
+/**
+ * Deno entry: the portable API plus a default engine from core.wasm next to the package's
+ * JavaScript, found with `new URL('../core.wasm', import.meta.url)`. `await init()` fetches it
+ * (a file: URL needs `--allow-read`; an https: URL needs `--allow-net`); where the URL is a local
+ * file, `createGate(policy)` also works without `init()` (synchronous `Deno.readFileSync`).
+ */
+import { EngineError } from '../core/engine.js';
+import { defineRuntime, fetchCoreModule } from './runtime.js';
+
+export * from '../index.js';
+export type { PolicyInput, InitSource, InitSyncSource } from './runtime.js';
+
+interface DenoLike {
+  readFileSync(path: URL): Uint8Array;
+}
+
+/** Where the package's core.wasm is (dist/core.wasm, seen from dist/load/ or dist/bundle/). */
+const coreWasmUrl: URL = new URL('../core.wasm', import.meta.url);
+
+function deno(): DenoLike | undefined {
+  return (globalThis as { Deno?: DenoLike }).Deno;
+}
+
+function loadDefault(where?: URL | string): Promise<WebAssembly.Module> {
+  // Deno's own permission errors already name the flag to add (--allow-read, --allow-net).
+  return fetchCoreModule(where === undefined ? coreWasmUrl : new URL(String(where), import.meta.url));
+}
+
+function loadDefaultSync(): WebAssembly.Module {
+  const d = deno();
+  if (!d || coreWasmUrl.protocol !== 'file:') {
+    throw new EngineError(`core.wasm is not a local file here (${coreWasmUrl.href}): call \`await init()\` first`);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = d.readFileSync(coreWasmUrl);
+  } catch (err) {
+    throw new EngineError(`core.wasm could not be read from ${coreWasmUrl.href}: ${(err as Error).message}`);
+  }
+  try {
+    return new WebAssembly.Module(bytes as BufferSource);
+  } catch (err) {
+    throw new EngineError(`core.wasm failed to load: ${(err as Error).message}`);
+  }
+}
+
+const runtime = defineRuntime({ runtime: 'deno', loadDefault, loadDefaultSync });
+
+/** Initialises the default engine: fetches the package's core.wasm, or uses the given module, bytes, Response or URL. */
+export const init = runtime.init;
+/** Same, synchronously: reads the package's core.wasm when it is a local file, or uses a given module or bytes. */
+export const initSync = runtime.initSync;
+/** The default engine, initialised on first use where core.wasm is a local file. */
+export const defaultEngine = runtime.defaultEngine;
+/** `createGate(policy)` with the default engine, or `createGate(engine, policy)`. */
+export const createGate = runtime.createGate;
+/** Which build of gait-wasm this is (the package.json export condition that selected it). */
+export const RUNTIME_ENTRY: string = 'deno';

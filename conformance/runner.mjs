@@ -1,0 +1,76 @@
+// Evaluates conformance cases with whatever gait-wasm runtime entry it is given. Plain ESM with
+// no imports, so the same file runs in Node, Deno, Bun, workerd and browsers.
+//
+// A case is { id, policy, intent, result }: `policy` is YAML text, `intent` JSON text (or null
+// for a policy-only case). Its result is the `gate.check()` object, `{ policy_digest }` for a
+// policy-only case, or `{ error: message }` when createGate or check throws, serialized with
+// sorted keys: byte-identical output across runtimes is the conformance criterion.
+
+/** JSON with object keys sorted (by UTF-16 code units, like Array.prototype.sort). */
+export function sortedJson(value) {
+  if (value === null || typeof value !== 'object') {
+    const text = JSON.stringify(value);
+    return text === undefined ? 'null' : text;
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => sortedJson(v === undefined ? null : v)).join(',')}]`;
+  const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${sortedJson(value[k])}`).join(',')}}`;
+}
+
+/** `{ error: message }` for anything thrown. */
+function errorResult(err) {
+  return { error: err instanceof Error ? err.message : String(err) };
+}
+
+/**
+ * Returns `run(case) -> string`. Gates are cached by policy text (a gate is loaded into engine
+ * memory once, as an application would); `createGate` is the runtime entry's convenience that
+ * uses its default engine, so the caller initialises that first where the runtime needs it.
+ */
+export function caseRunner(api) {
+  const gates = new Map();
+  return function run(c) {
+    let entry = gates.get(c.policy);
+    if (!entry) {
+      try {
+        entry = { gate: api.createGate(c.policy) };
+      } catch (err) {
+        entry = { error: errorResult(err) };
+      }
+      gates.set(c.policy, entry);
+    }
+    if (entry.error) return sortedJson(entry.error);
+    if (c.intent === null || c.intent === undefined) return sortedJson({ policy_digest: entry.gate.policyDigest });
+    try {
+      return sortedJson(entry.gate.check(c.intent));
+    } catch (err) {
+      return sortedJson(errorResult(err));
+    }
+  };
+}
+
+/** Parses corpus JSONL text into cases. */
+export function parseCorpus(text) {
+  return text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line));
+}
+
+/**
+ * Cold start and the whole corpus: initialises the default engine (compile + instantiate), loads
+ * the first policy, then evaluates every case. `now` is the runtime's clock in milliseconds.
+ */
+export async function runCorpus(api, cases, now) {
+  const t0 = now();
+  await api.init();
+  const t1 = now();
+  const run = caseRunner(api);
+  const first = cases.find((c) => typeof c.policy === 'string');
+  if (first) run({ policy: first.policy, intent: null });
+  const t2 = now();
+  const results = cases.map((c) => run(c));
+  const t3 = now();
+  return {
+    cold_start_ms: { init: t1 - t0, first_policy: t2 - t1, total: t2 - t0 },
+    corpus_ms: t3 - t2,
+    results,
+  };
+}

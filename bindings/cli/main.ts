@@ -14,6 +14,10 @@ Usage:
   gait gate eval --policy <p> --intent <i> [--simulate] [--json]
   gait trace verify <trace.json> --public-key <key>
   gait keys init [--out-dir gait-out/keys] [--prefix gait] [--force] [--json]
+  gait approve --intent-digest <d> --policy-digest <d> --ttl <dur> --scope <csv> --approver <id> --reason-code <c> [--json]
+  gait delegate mint|verify ...                     signed delegation tokens (gait delegate --help)
+  gait approve-script --policy <p> --intent <i> --registry <r> --approver <id> [--json]
+  gait list-scripts --registry <r> [--json]
   gait version [--json]
 
 Every command takes --help. Exit codes: 0 allow/dry_run/ok, 1 internal error,
@@ -57,6 +61,14 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return (await import('./keys-command.js')).runKeys(ctx, rest);
     case 'demo':
       return (await import('./demo.js')).runDemo(ctx, rest);
+    case 'approve':
+      return (await import('./approve-command.js')).runApprove(ctx, rest);
+    case 'delegate':
+      return (await import('./delegate-command.js')).runDelegate(ctx, rest);
+    case 'approve-script':
+      return (await import('./script-registry-commands.js')).runApproveScript(ctx, rest);
+    case 'list-scripts':
+      return (await import('./script-registry-commands.js')).runListScripts(ctx, rest);
     default: {
       const code = printError(ctx, 'gait', invalidInput(`unknown command: ${command}`));
       if (!ctx.json) io.stderr(USAGE);

@@ -97,30 +97,23 @@ export function collectorPushList(c: usize, list: usize): void {
   for (let i = 0; i < n; i++) collectorPush(c, listItem(list, i));
 }
 
-/** Sort ascending, drop duplicates and zeros, and shrink the arena to the result. */
+/** Sort ascending, drop duplicates and zeros (absent ids), and shrink the arena to the result. */
 export function collectorFinish(c: usize): usize {
-  let n = load<i32>(c);
-  sortWords(c + 4, n);
-  let out: i32 = 0;
-  for (let i = 0; i < n; i++) {
-    const v = listItem(c, i);
-    if (v == 0) continue;
-    if (out > 0 && listItem(c, out - 1) == v) continue;
-    store<i32>(c + 4 + (<usize>out << 2), v);
-    out++;
-  }
-  store<i32>(c, out);
-  scratchRelease(c + 4 + (<usize>out << 2));
-  return c;
+  return finishSorted(c, true);
 }
 
-/** Like collectorFinish for rule indices, where 0 is a valid value: sort and drop duplicates. */
+/** Like collectorFinish for rule indices, where 0 is a valid value. */
 export function collectorFinishIndices(c: usize): usize {
+  return finishSorted(c, false);
+}
+
+function finishSorted(c: usize, dropZero: bool): usize {
   const n = load<i32>(c);
   sortWords(c + 4, n);
   let out: i32 = 0;
   for (let i = 0; i < n; i++) {
     const v = listItem(c, i);
+    if (dropZero && v == 0) continue;
     if (out > 0 && listItem(c, out - 1) == v) continue;
     store<i32>(c + 4 + (<usize>out << 2), v);
     out++;

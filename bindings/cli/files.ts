@@ -2,18 +2,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { goPathError } from '../os-error.js';
 
 /** `open <path>: no such file or directory`, as Go's os errors read. */
 export function osErrorText(err: unknown, op: string, file: string): string {
-  const e = err as NodeJS.ErrnoException;
-  const reason: Record<string, string> = {
-    ENOENT: 'no such file or directory',
-    EACCES: 'permission denied',
-    EISDIR: 'is a directory',
-    ENOTDIR: 'not a directory',
-    EEXIST: 'file exists',
-  };
-  return `${op} ${file}: ${(e.code && reason[e.code]) ?? e.message}`;
+  return goPathError(err, op, file);
 }
 
 /** Reads a whole file, refusing anything larger than `limit` bytes. */

@@ -6,16 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { KeyIO } from './keys.js';
-
-const REASONS: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'not a directory',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'file name too long',
-};
+import { goPathError } from '../os-error.js';
 
 /** Go's `*PathError` text for a failed `os.ReadFile(path)`. */
 export function goReadFileError(err: unknown, path: string): string {
@@ -23,7 +14,7 @@ export function goReadFileError(err: unknown, path: string): string {
   const code = e?.code ?? '';
   // os.ReadFile opens first (open errors), then reads (a directory fails at read time in Go).
   const op = code === 'EISDIR' ? 'read' : 'open';
-  return `${op} ${path}: ${REASONS[code] ?? e?.message ?? String(err)}`;
+  return goPathError(err, op, path);
 }
 
 export function nodeKeyIO(env: Readonly<Record<string, string | undefined>> = process.env): KeyIO {

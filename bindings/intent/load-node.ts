@@ -5,24 +5,9 @@
 import { promises as fs, openSync, fstatSync, readFileSync, closeSync } from 'node:fs';
 import { GaitError, invalidInput } from '../errors.js';
 import { decodeIntentBytes, MAX_INTENT_BYTES, type RawIntent } from './decode.js';
+import { goPathError } from '../os-error.js';
 
-const OS_REASONS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'not a directory',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'file name too long',
-  EMFILE: 'too many open files',
-};
-
-/** Go's *PathError text: `<op> <path>: <reason>` (`open x: no such file or directory`). */
-export function goPathError(err: unknown, op: string, path: string): string {
-  const e = err as NodeJS.ErrnoException;
-  const reason = (e?.code && OS_REASONS[e.code]) || (e instanceof Error ? e.message : String(err));
-  return `${op} ${path}: ${reason}`;
-}
+export { goPathError };
 
 function directoryError(): NodeJS.ErrnoException {
   const err = new Error('is a directory') as NodeJS.ErrnoException;

@@ -5,30 +5,10 @@
  */
 import { open } from 'node:fs/promises';
 import { invalidInput } from '../errors.js';
+import { goPathError } from '../os-error.js';
 import type { Policy } from './model.js';
 import { parsePolicyBytes } from './parse.js';
 import { MAX_POLICY_BYTES } from './yaml-source.js';
-
-// Go's syscall error strings for the errno codes a read can plausibly hit.
-const GO_ERRNO_TEXT: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'not a directory',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'file name too long',
-  EMFILE: 'too many open files',
-  EIO: 'input/output error',
-};
-
-/** Go's *PathError text: `<op> <path>: <errno text>`. */
-function goPathError(op: string, path: string, e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  const text = GO_ERRNO_TEXT[err?.code ?? ''];
-  if (text === undefined) return err instanceof Error ? err.message : String(e);
-  return `${op} ${path}: ${text}`;
-}
 
 export async function loadPolicyFile(path: string): Promise<Policy> {
   let bytes: Uint8Array;
@@ -45,7 +25,7 @@ export async function loadPolicyFile(path: string): Promise<Policy> {
     }
   } catch (e) {
     if (e instanceof Error && e.name === 'GaitError') throw e;
-    throw invalidInput(`read policy: ${goPathError(op, path, e)}`);
+    throw invalidInput(`read policy: ${goPathError(e, op, path)}`);
   }
   return parsePolicyBytes(bytes);
 }

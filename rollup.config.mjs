@@ -5,7 +5,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 
 const entries = ['node', 'deno', 'browser', 'workerd', 'portable'];
 
-export default entries.map((name) => ({
+const runtimeBundles = entries.map((name) => ({
   input: `dist/load/${name}.js`,
   output: {
     file: `dist/bundle/${name}.js`,
@@ -23,3 +23,18 @@ export default entries.map((name) => ({
     throw new Error(`rollup (${name}): ${warning.message}`);
   },
 }));
+
+// The CLI as one file: a command-line call is mostly start-up, and resolving and loading ~100
+// small modules (70 of them yaml's CommonJS build) costs more than parsing one bundle.
+const cliBundle = {
+  input: 'dist/cli/main.js',
+  output: { file: 'dist/bundle/cli.js', format: 'es', inlineDynamicImports: true, banner: '// gait-wasm CLI (bundled by rollup from dist/cli/main.js)' },
+  external: (id) => id.startsWith('node:') || id.endsWith('.wasm'),
+  plugins: [nodeResolve({ exportConditions: ['import', 'module', 'default'], preferBuiltins: true })],
+  onwarn(warning) {
+    if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.ids?.join() ?? '')) return;
+    throw new Error(`rollup (cli): ${warning.message}`);
+  },
+};
+
+export default [...runtimeBundles, cliBundle];

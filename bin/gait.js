@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `gait` command: runs the compiled CLI from dist/.
-import { runCli } from '../dist/cli/main.js';
+// The `gait` command: runs the CLI bundled into one file (dist/bundle/cli.js; start-up is most of a call).
+import { runCli } from '../dist/bundle/cli.js';
 
 // A reader that goes away (`gait ... | head`) is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {

@@ -147,8 +147,44 @@ function candidates(): usize {
   collectorPushList(c, indexed(L.P_IDX_RISK, word(IB, L.I_RISK_ID)));
   const nt = targetCount(subjTargets);
   for (let i = 0; i < nt; i++) collectorPushList(c, indexed(L.P_IDX_TARGET_VALUE, word(targetAt(subjTargets, i), L.T_VALUE_ID)));
+  pushWorkspaceCandidates(c);
   collectorPushList(c, listAt(PB, word(PB, L.P_WILDCARD)));
   return collectorFinishIndices(c);
+}
+
+/** Byte-wise order of (a, alen) against (b, blen). */
+function compareBytes(a: usize, alen: i32, b: usize, blen: i32): i32 {
+  const n = alen < blen ? alen : blen;
+  const d = memory.compare(a, b, <usize>n);
+  if (d != 0) return d;
+  return alen - blen;
+}
+
+/** Rules filed under a workspace prefix that the intent's workspace starts with. */
+function pushWorkspaceCandidates(c: usize): void {
+  const table = listAt(PB, word(PB, L.P_IDX_WORKSPACE));
+  const n = listCount(table);
+  if (n == 0) return;
+  const lengths = listAt(PB, word(PB, L.P_IDX_WORKSPACE_LENGTHS));
+  const ws = IB + <usize>word(IB, L.I_WORKSPACE_OFF);
+  const wsLen = word(IB, L.I_WORKSPACE_LEN);
+  const nl = listCount(lengths);
+  for (let k = 0; k < nl; k++) {
+    const len = listItem(lengths, k);
+    if (len > wsLen) break;
+    let lo: i32 = 0;
+    let hi: i32 = n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const d = compareBytes(PB + <usize>listItem(table, 3 * mid), listItem(table, 3 * mid + 1), ws, len);
+      if (d == 0) {
+        collectorPushList(c, listAt(PB, listItem(table, 3 * mid + 2)));
+        break;
+      }
+      if (d < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+  }
 }
 
 /** True when limit rule a is more restrictive than b (policy.md §7.5). */

@@ -106,14 +106,17 @@ class Writer {
   patterns(values: readonly string[]): number {
     const at = this.words.length;
     this.words.push(values.length);
-    for (const v of values) {
-      const bytes = encoder.encode(v);
-      this.patternRefs.push({ wordIndex: this.words.length, poolOffset: this.poolBytes });
-      this.words.push(0, bytes.length);
-      this.pool.push(bytes);
-      this.poolBytes += bytes.length;
-    }
+    for (const v of values) this.patternRef(v);
     return at;
+  }
+
+  /** Appends `(byteOffset, byteLength)` of a string stored in the byte pool. */
+  patternRef(value: string): void {
+    const bytes = encoder.encode(value);
+    this.patternRefs.push({ wordIndex: this.words.length, poolOffset: this.poolBytes });
+    this.words.push(0, bytes.length);
+    this.pool.push(bytes);
+    this.poolBytes += bytes.length;
   }
 
   finish(): Uint8Array {
@@ -287,6 +290,10 @@ export function compilePolicy(policy: Policy, options: CompileOptions = {}): Com
     return counts;
   });
   const indexes = selectors.map(() => new Map<number, number[]>());
+  // Workspace prefixes are matched by prefix, not id: indexed by the prefix text.
+  const prefixFrequency = new Map<string, number>();
+  for (const rule of policy.rules) for (const p of rule.match.workspace_prefixes) prefixFrequency.set(p, (prefixFrequency.get(p) ?? 0) + 1);
+  const byPrefix = new Map<string, number[]>();
   const wildcard: number[] = [];
   policy.rules.forEach((rule, i) => {
     let best = -1;
@@ -301,8 +308,18 @@ export function compilePolicy(policy: Policy, options: CompileOptions = {}): Com
         best = k;
       }
     });
-    if (best < 0 || options.index === false) {
+    const prefixes = rule.match.workspace_prefixes;
+    const prefixCost = prefixes.reduce((sum, p) => sum + prefixFrequency.get(p)!, 0);
+    if (options.index === false || (best < 0 && prefixes.length === 0)) {
       wildcard.push(i);
+      return;
+    }
+    if (prefixes.length > 0 && prefixCost < bestCost) {
+      for (const p of prefixes) {
+        let list = byPrefix.get(p);
+        if (!list) byPrefix.set(p, (list = []));
+        list.push(i);
+      }
       return;
     }
     for (const v of idList(selectors[best]!.values(rule))) {
@@ -319,6 +336,16 @@ export function compilePolicy(policy: Policy, options: CompileOptions = {}): Com
     keys.forEach((key, j) => w.words.push(key, lists[j]!));
   });
   header(L.P_WILDCARD, w.list(wildcard));
+  const prefixes = [...byPrefix.keys()].sort(compareBytewise);
+  const prefixLists = prefixes.map((p) => w.list(byPrefix.get(p)!));
+  header(L.P_IDX_WORKSPACE, w.words.length);
+  w.words.push(prefixes.length);
+  prefixes.forEach((p, k) => {
+    w.patternRef(p);
+    w.words.push(prefixLists[k]!);
+  });
+  const lengths = [...new Set(prefixes.map((p) => encoder.encode(p).length))].sort((a, b) => a - b);
+  header(L.P_IDX_WORKSPACE_LENGTHS, w.list(lengths));
 
   return { bytes: w.finish(), strings, ids, policy };
 }

@@ -38,7 +38,12 @@ export const P_EMPTY = 13; // an empty list
 export const P_IDX_IDENTITY = 14; // match.identities vs context.identity
 export const P_IDX_TARGET_VALUE = 15; // match.target_values vs any target's value
 export const P_IDX_RISK = 16; // match.risk_classes vs context.risk_class
-export const P_HEADER_WORDS = 17;
+// match.workspace_prefixes: `count, (byteOffset, byteLength, ruleListOffset)*` sorted byte-wise by
+// prefix, and the list of their distinct byte lengths (ascending): a lookup is one binary search
+// per length for the workspace's own prefix of that length.
+export const P_IDX_WORKSPACE = 17;
+export const P_IDX_WORKSPACE_LENGTHS = 18;
+export const P_HEADER_WORDS = 19;
 
 export const FC_REQ_TARGETS = 1;
 export const FC_REQ_ARG_PROVENANCE = 2;

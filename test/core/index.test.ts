@@ -32,13 +32,16 @@ describe('rule indexes', () => {
         rule(`r${i}`, {
           priority: Math.floor(r() * 4),
           effect: pick(effects),
-          match: { tool_names: some(tools), identities: some(ids), risk_classes: some(risks), target_values: some(values) },
+          match: {
+            tool_names: some(tools), identities: some(ids), risk_classes: some(risks), target_values: some(values),
+            workspace_prefixes: some(['/repo', '/repo/gait', '/tmp', '/r']),
+          },
         }),
       );
       const p = policy({ default_verdict: pick(effects), rules });
       const i = intent({
         tool_name: pick(tools),
-        context: { identity: pick(ids), risk_class: pick(risks) },
+        context: { identity: pick(ids), risk_class: pick(risks), workspace: pick(['/repo/gait', '/repository', '/tmp/x', '/srv', '/r']) },
         targets: some(values).map((v) => target({ kind: v.startsWith('/') ? 'path' : 'host', value: v })),
       });
       const results = [true, false].map((index) => {
@@ -49,6 +52,20 @@ describe('rule indexes', () => {
       indexedRules += rules.filter((x) => x.match.tool_names.length + x.match.identities.length + x.match.risk_classes.length + x.match.target_values.length > 0).length;
     }
     expect(indexedRules).toBeGreaterThan(500);
+  });
+
+  it('workspace-prefix decoys are indexed by prefix (the benchmark\'s shape)', () => {
+    const rules = Array.from({ length: 600 }, (_, i) => rule(`decoy-${i}`, { priority: i, effect: 'block', match: { tool_names: ['tool.write'], workspace_prefixes: [`/srv/workspace-${i}`] } }));
+    rules.push(rule('allow-safe-write', { priority: 1000, match: { tool_names: ['tool.write'], workspace_prefixes: ['/tmp'] } }));
+    const compiled = compilePolicy(policy({ default_verdict: 'block', rules }));
+    const loaded = engine.load(compiled);
+    const at = (workspace: string) => engine.evaluate(loaded, encodeIntent(intent({ tool_name: 'tool.write', context: { workspace } }), compiled), []).matched_rules;
+    expect(at('/tmp/workspace')).toEqual(['allow-safe-write']);
+    expect(at('/srv/workspace-7/x')).toEqual(['decoy-7']);
+    // Raw string prefix, not path-aware (policy.md §13 q5): /srv/workspace-4 is a prefix of
+    // /srv/workspace-42/x too, and its lower priority number wins the tier.
+    expect(at('/srv/workspace-42/x')).toEqual(['decoy-4']);
+    expect(at('/elsewhere')).toEqual([]);
   });
 
   it('a 1,000-rule policy on one tool, told apart by identity, indexes to a handful of candidates', () => {

@@ -43,8 +43,25 @@ export function sha256Bytes(data: Uint8Array | string): Uint8Array {
   return sha256(typeof data === 'string' ? encoder.encode(data) : data);
 }
 
+/**
+ * Node's one-shot `crypto.hash` (Node >= 20.12) skips the Hash object and is several times faster
+ * on digest-sized inputs; checked once against a known answer before it is trusted.
+ */
+type OneShotHash = (algorithm: string, data: string | Uint8Array, outputEncoding: 'hex') => string;
+const oneShotHash: OneShotHash | undefined = (() => {
+  try {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => { hash?: OneShotHash } | undefined } }).process;
+    const hash = proc?.getBuiltinModule?.('node:crypto')?.hash;
+    const empty = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+    return typeof hash === 'function' && hash('sha256', '', 'hex') === empty ? hash : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
 /** Lowercase hex SHA-256 of a UTF-8 string or bytes. */
 export function sha256Hex(data: Uint8Array | string): string {
+  if (oneShotHash) return oneShotHash('sha256', data, 'hex');
   if (nativeCreateHash) return nativeCreateHash('sha256').update(data, 'utf8').digest('hex');
   return toHex(sha256(typeof data === 'string' ? encoder.encode(data) : data));
 }

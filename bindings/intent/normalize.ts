@@ -12,7 +12,7 @@ import { compareTime, formatRfc3339Nano, isZeroTime, parseRfc3339, TimeParseErro
 import { EmptyKeyError, normalizeObject, setMember } from './json-value.js';
 import { NormalizeError, normalizeProvenance, normalizeTargets } from './targets.js';
 import { normalizeRelationship } from './relationship.js';
-import { argsDigest, intentDigest, scriptHash } from './digest.js';
+import { computeIntentDigests } from './digest.js';
 
 export const INTENT_SCHEMA_ID = 'gait.gate.intent_request';
 export const INTENT_SCHEMA_VERSION = '1.0.0';
@@ -167,10 +167,7 @@ function normalizeDelegation(raw: RawDelegation | null): IntentDelegation | unde
 
 /** Fills in the three digests (in place) and returns the intent. */
 export function computeDigests(n: NormalizedIntent): NormalizedIntent {
-  n.script_hash = scriptHash(n);
-  n.args_digest = argsDigest(n.args);
-  n.intent_digest = intentDigest(n);
-  return n;
+  return computeIntentDigests(n);
 }
 
 /** Digest fields stay '' with `digests: false`: evaluation needs none, a result needs one. */

@@ -6,6 +6,7 @@
  */
 import { invalidInput } from '../errors.js';
 import { JsonDepthError, JsonSyntaxError, JsonValueError, parseJsonTree, treeFromValue } from './json-tree.js';
+import { fastDecodeValue } from './fast-decode.js';
 import { BOOL, GoDecodeError, goDecode, MAP, STRING, STRINGS, TIME, type GoStruct, type GoType, type RawObject } from './go-decode.js';
 
 export type { RawJson, RawObject } from './go-decode.js';
@@ -380,6 +381,19 @@ export function decodeIntentBytes(bytes: Uint8Array): RawIntent {
  * nesting hit the depth limit. No size limit applies.
  */
 export function decodeIntentValue(value: unknown): RawIntent {
+  return fastDecodeIntentValue(value) ?? slowDecodeIntentValue(value);
+}
+
+/**
+ * decodeIntentValue's one-pass path for plain, well-typed input (fast-decode.ts); `undefined`
+ * when the input needs the general path. Exported for the equivalence tests.
+ */
+export function fastDecodeIntentValue(value: unknown): RawIntent | undefined {
+  return fastDecodeValue(value, REQUEST) as RawIntent | undefined;
+}
+
+/** decodeIntentValue's general path (value → JSON tree → Go decoding). Exported for tests. */
+export function slowDecodeIntentValue(value: unknown): RawIntent {
   let tree;
   try {
     tree = treeFromValue(value, MAX_INTENT_DEPTH, DEPTH_MESSAGE);

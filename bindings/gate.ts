@@ -17,7 +17,7 @@ import { decodeIntentJson, decodeIntentValue, type RawIntent } from './intent/de
 import { normalizeIntent, stripContextClaims, rawRiskClass, withAuthContextKeys, computeDigests } from './intent/normalize.js';
 import { formatRfc3339Nano, parseRfc3339, nowTime, type RfcTime } from './time.js';
 import { applyLimits } from './limits.js';
-import { compareBytewise, sortedUnique } from './canonical/order.js';
+import { sortedUnique } from './canonical/order.js';
 import { GaitError, invalidInput } from './errors.js';
 import { decide, decisionPayload, type DecideOptions, type Decision, type DecisionPayload } from './decision.js';
 

@@ -1,7 +1,7 @@
 /** How a command's result or failure reaches the user: one JSON line, or text. */
 import { GaitError } from '../errors.js';
 import { toCliJson } from './json.js';
-import { withEnvelope, exitCodeFor, correlationId, EXIT } from './envelope.js';
+import { withEnvelope, exitCodeFor, correlationId } from './envelope.js';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -45,4 +45,3 @@ export function asGaitError(err: unknown): GaitError {
   return new GaitError(`internal error: ${message}`, 'internal_failure');
 }
 
-export { EXIT };

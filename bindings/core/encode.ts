@@ -123,20 +123,6 @@ class IntentWriter {
     this.poolLength += n;
   }
 
-  idList(values: readonly string[]): number {
-    const at = this.reserve(1);
-    let count = 0;
-    for (const v of values) {
-      const id = this.id(v);
-      if (id !== 0) {
-        this.push(id);
-        count++;
-      }
-    }
-    this.words[at] = count;
-    return at;
-  }
-
   targets(targets: readonly IntentTarget[]): number {
     const at = this.reserve(1);
     this.words[at] = targets.length;

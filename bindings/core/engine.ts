@@ -63,9 +63,6 @@ export class Engine {
     return new Engine(new WebAssembly.Instance(module, {}));
   }
 
-  static async fromInstance(instance: WebAssembly.Instance): Promise<Engine> {
-    return new Engine(instance);
-  }
 
   /** The floor of any call across the boundary (benchmarks). */
   noop(x: number): number {

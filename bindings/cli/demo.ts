@@ -2,8 +2,7 @@
  * `gait demo --policy`: evaluates the bundled example policies against the bundled intents
  * (examples/gait/EXPECTED.jsonl), checks each against its expected outcome, and prints a table.
  */
-import { promises as fs, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CommandContext } from './output.js';
 import { printJson, printError } from './output.js';
@@ -14,6 +13,7 @@ import { policyDigest } from '../policy/digest.js';
 import { Gate } from '../gate.js';
 import { createEngine } from '../load/node.js';
 import { testOne } from './policy-commands.js';
+import { packagePath } from './files.js';
 import { verdictExitCode } from '../decision.js';
 
 const USAGE = `Usage: gait demo --policy [--json]
@@ -45,21 +45,10 @@ export interface DemoCase {
 }
 
 export function examplesDir(): string {
-  for (const rel of ['../../examples/gait/', '../../../examples/gait/']) {
-    const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (requireDir(dir)) return dir;
-  }
-  throw invalidInput('bundled examples not found (examples/gait)');
+  const dir = packagePath('examples/gait/');
+  if (!dir) throw invalidInput('bundled examples not found (examples/gait)');
+  return dir;
 }
-
-function requireDir(dir: string): boolean {
-  try {
-    return statSync(dir).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 
 /** Runs every expected case; shared by the demo and the test suite. */
 export async function runExpectedCases(dir: string): Promise<DemoCase[]> {

@@ -1,5 +1,6 @@
 /** File access for the CLI with Go-like error texts and atomic writes (never half-written). */
-import { promises as fs } from 'node:fs';
+import { promises as fs, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { goPathError } from '../os-error.js';
@@ -51,4 +52,14 @@ export async function exists(file: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * A file or folder shipped with the package (examples, policy templates), or undefined when it is
+ * missing. The sources (bindings/cli), dist/cli and the bundle (dist/bundle) all sit two levels
+ * below the package root.
+ */
+export function packagePath(relative: string): string | undefined {
+  const p = fileURLToPath(new URL(`../../${relative}`, import.meta.url));
+  return existsSync(p) ? p : undefined;
 }

@@ -23,6 +23,7 @@ import { delegationDigest } from '../intent/digest.js';
 import type { RawIntent } from '../intent/decode.js';
 import { parseBrokerKind, validateBroker, issueCredential, type BrokerConfig, type IssuedCredential } from './broker.js';
 import { sortedUnique } from '../canonical/order.js';
+import { splitCsv } from '../tokens/common.js';
 import type { Policy } from '../policy/model.js';
 import { createEngine } from '../load/node.js';
 import { writeFileAtomic } from './files.js';
@@ -104,7 +105,7 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
     kind: parseBrokerKind(flagString(flags, 'credential-broker')),
     envPrefix: flags.strings.has('credential-env-prefix') ? flagString(flags, 'credential-env-prefix') : 'GAIT_BROKER_TOKEN_',
     command: flagString(flags, 'credential-command'),
-    commandArgs: csv(flagString(flags, 'credential-command-args')),
+    commandArgs: splitCsv(flagString(flags, 'credential-command-args')),
     env: ctx.io.env,
   };
   validateBroker(broker);
@@ -187,7 +188,7 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
     const outcome = evaluation.outcome;
     issued = await issueCredential(broker, {
       reference: flagString(flags, 'credential-ref').trim() || outcome.broker_references.join(','),
-      scopes: sortedUnique([...outcome.broker_scopes, ...csv(flagString(flags, 'credential-scopes'))]),
+      scopes: sortedUnique([...outcome.broker_scopes, ...splitCsv(flagString(flags, 'credential-scopes'))]),
       toolName: evaluation.prepared?.tool_name ?? '',
       identity: evaluation.prepared?.context.identity ?? '',
       traceSeed: `${evaluation.policy_digest}:${evaluation.intent_digest}:${formatRfc3339Nano(now, true)}`,
@@ -315,10 +316,6 @@ function tryNormalize(raw: RawIntent) {
   } catch {
     return undefined;
   }
-}
-
-function csv(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
 /**

@@ -1,5 +1,5 @@
 /** `gait policy validate|fmt|test|simulate|init` (cli.md §3-§7, policy.md §10). */
-import { promises as fs, statSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CommandContext } from './output.js';
 import { printJson, printError } from './output.js';
@@ -12,7 +12,7 @@ import { loadIntentFile } from '../intent/load-node.js';
 import { normalizeIntent } from '../intent/normalize.js';
 import { Gate, type GateEvaluation } from '../gate.js';
 import { createEngine } from '../load/node.js';
-import { writeFileAtomic, exists } from './files.js';
+import { writeFileAtomic, exists, packagePath } from './files.js';
 import { compareBytewise } from '../canonical/order.js';
 import { VERSION } from '../version.js';
 import { GaitError } from '../errors.js';
@@ -295,22 +295,10 @@ const TEMPLATE_ALIASES: Record<string, string> = {
 
 /** The package's bundled templates (examples/policy_templates). */
 function templatePath(name: string): string {
-  for (const rel of ['../../examples/policy_templates/', '../../../examples/policy_templates/']) {
-    const dir = new URL(rel, import.meta.url);
-    const p = new URL(`${name}.yaml`, dir);
-    if (pathExistsSync(p)) return p.pathname;
-  }
-  throw new GaitError(`policy template ${name} is missing from the installation`, 'internal_failure');
+  const p = packagePath(`examples/policy_templates/${name}.yaml`);
+  if (!p) throw new GaitError(`policy template ${name} is missing from the installation`, 'internal_failure');
+  return p;
 }
-
-function pathExistsSync(u: URL): boolean {
-  try {
-    return statSync(u).isFile();
-  } catch {
-    return false;
-  }
-}
-
 
 async function init(ctx: CommandContext, args: readonly string[], usage: string): Promise<number> {
   const flags = parseFlags(args, { bools: ['json', 'force'], strings: ['out'] }, true);

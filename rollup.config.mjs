@@ -28,7 +28,22 @@ const runtimeBundles = entries.map((name) => ({
 // small modules (70 of them yaml's CommonJS build) costs more than parsing one bundle.
 const cliBundle = {
   input: 'dist/cli/main.js',
-  output: { file: 'dist/bundle/cli.js', format: 'es', inlineDynamicImports: true, banner: '// gait-wasm CLI (bundled by rollup from dist/cli/main.js)' },
+  output: [
+    { file: 'dist/bundle/cli.js', format: 'es', inlineDynamicImports: true, banner: '// gait-wasm CLI (bundled by rollup from dist/cli/main.js)' },
+    // The same CLI as a classic script for bin/gait.js, which runs it through vm.Script with the
+    // V8 code cache that scripts/cli-code-cache.mjs writes beside it (cli-script.js.cache): ES
+    // modules cannot take a code cache on Node 20 (no module.enableCompileCache). The file is one
+    // function expression taking CommonJS's wrapper arguments; its source must not change after the
+    // cache is made (V8 rejects a cache whose source differs, and the loader then compiles afresh).
+    {
+      file: 'dist/bundle/cli-script.js',
+      format: 'cjs',
+      inlineDynamicImports: true,
+      dynamicImportInCjs: false, // vm.Script has no dynamic import() without a callback: require() instead
+      banner: '// gait-wasm CLI as a script for bin/gait.js (bundled by rollup from dist/cli/main.js)\n(function (exports, require, module, __filename, __dirname) {',
+      footer: '})',
+    },
+  ],
   external: (id) => id.startsWith('node:') || id.endsWith('.wasm'),
   plugins: [nodeResolve({ exportConditions: ['import', 'module', 'default'], preferBuiltins: true })],
   onwarn(warning) {

@@ -118,9 +118,12 @@ export class YamlSource {
   private derefs = 0;
   private readonly merging = new Set<Node>();
 
-  private constructor(doc: Document.Parsed, lines: LineCounter) {
+  private constructor(doc: Document.Parsed, lines: LineCounter, text: string) {
     this.doc = doc;
     this.lines = lines;
+    // Every alias is written `*name`: without a `*` in the text there is none to resolve, and the
+    // walk below (cold code, most of it, in a fresh process) can be skipped.
+    if (!text.includes('*')) return;
     // Document order: an alias refers to the last anchor of that name declared before it.
     const anchors = new Map<string, Node>();
     visit(doc, {
@@ -152,7 +155,7 @@ export class YamlSource {
       uniqueKeys: false, // duplicates are reported below with both positions
       intAsBigInt: true, // exact integers: range checks and int->string coercion stay exact
     });
-    return new YamlSource(doc, lines);
+    return new YamlSource(doc, lines, text);
   }
 
   /** `[line:col]` of a node or offset (1-based, like the reference library). */
@@ -202,25 +205,32 @@ export class YamlSource {
   }
 
   private duplicateKeyProblem(): GaitError | undefined {
-    let found: GaitError | undefined;
-    visit(this.doc, {
-      Map: (_k, map) => {
+    // Maps in document order (pre-order, a pair's key before its value; aliases not followed):
+    // the order of the library's visit(), walked by hand (visit is cold code in a fresh process).
+    const stack: unknown[] = [];
+    if (this.doc.contents) stack.push(this.doc.contents);
+    while (stack.length > 0) {
+      const node = stack.pop();
+      if (isPair(node)) {
+        if (node.value) stack.push(node.value);
+        if (node.key) stack.push(node.key);
+        continue;
+      }
+      if (!isCollection(node)) continue;
+      if (isMap(node)) {
         const seen = new Map<string, Node>();
-        for (const pair of map.items) {
+        for (const pair of node.items) {
           const keyNode = pair.key as Node | null;
           const key = this.scalarKey(keyNode);
           if (key === undefined) continue;
           const first = seen.get(key);
-          if (first) {
-            found = yamlError(this.where(keyNode), `mapping key ${JSON.stringify(key)} already defined at ${this.where(first)}`);
-            return visit.BREAK;
-          }
+          if (first) return yamlError(this.where(keyNode), `mapping key ${JSON.stringify(key)} already defined at ${this.where(first)}`);
           seen.set(key, keyNode!);
         }
-        return undefined;
-      },
-    });
-    return found;
+      }
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+    }
+    return undefined;
   }
 
   private aliasProblem(): GaitError | undefined {

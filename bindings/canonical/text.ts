@@ -25,6 +25,16 @@ export function goTrim(s: string): string {
 const NON_ASCII = /[^\x00-\x7f]/;
 
 export function goLower(s: string): string {
+  // Most strings are already lower-case ASCII: hand them back as they are (no copy, and a Map
+  // lookup keeps using their cached hash).
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) return lowerChanged(s);
+  }
+  return s;
+}
+
+function lowerChanged(s: string): string {
   if (!NON_ASCII.test(s)) return s.toLowerCase();
   let out = '';
   for (const ch of s) {
@@ -35,7 +45,23 @@ export function goLower(s: string): string {
   return out;
 }
 
-export const trimLower = (s: string): string => goLower(goTrim(s));
+/** goLower(goTrim(s)), in one pass for the usual string that is already both. */
+export function trimLower(s: string): string {
+  const n = s.length;
+  if (n === 0) return s;
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(n - 1);
+  // Neither end can be a space when both are printable ASCII.
+  if (first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) break;
+    }
+    if (i === n) return s;
+  }
+  return goLower(goTrim(s));
+}
 
 /** Replace lone surrogates with U+FFFD, as Go's JSON decoder does with invalid input. */
 export function wellFormed(s: string): string {

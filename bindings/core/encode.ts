@@ -24,7 +24,7 @@ export interface EncodeOptions {
 
 const encoder = new TextEncoder();
 
-const NO_WRKR: WrkrContext = { tool: '', data: '', endpoint: '', autonomy: '' };
+export const NO_WRKR: WrkrContext = { tool: '', data: '', endpoint: '', autonomy: '' };
 
 /** auth_context `wrkr.*` values must be strings; trimmed and lower-cased at compare time. */
 function wrkrFromAuth(auth: Record<string, JsonValue> | undefined): WrkrContext {
@@ -50,38 +50,55 @@ export function contextAgeSeconds(auth: Record<string, JsonValue> | undefined): 
 }
 
 /**
- * Builds the buffer in reusable typed arrays: words first, string bytes in a pool appended at the
- * end. The returned bytes are a view into a shared buffer, valid until the next encode (the
- * engine copies them into WASM memory at once).
+ * An encoded intent in the encoder's reusable buffer: the first `byteLength` bytes of `words`'
+ * memory (words, then string bytes). Valid until the next encode; the engine copies it at once.
  */
-class IntentWriter {
-  private words = new Int32Array(256);
+export interface EncodedIntent {
+  readonly words: Int32Array;
+  readonly byteLength: number;
+}
+
+/**
+ * Builds the buffer in reusable typed arrays: words first, string bytes in a pool appended at the
+ * end. It allocates nothing per intent once its buffers are large enough.
+ */
+class IntentWriter implements EncodedIntent {
+  words = new Int32Array(256);
+  /** The same memory as `words`: finish() appends the string bytes here, after the words. */
+  private wordBytes = new Uint8Array(this.words.buffer);
   length = 0;
+  byteLength = 0;
   private pool = new Uint8Array(1024);
   private poolLength = 0;
-  private readonly byteRefs: number[] = [];
-  private out = new Uint8Array(2048);
+  /** Word indexes holding pool offsets, patched in finish (a counted array: no per-call garbage). */
+  private byteRefs = new Int32Array(64);
+  private byteRefCount = 0;
   private ids: ReadonlyMap<string, number> = new Map();
 
   reset(ids: ReadonlyMap<string, number>, headerWords: number): void {
     this.ids = ids;
     this.length = 0;
+    this.byteLength = 0;
     this.poolLength = 0;
-    this.byteRefs.length = 0;
+    this.byteRefCount = 0;
     this.reserve(headerWords);
   }
 
   /** Appends `n` zero words; returns the index of the first. */
   reserve(n: number): number {
     const at = this.length;
-    if (at + n > this.words.length) {
-      const grown = new Int32Array(Math.max(this.words.length * 2, at + n));
-      grown.set(this.words.subarray(0, at));
-      this.words = grown;
-    }
-    this.words.fill(0, at, at + n);
+    if (at + n > this.words.length) this.grow(at + n);
+    const w = this.words;
+    for (let i = at; i < at + n; i++) w[i] = 0; // a loop beats fill() on a few words
     this.length = at + n;
     return at;
+  }
+
+  private grow(words: number): void {
+    const grown = new Int32Array(Math.max(this.words.length * 2, words));
+    grown.set(this.words.subarray(0, this.length));
+    this.words = grown;
+    this.wordBytes = new Uint8Array(grown.buffer);
   }
 
   push(value: number): void {
@@ -117,7 +134,12 @@ class IntentWriter {
     }
     if (ascii) n = s.length;
     else n = encoder.encodeInto(s, this.pool.subarray(start)).written;
-    this.byteRefs.push(at);
+    if (this.byteRefCount === this.byteRefs.length) {
+      const grown = new Int32Array(this.byteRefs.length * 2);
+      grown.set(this.byteRefs);
+      this.byteRefs = grown;
+    }
+    this.byteRefs[this.byteRefCount++] = at;
     this.words[at] = start;
     this.words[at + 1] = n;
     this.poolLength += n;
@@ -156,44 +178,68 @@ class IntentWriter {
     return at;
   }
 
-  finish(): Uint8Array {
+  /** Appends the pool's bytes after the words and patches the string offsets. */
+  finish(): this {
     const wordBytes = this.length * 4;
-    for (const at of this.byteRefs) this.words[at] = wordBytes + this.words[at]!;
-    const total = wordBytes + this.poolLength;
-    if (this.out.length < total) this.out = new Uint8Array(Math.max(total, this.out.length * 2));
-    this.out.set(new Uint8Array(this.words.buffer, 0, wordBytes), 0);
-    this.out.set(this.pool.subarray(0, this.poolLength), wordBytes);
-    return this.out.subarray(0, total);
+    const refs = this.byteRefs;
+    for (let i = 0; i < this.byteRefCount; i++) this.words[refs[i]!] += wordBytes;
+    const n = this.poolLength;
+    const total = wordBytes + n;
+    if (total > this.wordBytes.length) this.grow(Math.ceil(total / 4));
+    const out = this.wordBytes;
+    const pool = this.pool;
+    if (n <= 64) for (let i = 0; i < n; i++) out[wordBytes + i] = pool[i]!;
+    else out.set(pool.subarray(0, n), wordBytes);
+    this.byteLength = total;
+    return this;
+  }
+
+  /** The finished bytes as a view (valid until the next encode). */
+  view(): Uint8Array {
+    return this.wordBytes.subarray(0, this.byteLength);
   }
 }
 
 const writer = new IntentWriter();
 
-/** Encodes a prepared intent. The result is valid until the next call (see IntentWriter). */
-export function encodeIntent(intent: NormalizedIntent, compiled: CompiledPolicy, options: EncodeOptions = {}): Uint8Array {
-  const w = writer;
+/**
+ * The header words every intent has: flags, tool, risk class, identity, workspace and the four
+ * Wrkr context ids. Skill, delegation and context-age words stay 0 unless the caller sets them.
+ */
+function writeHeader(w: IntentWriter, compiled: CompiledPolicy, flags: number, tool: string, riskClass: string, identity: string, workspace: string, wrkr: WrkrContext): void {
   w.reset(compiled.ids, L.I_HEADER_WORDS);
-  const ctx = intent.context;
-  const age = contextAgeSeconds(ctx.auth_context);
-  w.set(
-    L.I_FLAGS,
-    (intent.script ? L.IF_SCRIPT : 0) |
-      (intent.delegation ? L.IF_DELEGATION : 0) |
-      (intent.skill_provenance ? L.IF_SKILL : 0) |
-      (ctx.phase === 'plan' ? L.IF_PHASE_PLAN : 0) |
-      (ctx.context_set_digest !== '' ? L.IF_CONTEXT_DIGEST : 0) |
-      (ctx.context_evidence_mode === 'required' ? L.IF_CONTEXT_MODE_REQUIRED : 0) |
-      (age !== undefined ? L.IF_CONTEXT_AGE : 0),
-  );
-  w.set(L.I_TOOL_ID, w.id(intent.tool_name));
-  w.set(L.I_RISK_ID, w.id(ctx.risk_class));
-  w.set(L.I_IDENTITY_ID, w.id(ctx.identity));
-  w.bytes(L.I_WORKSPACE_OFF, ctx.workspace);
-  const wrkr = ctx.auth_context ? wrkrFromAuth(ctx.auth_context) : NO_WRKR;
+  w.set(L.I_FLAGS, flags);
+  w.set(L.I_TOOL_ID, w.id(tool));
+  w.set(L.I_RISK_ID, w.id(riskClass));
+  w.set(L.I_IDENTITY_ID, w.id(identity));
+  w.bytes(L.I_WORKSPACE_OFF, workspace);
   w.set(L.I_CTX_TOOL, w.id(wrkr.tool));
   w.set(L.I_CTX_DATA, w.id(wrkr.data));
   w.set(L.I_CTX_ENDPOINT, w.id(wrkr.endpoint));
   w.set(L.I_CTX_AUTONOMY, w.id(wrkr.autonomy));
+}
+
+/** An empty list at I_CHAIN or I_STEPS. */
+function writeEmptyList(w: IntentWriter, field: number): void {
+  const at = w.reserve(1);
+  w.set(field, at);
+}
+
+/** Encodes a prepared intent. The result is valid until the next call (see IntentWriter). */
+export function encodeIntent(intent: NormalizedIntent, compiled: CompiledPolicy, options: EncodeOptions = {}): Uint8Array {
+  const w = writer;
+  const ctx = intent.context;
+  const age = contextAgeSeconds(ctx.auth_context);
+  const wrkr = ctx.auth_context ? wrkrFromAuth(ctx.auth_context) : NO_WRKR;
+  const flags =
+    (intent.script ? L.IF_SCRIPT : 0) |
+    (intent.delegation ? L.IF_DELEGATION : 0) |
+    (intent.skill_provenance ? L.IF_SKILL : 0) |
+    (ctx.phase === 'plan' ? L.IF_PHASE_PLAN : 0) |
+    (ctx.context_set_digest !== '' ? L.IF_CONTEXT_DIGEST : 0) |
+    (ctx.context_evidence_mode === 'required' ? L.IF_CONTEXT_MODE_REQUIRED : 0) |
+    (age !== undefined ? L.IF_CONTEXT_AGE : 0);
+  writeHeader(w, compiled, flags, intent.tool_name, ctx.risk_class, ctx.identity, ctx.workspace, wrkr);
   if (intent.skill_provenance) {
     w.set(L.I_SKILL_PUBLISHER, w.id(goLower(intent.skill_provenance.publisher)));
     w.set(L.I_SKILL_SOURCE, w.id(intent.skill_provenance.source));
@@ -233,6 +279,33 @@ export function encodeIntent(intent: NormalizedIntent, compiled: CompiledPolicy,
     w.set(r + L.S_CTX_ENDPOINT, w.id(stepWrkr.endpoint));
     w.set(r + L.S_CTX_AUTONOMY, w.id(stepWrkr.autonomy));
   });
+  return w.finish().view();
+}
+
+/**
+ * What the core reads of a single (non-script) intent with no delegation and no skill provenance,
+ * its context claims stripped (no envelope): the decision-only path (encode-object.ts) builds
+ * these straight from a parsed object.
+ */
+export interface SingleIntent {
+  tool: string;
+  riskClass: string;
+  identity: string;
+  workspace: string;
+  planPhase: boolean;
+  wrkr: WrkrContext;
+  targets: readonly IntentTarget[];
+  provenance: readonly IntentArgProvenance[];
+}
+
+/** Encodes a SingleIntent: the same bytes encodeIntent writes for such an intent. */
+export function encodeSingleIntent(s: SingleIntent, compiled: CompiledPolicy): EncodedIntent {
+  const w = writer;
+  writeHeader(w, compiled, s.planPhase ? L.IF_PHASE_PLAN : 0, s.tool, s.riskClass, s.identity, s.workspace, s.wrkr);
+  writeEmptyList(w, L.I_CHAIN);
+  w.set(L.I_TARGETS, w.targets(s.targets));
+  w.set(L.I_PROVENANCE, w.provenance(s.provenance));
+  writeEmptyList(w, L.I_STEPS);
   return w.finish();
 }
 

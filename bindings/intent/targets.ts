@@ -28,29 +28,52 @@ const DESTRUCTIVE_OPS = new Set(['delete', 'remove', 'rm', 'unlink', 'rmdir', 'd
 
 const HEX64 = /^[a-f0-9]{64}$/;
 
-/** The last `/` segment of the (already lower-cased) tool name, tested by plain substring. */
-function toolHintHas(toolName: string, words: readonly string[]): boolean {
-  const hint = toolName.slice(toolName.lastIndexOf('/') + 1);
-  return words.some((w) => hint.includes(w));
+/** The last `/` segment of the (already lower-cased) tool name: hints are tested in it by substring. */
+function toolHint(toolName: string): string {
+  return toolName.slice(toolName.lastIndexOf('/') + 1);
+}
+
+function hintHas(hint: string, words: readonly string[]): boolean {
+  for (let i = 0; i < words.length; i++) if (hint.includes(words[i]!)) return true;
+  return false;
+}
+
+const READ_HINTS = ['read', 'list', 'fetch', 'search'];
+const WRITE_HINTS = ['write', 'update', 'save', 'create'];
+const DELETE_HINTS = ['delete', 'remove', 'rm', 'drop'];
+const EXEC_HINTS = ['exec', 'shell', 'command', 'spawn', 'run'];
+
+/** The path class a tool name hints at (a pure function of the name, kept for the names seen). */
+const pathHints = new Map<string, string>();
+
+function pathHintClass(toolName: string): string {
+  let cls = pathHints.get(toolName);
+  if (cls === undefined) {
+    const hint = toolHint(toolName);
+    cls = hintHas(hint, READ_HINTS) ? 'fs.read' : hintHas(hint, WRITE_HINTS) ? 'fs.write' : hintHas(hint, DELETE_HINTS) ? 'fs.delete' : 'other';
+    if (pathHints.size >= 1024) pathHints.clear(); // bounded: tool names come from callers
+    pathHints.set(toolName, cls);
+  }
+  return cls;
 }
 
 /** §2.3.1. Substring hints misfire on purpose-compatible names: `format` has `rm`, `thread` has `read`. */
 export function inferEndpointClass(kind: string, operation: string, toolName: string): string {
   switch (kind) {
-    case 'path':
-      if (PATH_READ_OPS.has(operation)) return 'fs.read';
-      if (PATH_WRITE_OPS.has(operation)) return 'fs.write';
-      if (PATH_DELETE_OPS.has(operation)) return 'fs.delete';
-      if (toolHintHas(toolName, ['read', 'list', 'fetch', 'search'])) return 'fs.read';
-      if (toolHintHas(toolName, ['write', 'update', 'save', 'create'])) return 'fs.write';
-      if (toolHintHas(toolName, ['delete', 'remove', 'rm', 'drop'])) return 'fs.delete';
-      return 'other';
+    case 'path': {
+      if (operation !== '') {
+        if (PATH_READ_OPS.has(operation)) return 'fs.read';
+        if (PATH_WRITE_OPS.has(operation)) return 'fs.write';
+        if (PATH_DELETE_OPS.has(operation)) return 'fs.delete';
+      }
+      return pathHintClass(toolName);
+    }
     case 'host':
     case 'url':
       return DNS_OPS.has(operation) ? 'net.dns' : 'net.http';
     case 'other':
       if (EXEC_OPS.has(operation)) return 'proc.exec';
-      if (toolHintHas(toolName, ['exec', 'shell', 'command', 'spawn', 'run'])) return 'proc.exec';
+      if (hintHas(toolHint(toolName), EXEC_HINTS)) return 'proc.exec';
       return 'other';
     default:
       return 'other';
@@ -73,19 +96,28 @@ export function inferEndpointDomain(kind: string, value: string): string {
   return '';
 }
 
+/** Trimmed, lower-cased, `-` and ` ` as `_`; 'unknown' when empty. */
+function discoveryMethod(text: string): string {
+  const m = trimLower(text);
+  if (m === '') return 'unknown';
+  return m.includes('-') || m.includes(' ') ? m.replace(/[- ]/g, '_') : m;
+}
+
 function normalizeTarget(raw: RawTarget, toolName: string): IntentTarget {
   const kind = trimLower(raw.kind);
   const value = goTrim(raw.value);
   const operation = trimLower(raw.operation);
-  const discovery = (trimLower(raw.discovery_method) || 'unknown').replace(/[- ]/g, '_');
+  const discovery = discoveryMethod(raw.discovery_method);
   if (kind === '' || value === '') throw new NormalizeError('targets require kind and value');
   if (!TARGET_KINDS.has(kind)) throw new NormalizeError(`unsupported target kind: ${kind}`);
-  const endpointClass = trimLower(raw.endpoint_class) || inferEndpointClass(kind, operation, toolName);
-  if (!ENDPOINT_CLASSES.has(endpointClass)) throw new NormalizeError(`unsupported endpoint class: ${endpointClass}`);
-  if (!DISCOVERY_METHODS.has(discovery)) throw new NormalizeError(`unsupported discovery method: ${discovery}`);
+  const givenClass = trimLower(raw.endpoint_class);
+  // An inferred class is always a supported one; only a given one needs the check.
+  const endpointClass = givenClass || inferEndpointClass(kind, operation, toolName);
+  if (givenClass !== '' && !ENDPOINT_CLASSES.has(endpointClass)) throw new NormalizeError(`unsupported endpoint class: ${endpointClass}`);
+  if (discovery !== 'unknown' && !DISCOVERY_METHODS.has(discovery)) throw new NormalizeError(`unsupported discovery method: ${discovery}`);
   const destructive =
     raw.destructive || raw.destructive_hint || endpointClass === 'fs.delete' || endpointClass === 'proc.exec' ||
-    DESTRUCTIVE_OPS.has(operation);
+    (operation !== '' && DESTRUCTIVE_OPS.has(operation));
   return {
     kind,
     value,
@@ -128,8 +160,8 @@ function compareTargets(a: IntentTarget, b: IntentTarget): number {
 
 /** Normalizes, validates (in input order), de-duplicates and sorts. Throws NormalizeError. */
 export function normalizeTargets(raw: readonly RawTarget[], toolName: string): IntentTarget[] {
-  const out: IntentTarget[] = [];
-  for (const r of raw) out.push(normalizeTarget(r, toolName));
+  const out: IntentTarget[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = normalizeTarget(raw[i]!, toolName);
   // Duplicates are equal on the whole sort tuple, so after sorting they are adjacent; which copy
   // survives does not matter (they are identical).
   return sortUnique(out, compareTargets);
@@ -151,8 +183,9 @@ function compareProvenance(a: IntentArgProvenance, b: IntentArgProvenance): numb
 
 /** §2.4. Throws NormalizeError. */
 export function normalizeProvenance(raw: readonly RawArgProvenance[]): IntentArgProvenance[] {
-  const out: IntentArgProvenance[] = [];
-  for (const r of raw) {
+  const out: IntentArgProvenance[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const r = raw[i]!;
     const p: IntentArgProvenance = {
       arg_path: goTrim(r.arg_path),
       source: trimLower(r.source),
@@ -164,7 +197,7 @@ export function normalizeProvenance(raw: readonly RawArgProvenance[]): IntentArg
     if (p.integrity_digest !== '' && !HEX64.test(p.integrity_digest)) {
       throw new NormalizeError(`invalid provenance integrity_digest: ${p.integrity_digest}`);
     }
-    out.push(p);
+    out[i] = p;
   }
   return sortUnique(out, compareProvenance);
 }

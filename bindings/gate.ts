@@ -11,6 +11,7 @@ import type { Engine, LoadedPolicy } from './core/engine.js';
 import { IntentInvalidStatus } from './core/engine.js';
 import { compilePolicy } from './core/compile.js';
 import { encodeIntent, encodeInvalidIntent } from './core/encode.js';
+import { encodeIntentObject } from './core/encode-object.js';
 import { parsePolicyYaml } from './policy/parse.js';
 import { policyDigest } from './policy/digest.js';
 import { decodeIntentJson, decodeIntentValue, type RawIntent } from './intent/decode.js';
@@ -50,6 +51,15 @@ export interface GateResult {
   violations: string[];
 }
 
+/** The decision alone (`gate.verdict`): what `result` and `matched_rule` of an evaluation say. */
+export interface GateVerdict {
+  verdict: Verdict;
+  reason_codes: string[];
+  violations: string[];
+  /** Tier rule names joined by `,` ('' on the default and fail-closed paths). */
+  matched_rule: string;
+}
+
 export interface StepVerdict {
   index: number;
   tool_name: string;
@@ -80,6 +90,11 @@ export interface GateEvaluation {
 }
 
 const ZERO_CREATED_AT = '1980-01-01T00:00:00Z';
+
+/** `names.join(',')`, without the join for the usual zero or one name. */
+function joinNames(names: readonly string[]): string {
+  return names.length === 1 ? names[0]! : names.length === 0 ? '' : names.join(',');
+}
 
 export class Gate {
   readonly policy: Policy;
@@ -115,6 +130,24 @@ export class Gate {
     const evaluation = this.evaluate(intent, options);
     const limits = options.counters ? applyLimits(evaluation, options.counters, options.now ?? nowTime(), this.policy.rules) : options.limits;
     return decide(evaluation, { ...options, limits });
+  }
+
+  /**
+   * The decision alone: the verdict, reason codes, violations and matched rule that `evaluate`
+   * gives, without digests, tokens or trace fields. Plain single intents given as parsed objects
+   * are encoded straight into the core's buffer (core/encode-object.ts); everything else, and
+   * any input that needs Wrkr enrichment, takes the full path. Throws GaitError like `evaluate`.
+   */
+  verdict(intent: string | unknown, options: EvaluateOptions = {}): GateVerdict {
+    if (typeof intent !== 'string' && !options.wrkrInventory) {
+      const encoded = encodeIntentObject(intent, this.loaded.compiled);
+      if (encoded) {
+        const d = this.engine.evaluateDecision(this.loaded, encoded);
+        return { verdict: d.verdict, reason_codes: d.reason_codes, violations: d.violations, matched_rule: joinNames(d.matched_rules) };
+      }
+    }
+    const e = this.evaluate(intent, options);
+    return { verdict: e.result.verdict, reason_codes: e.result.reason_codes, violations: e.result.violations, matched_rule: e.matched_rule };
   }
 
   /** Evaluates an intent given as JSON text or a parsed JSON object. */

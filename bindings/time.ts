@@ -312,6 +312,41 @@ export function parseRfc3339(text: string): RfcTime {
   throw parseError(b, RFC3339_LAYOUT, b, '');
 }
 
+/**
+ * True for the common strict shape `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±hh:mm)` with every field in
+ * range: a cheap check, without building a time, that parseRfc3339 accepts the text. False says
+ * nothing (the text may still parse); callers then parse it for real.
+ */
+export function isPlainRfc3339(text: string): boolean {
+  const n = text.length;
+  if (n < 20) return false;
+  // A non-digit counts as -1e9: any field holding one sums to a negative number.
+  const d = (i: number): number => {
+    const c = text.charCodeAt(i) - 48;
+    return c >= 0 && c <= 9 ? c : -1e9;
+  };
+  const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+  const month = d(5) * 10 + d(6);
+  const day = d(8) * 10 + d(9);
+  const hour = d(11) * 10 + d(12);
+  const min = d(14) * 10 + d(15);
+  const sec = d(17) * 10 + d(18);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year)) return false;
+  if (hour < 0 || hour > 23 || min < 0 || min > 59 || sec < 0 || sec > 59) return false;
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return false;
+  let i = 19;
+  if (text[i] === '.') {
+    const start = ++i;
+    while (i < n && d(i) >= 0) i++;
+    if (i === start) return false;
+  }
+  if (i === n - 1) return text[i] === 'Z';
+  if (i !== n - 6 || (text[i] !== '+' && text[i] !== '-') || text[i + 3] !== ':') return false;
+  const oh = d(i + 1) * 10 + d(i + 2);
+  const om = d(i + 4) * 10 + d(i + 5);
+  return oh >= 0 && oh <= 23 && om >= 0 && om <= 59;
+}
+
 /** parseRfc3339 without the exception. */
 export function tryParseRfc3339(text: string): RfcTime | undefined {
   try {

@@ -4,8 +4,9 @@
  * call, and reads integers back. Loaders (node, deno, browser, workerd) only supply the module.
  */
 import type { CompiledPolicy } from './compile.js';
-import type { CoreOutcome } from './outcome.js';
-import { decodeOutcome } from './outcome.js';
+import type { CoreDecision, CoreOutcome } from './outcome.js';
+import type { EncodedIntent } from './encode.js';
+import { decodeDecision, decodeOutcome } from './outcome.js';
 import * as L from './layout.js';
 import { GaitError } from '../errors.js';
 
@@ -81,8 +82,21 @@ export class Engine {
   }
 
   /** Evaluates an encoded intent (encode.ts). */
-  evaluate(policy: LoadedPolicy, intent: Uint8Array, stepTools: readonly string[]): CoreOutcome {
-    const intentBytes = align(intent.length, 16);
+  evaluate(policy: LoadedPolicy, intent: Uint8Array | EncodedIntent, stepTools: readonly string[]): CoreOutcome {
+    const base = this.run(policy, intent); // first: it may grow memory and replace this.words
+    return decodeOutcome(this.words, base, policy.compiled, stepTools);
+  }
+
+  /** Evaluates an encoded single intent and reads back the decision alone (no step results). */
+  evaluateDecision(policy: LoadedPolicy, intent: EncodedIntent): CoreDecision {
+    const base = this.run(policy, intent); // first: it may grow memory and replace this.words
+    return decodeDecision(this.words, base, policy.compiled);
+  }
+
+  /** Copies the intent in, calls the core; returns the word index of the result. */
+  private run(policy: LoadedPolicy, intent: Uint8Array | EncodedIntent): number {
+    const length = intent.byteLength;
+    const intentBytes = align(length, 16);
     const wanted = Math.max(MIN_WORK_BYTES, intentBytes * 8);
     if (this.work.bytes < wanted) this.allocateWork(wanted);
     for (;;) {
@@ -92,14 +106,23 @@ export class Engine {
       const outBytes = align(Math.floor((this.work.bytes - intentBytes) / 4), 16);
       const scratchAt = outAt + outBytes;
       const scratchEnd = this.work.address + this.work.bytes;
-      this.bytes.set(intent, intentAt);
+      if (intent instanceof Uint8Array) {
+        this.bytes.set(intent, intentAt);
+      } else {
+        // Word by word: cheaper than making views for the few hundred bytes of an intent.
+        const from = intent.words;
+        const to = this.words;
+        const base = intentAt >> 2;
+        const n = (length + 3) >> 2;
+        for (let i = 0; i < n; i++) to[base + i] = from[i]!;
+      }
       let status: number;
       try {
         status = this.core.evaluate(policy.address, intentAt, outAt, outAt + outBytes, scratchAt, scratchEnd);
       } catch (err) {
         throw new EngineError(`core evaluation trapped: ${(err as Error).message}`);
       }
-      if (status === L.ST_OK) return decodeOutcome(this.words, outAt >> 2, policy.compiled, stepTools);
+      if (status === L.ST_OK) return outAt >> 2;
       if (status === L.ST_INTENT_INVALID) throw new IntentInvalidStatus();
       if (status === L.ST_NO_SPACE && this.work.bytes < MAX_WORK_BYTES) {
         this.allocateWork(Math.min(this.work.bytes * 4, MAX_WORK_BYTES));

@@ -41,6 +41,15 @@ export interface CoreOutcome {
   steps: StepOutcome[];
 }
 
+/** The decision of a single intent alone: what `gate.verdict` reports. */
+export interface CoreDecision {
+  verdict: Verdict;
+  reason_codes: string[];
+  violations: string[];
+  /** Names of all rules of the winning tier, sorted. */
+  matched_rules: string[];
+}
+
 const RISK: readonly ('low' | 'medium' | 'high')[] = ['low', 'medium', 'high'];
 
 export function decodeOutcome(view: Int32Array, base: number, compiled: CompiledPolicy, stepTools: readonly string[]): CoreOutcome {
@@ -87,4 +96,20 @@ export function decodeOutcome(view: Int32Array, base: number, compiled: Compiled
     });
   }
   return outcome;
+}
+
+/** The verdict and the first three lists of a result (decodeOutcome reads the same words). */
+export function decodeDecision(view: Int32Array, base: number, compiled: CompiledPolicy): CoreDecision {
+  const strings = compiled.strings;
+  let at = base + L.O_LISTS;
+  const list = (): string[] => {
+    const n = view[at++]!;
+    const out: string[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = strings[view[at++]!]!;
+    return out;
+  };
+  const verdict = VERDICT_NAME[view[base + L.O_VERDICT]!]!;
+  const reason_codes = list();
+  const violations = list();
+  return { verdict, reason_codes, violations, matched_rules: list() };
 }

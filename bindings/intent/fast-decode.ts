@@ -29,14 +29,14 @@ const OBJECT_PROTO = Object.prototype;
 const ARRAY_PROTO = Array.prototype;
 
 /** A plain object (Object.prototype or null prototype) with no toJSON to call. */
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;
   const proto = Object.getPrototypeOf(v);
   if (proto !== OBJECT_PROTO && proto !== null) return false;
   return typeof (v as { toJSON?: unknown }).toJSON !== 'function';
 }
 
-function isPlainArray(v: unknown): v is unknown[] {
+export function isPlainArray(v: unknown): v is unknown[] {
   return Array.isArray(v) && Object.getPrototypeOf(v) === ARRAY_PROTO && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
 }
 

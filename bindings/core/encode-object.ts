@@ -1,0 +1,296 @@
+/**
+ * The decision-only fast path: a parsed intent object encoded straight into the core's buffer,
+ * without building the decoded (Go struct) and normalized intents first. It reads only what the
+ * core needs and checks everything that could make the full path fail, so it must give exactly
+ * the bytes of the full path,
+ *   encodeIntent(stripContextClaims(normalizeIntent(decodeIntentValue(value))), compiled),
+ * and test/core/encode-object.test.ts checks that byte for byte over the conformance corpus and
+ * seeded mutations.
+ *
+ * It takes single intents (no script, delegation, skill provenance or relationship) made of plain
+ * objects and arrays whose members are exactly the field names, with values of the field's JSON
+ * kind. For anything else, including every input the full path would reject or fail closed on,
+ * it returns `undefined` (it never throws) and the caller takes the full path, which produces the
+ * answer or the error. Targets and provenance go through the shared normalizers (targets.ts).
+ */
+import type { IntentArgProvenance, IntentTarget } from '../intent/model.js';
+import type { RawArgProvenance, RawTarget } from '../intent/decode.js';
+import type { CompiledPolicy } from './compile.js';
+import { encodeSingleIntent, NO_WRKR, type EncodedIntent, type WrkrContext } from './encode.js';
+import { isPlainArray, isPlainObject } from '../intent/fast-decode.js';
+import { normalizeProvenance, normalizeTargets } from '../intent/targets.js';
+import { goTrim, trimLower } from '../canonical/text.js';
+import { isPlainRfc3339 } from '../time.js';
+
+/** Signals "take the full path"; caught only in encodeIntentObject. */
+const FALLBACK = new Error('encode-object fallback');
+
+function bail(): never {
+  throw FALLBACK;
+}
+
+/** Args nesting handled here; deeper values go to the full path (its limit is 64). */
+const MAX_DEPTH = 40;
+
+const HEX64 = /^[a-f0-9]{64}$/;
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** A string member ('' when null or absent). Lone surrogates are left to the full path. */
+function str(v: unknown): string {
+  if (typeof v === 'string') {
+    if (!v.isWellFormed()) bail();
+    return v;
+  }
+  if (v === null || v === undefined) return '';
+  return bail();
+}
+
+function bool(v: unknown): boolean {
+  if (typeof v === 'boolean') return v;
+  if (v === null || v === undefined) return false;
+  return bail();
+}
+
+/** A member Go ignores here but still decodes: must be a string (or null). */
+function checkString(v: unknown): void {
+  if (typeof v !== 'string' && v !== null && v !== undefined) bail();
+}
+
+/** A list of strings (null items allowed, as Go leaves them ''); the values are not needed. */
+function checkStrings(v: unknown): void {
+  if (v === null || v === undefined) return;
+  if (!isPlainArray(v)) bail();
+  for (let i = 0; i < v.length; i++) checkString(v[i]);
+}
+
+/** A key normalization keeps and leaves non-empty: already trimmed, well formed. */
+function checkKey(key: string): void {
+  if (key === '' || !key.isWellFormed() || goTrim(key) !== key) bail();
+}
+
+/** Any JSON value the full path decodes and normalizes without error. */
+function checkValue(v: unknown, depth: number): void {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return;
+    case 'number':
+      if (!Number.isFinite(v)) bail();
+      return;
+    case 'object':
+      if (v === null) return;
+      if (depth > MAX_DEPTH) bail();
+      if (isPlainArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const item = v[i];
+          // JSON.stringify writes these as null inside arrays.
+          if (item !== undefined && typeof item !== 'function' && typeof item !== 'symbol') checkValue(item, depth + 1);
+        }
+        return;
+      }
+      checkObject(v, depth);
+      return;
+    default:
+      bail();
+  }
+}
+
+/** A JSON object (args, auth_context) whose normalization cannot fail or merge keys. */
+function checkObject(v: unknown, depth: number): void {
+  if (v === null || v === undefined) return;
+  if (!isPlainObject(v) || depth > MAX_DEPTH) bail();
+  for (const key in v) {
+    if (!hasOwn.call(v, key)) bail();
+    const item = v[key];
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue; // dropped
+    checkKey(key);
+    checkValue(item, depth + 1);
+  }
+}
+
+function rawTarget(v: unknown): RawTarget {
+  if (!isPlainObject(v)) bail();
+  const t: RawTarget = {
+    kind: '', value: '', operation: '', sensitivity: '', endpoint_class: '', endpoint_domain: '', destructive: false,
+    discovery_method: '', read_only_hint: false, destructive_hint: false, idempotent_hint: false, open_world_hint: false,
+  };
+  for (const key in v) {
+    if (!hasOwn.call(v, key)) bail(); // inherited enumerable members: not plain JSON
+    const item = v[key];
+    switch (key) {
+      case 'kind': t.kind = str(item); break;
+      case 'value': t.value = str(item); break;
+      case 'operation': t.operation = str(item); break;
+      case 'sensitivity': t.sensitivity = str(item); break;
+      case 'endpoint_class': t.endpoint_class = str(item); break;
+      case 'endpoint_domain': t.endpoint_domain = str(item); break;
+      case 'discovery_method': t.discovery_method = str(item); break;
+      case 'destructive': t.destructive = bool(item); break;
+      case 'read_only_hint': t.read_only_hint = bool(item); break;
+      case 'destructive_hint': t.destructive_hint = bool(item); break;
+      case 'idempotent_hint': t.idempotent_hint = bool(item); break;
+      case 'open_world_hint': t.open_world_hint = bool(item); break;
+      default: bail();
+    }
+  }
+  return t;
+}
+
+function rawProvenance(v: unknown): RawArgProvenance {
+  if (!isPlainObject(v)) bail();
+  const p: RawArgProvenance = { arg_path: '', source: '', source_ref: '', integrity_digest: '' };
+  for (const key in v) {
+    if (!hasOwn.call(v, key)) bail(); // inherited enumerable members: not plain JSON
+    const item = v[key];
+    switch (key) {
+      case 'arg_path': p.arg_path = str(item); break;
+      case 'source': p.source = str(item); break;
+      case 'source_ref': p.source_ref = str(item); break;
+      case 'integrity_digest': p.integrity_digest = str(item); break;
+      default: bail();
+    }
+  }
+  return p;
+}
+
+function list<T>(v: unknown, item: (x: unknown) => T): T[] {
+  if (v === null || v === undefined) return [];
+  if (!isPlainArray(v)) bail();
+  const out: T[] = new Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = item(v[i]);
+  return out;
+}
+
+/** The four `wrkr.*` auth_context values, as encode.ts reads them after normalization. */
+function wrkrOf(auth: Record<string, unknown>): WrkrContext {
+  const get = (key: string): string => {
+    const v = auth[key];
+    if (typeof v !== 'string') return '';
+    if (!v.isWellFormed()) bail(); // Go decodes lone surrogates to U+FFFD first
+    return trimLower(v);
+  };
+  return { tool: get('wrkr.tool_name'), data: get('wrkr.data_class'), endpoint: get('wrkr.endpoint_class'), autonomy: get('wrkr.autonomy_level') };
+}
+
+interface ContextParts {
+  identity: string;
+  workspace: string;
+  riskClass: string;
+  planPhase: boolean;
+  wrkr: WrkrContext;
+}
+
+function context(v: unknown): ContextParts {
+  if (!isPlainObject(v)) bail(); // absent or null: identity is required
+  let identity = '';
+  let workspace = '';
+  let risk = '';
+  let phase = '';
+  let setDigest = '';
+  let mode = '';
+  let wrkr = NO_WRKR;
+  for (const key in v) {
+    if (!hasOwn.call(v, key)) bail(); // inherited enumerable members: not plain JSON
+    const item = v[key];
+    switch (key) {
+      case 'identity': identity = str(item); break;
+      case 'workspace': workspace = str(item); break;
+      case 'risk_class': risk = str(item); break;
+      case 'phase': phase = str(item); break;
+      case 'context_set_digest': setDigest = str(item); break;
+      case 'context_evidence_mode': mode = str(item); break;
+      case 'job_id':
+      case 'session_id':
+      case 'request_id':
+      case 'environment_fingerprint':
+        checkString(item);
+        break;
+      case 'credential_scopes':
+      case 'context_refs':
+        checkStrings(item);
+        break;
+      case 'auth_context':
+        checkObject(item, 3);
+        if (item !== null && item !== undefined) wrkr = wrkrOf(item as Record<string, unknown>);
+        break;
+      default:
+        bail();
+    }
+  }
+  identity = goTrim(identity);
+  workspace = goTrim(workspace);
+  if (workspace.includes('\\')) workspace = workspace.replaceAll('\\', '/');
+  risk = trimLower(risk);
+  if (identity === '' || workspace === '' || risk === '') bail();
+  // Stripped without an envelope, but still validated by normalization.
+  setDigest = trimLower(setDigest);
+  if (setDigest !== '' && !HEX64.test(setDigest)) bail();
+  mode = trimLower(mode);
+  if (mode !== '' && mode !== 'best_effort' && mode !== 'required') bail();
+  phase = trimLower(phase);
+  if (phase !== '' && phase !== 'plan' && phase !== 'apply') bail();
+  return { identity, workspace, riskClass: risk, planPhase: phase === 'plan', wrkr };
+}
+
+function encode(value: unknown, compiled: CompiledPolicy): EncodedIntent {
+  if (!isPlainObject(value)) bail();
+  let tool = '';
+  let targetsValue: unknown;
+  let provenanceValue: unknown;
+  let contextValue: unknown;
+  for (const key in value) {
+    if (!hasOwn.call(value, key)) bail(); // inherited enumerable members: not plain JSON
+    const item = value[key];
+    switch (key) {
+      case 'tool_name': tool = str(item); break;
+      case 'targets': targetsValue = item; break;
+      case 'arg_provenance': provenanceValue = item; break;
+      case 'context': contextValue = item; break;
+      case 'args': checkObject(item, 2); break;
+      case 'created_at':
+        checkString(item);
+        if (typeof item === 'string' && item !== '' && !isPlainRfc3339(item)) bail();
+        break;
+      case 'schema_id':
+      case 'schema_version':
+      case 'producer_version':
+        checkString(item);
+        break;
+      case 'script':
+      case 'delegation':
+      case 'skill_provenance':
+      case 'relationship':
+        if (item !== null && item !== undefined) bail();
+        break;
+      default:
+        bail();
+    }
+  }
+  tool = trimLower(tool);
+  if (tool === '') bail();
+  const ctx = context(contextValue);
+  let targets: IntentTarget[];
+  let provenance: IntentArgProvenance[];
+  try {
+    targets = normalizeTargets(list(targetsValue, rawTarget), tool);
+    provenance = normalizeProvenance(list(provenanceValue, rawProvenance));
+  } catch {
+    return bail(); // a NormalizeError: the full path fails closed with its message
+  }
+  return encodeSingleIntent(
+    { tool, riskClass: ctx.riskClass, identity: ctx.identity, workspace: ctx.workspace, planPhase: ctx.planPhase, wrkr: ctx.wrkr, targets, provenance },
+    compiled,
+  );
+}
+
+/**
+ * The core's encoding of a parsed intent object, or `undefined` when the full path must handle
+ * it. Never throws. The bytes are valid until the next encode (encode.ts reuses its buffer).
+ */
+export function encodeIntentObject(value: unknown, compiled: CompiledPolicy): EncodedIntent | undefined {
+  try {
+    return encode(value, compiled);
+  } catch {
+    return undefined; // FALLBACK, or e.g. a throwing getter: the full path raises it again
+  }
+}

@@ -7,8 +7,10 @@
  *   core             engine.evaluate(loaded, preEncodedBytes, stepTools): one WASM call + outcome decode
  *   encode+core      encodeIntent(prepared) + engine.evaluate: decision from a prepared normalized intent
  *   normalized       gate.evaluateNormalized(normalized).result.verdict: strip claims + encode + core + result
- *   object:decision  gate.evaluate(object).result.verdict: decision only from a parsed object (the
- *                    evaluation computes intent digests lazily, so none are computed here)
+ *   object:decision  gate.verdict(object).verdict: the decision-only API from a parsed object (plain
+ *                    single intents are encoded straight into the core's buffer, no digests)
+ *   object:evaluate  gate.evaluate(object).result.verdict: the full evaluation without reading a
+ *                    digest (decode + normalize + encode + core; digests are lazy)
  *   object:full      gate.evaluate(object).intent_digest: full result with the intent digest
  *   json:decision / json:full   the same from JSON text
  *   check            gate.check(object).verdict: the library's `gait gate eval --json` payload
@@ -128,6 +130,7 @@ function scenario(engine, name, policyYaml, intentText, expected) {
   const verdicts = {
     core: engine.evaluate(loaded, encoded, stepTools).verdict,
     object: gate.evaluate(object).result.verdict,
+    verdict: gate.verdict(object).verdict,
     json: gate.evaluate(intentText).result.verdict,
     normalized: gate.evaluateNormalized(normalized).result.verdict,
   };
@@ -160,7 +163,8 @@ function layerCases(engine, s, group, layers) {
       fn: () => engine.evaluate(s.loaded, encodeIntent(s.prepared, s.loaded.compiled), s.stepTools).verdict.length,
     }),
     normalized: () => ({ what: 'gate.evaluateNormalized(normalized).result.verdict', fn: () => s.gate.evaluateNormalized(s.normalized).result.verdict.length }),
-    'object:decision': () => ({ what: 'gate.evaluate(parsed object).result.verdict: decision only', fn: () => s.gate.evaluate(s.object).result.verdict.length }),
+    'object:decision': () => ({ what: 'gate.verdict(parsed object).verdict: decision only', fn: () => s.gate.verdict(s.object).verdict.length }),
+    'object:evaluate': () => ({ what: 'gate.evaluate(parsed object).result.verdict: evaluation, no digest read', fn: () => s.gate.evaluate(s.object).result.verdict.length }),
     'object:full': () => ({ what: 'gate.evaluate(parsed object).intent_digest: full result with intent digest', fn: () => s.gate.evaluate(s.object).intent_digest.length }),
     'json:decision': () => ({ what: 'gate.evaluate(JSON text).result.verdict: decision only', fn: () => s.gate.evaluate(s.intentText).result.verdict.length }),
     'json:full': () => ({ what: 'gate.evaluate(JSON text).intent_digest: full result with intent digest', fn: () => s.gate.evaluate(s.intentText).intent_digest.length }),
@@ -184,7 +188,7 @@ export async function buildCases({ engine = createEngineSync(), withCedar = true
   const typical = scenario(engine, 'typical', TYPICAL_POLICY_YAML, TYPICAL_INTENT_TEXT, 'allow');
   if (typical.matched !== 'allow-safe-write') throw new Error(`typical: matched ${typical.matched}`);
   if (typeof typical.gate.check === 'function' && typical.gate.check(typical.object).verdict !== 'allow') throw new Error('typical: gate.check did not allow');
-  cases.push(...layerCases(engine, typical, 'typical', ['core', 'encode+core', 'normalized', 'object:decision', 'object:full', 'json:decision', 'json:full', 'check']));
+  cases.push(...layerCases(engine, typical, 'typical', ['core', 'encode+core', 'normalized', 'object:decision', 'object:evaluate', 'object:full', 'json:decision', 'json:full', 'check']));
   // The stages of the from-object path, one at a time.
   const raw = decodeIntentValue(typical.object);
   const bare = stripContextClaims(typical.normalized, NO_DIGESTS);
@@ -205,7 +209,7 @@ export async function buildCases({ engine = createEngineSync(), withCedar = true
 
   const big = scenario(engine, 'rules1000', thousandRulePolicyYaml(), TYPICAL_INTENT_TEXT, 'allow');
   if (big.matched !== 'allow-safe-write') throw new Error(`rules1000: matched ${big.matched}`);
-  cases.push(...layerCases(engine, big, 'rules1000', ['core', 'encode+core', 'object:decision', 'object:full']));
+  cases.push(...layerCases(engine, big, 'rules1000', ['core', 'encode+core', 'object:decision', 'object:evaluate', 'object:full']));
   info.rules1000 = { rules: big.gate.policy.rules.length, verdict: big.verdict, matched_rule: big.matched, compiled_bytes: big.loaded.compiled.bytes.length };
 
   const script = scenario(engine, 'script64', TYPICAL_POLICY_YAML, JSON.stringify(scriptIntent(64)), 'allow');

@@ -31,7 +31,7 @@ export function judgeTargets(r) {
     '≤ 1 µs',
     formatNs(typical.p50_ns),
     typical.p50_ns <= 1_000,
-    `gate.evaluate(object).result.verdict (digests are lazy, none computed). Layers: core ${formatNs(c('typical/core').p50_ns)}, encode+core ${formatNs(c('typical/encode+core').p50_ns)}`,
+    `gate.verdict(object) (decision-only API). Layers: core ${formatNs(c('typical/core').p50_ns)}; gate.evaluate(object) without digests ${formatNs(c('typical/object:evaluate').p50_ns)}`,
   );
   if (cedar) {
     const speedup = cedar.p50_ns / typical.p50_ns;
@@ -102,8 +102,9 @@ export function renderMarkdown(r) {
     '## Cases',
     '',
     'Layers: `core` = `engine.evaluate` with a pre-encoded intent (one WASM call + outcome decode); `encode+core` = `encodeIntent` + core from a',
-    'prepared intent; `normalized` = `gate.evaluateNormalized(…).result.verdict`; `object:decision` / `json:decision` = `gate.evaluate(…).result.verdict`',
-    'from a parsed object / JSON text (no digest computed); `object:full` / `json:full` = the same plus reading `intent_digest` (full result);',
+    'prepared intent; `normalized` = `gate.evaluateNormalized(…).result.verdict`; `object:decision` = `gate.verdict(object)` (the decision-only API);',
+    '`object:evaluate` / `json:decision` = `gate.evaluate(…).result.verdict` from a parsed object / JSON text (no digest computed);',
+    '`object:full` / `json:full` = `gate.evaluate(…).intent_digest` (full result);',
     '`check` = `gate.check(object)` (the `gate eval --json` payload); `stage:*` = one stage of the from-object path alone.',
     '"× floor" = p50 / floor p50; "vs cedar" = cedar p50 / p50 (above 1 = faster than cedar-wasm); "noise" = slowest / fastest round p50.',
     '',

@@ -16,6 +16,7 @@ import { parsePolicyYaml } from './policy/parse.js';
 import { policyDigest } from './policy/digest.js';
 import { decodeIntentJson, decodeIntentValue, type RawIntent } from './intent/decode.js';
 import { normalizeIntent, stripContextClaims, rawRiskClass, withAuthContextKeys, computeDigests } from './intent/normalize.js';
+import { intentDigest } from './intent/digest.js';
 import { formatRfc3339Nano, parseRfc3339, nowTime, type RfcTime } from './time.js';
 import { applyLimits } from './limits.js';
 import { sortedUnique } from './canonical/order.js';
@@ -247,6 +248,7 @@ export class Gate {
 /** A GateEvaluation whose prepared-intent digests are computed once, on first use. */
 class Evaluation implements GateEvaluation {
   private digested = false;
+  private intentDigestOnly: string | undefined;
   readonly script: boolean;
   readonly step_count: number;
   readonly composite_risk_class: string;
@@ -273,8 +275,12 @@ class Evaluation implements GateEvaluation {
     return this.undigested;
   }
 
+  /** Only this digest when nothing else is read (the args digest costs a second hash). */
   get intent_digest(): string {
-    return this.prepared?.intent_digest ?? '';
+    const n = this.undigested;
+    if (!n) return '';
+    if (this.digested) return n.intent_digest;
+    return (this.intentDigestOnly ??= intentDigest(n));
   }
 
   get script_hash(): string {

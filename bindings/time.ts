@@ -347,6 +347,20 @@ export function isPlainRfc3339(text: string): boolean {
   return oh >= 0 && oh <= 23 && om >= 0 && om <= 59;
 }
 
+/**
+ * formatRfc3339Nano(parseRfc3339(text), true) for the common case where that is `text` itself:
+ * the plain shape in UTC (`Z`), with no trailing zero in a fraction of at most nine digits; or
+ * undefined (then parse and format for real).
+ */
+export function unchangedUtcText(text: string): string | undefined {
+  if (!isPlainRfc3339(text) || text.charCodeAt(text.length - 1) !== 0x5a /* Z */) return undefined;
+  if (text.length > 20) {
+    const digits = text.length - 21; // `.` at 19, `Z` last
+    if (digits > 9 || text.charCodeAt(text.length - 2) === 0x30 /* 0 */) return undefined;
+  }
+  return text;
+}
+
 /** parseRfc3339 without the exception. */
 export function tryParseRfc3339(text: string): RfcTime | undefined {
   try {

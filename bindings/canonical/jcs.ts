@@ -6,6 +6,14 @@
  * strings use JSON.stringify's minimal escaping. Lone surrogates must have been replaced by the
  * caller (normalization does it), as Go does when it decodes the input.
  */
+/** Characters JSON.stringify would escape (or, for lone surrogates, rewrite). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify of a string, without its cost for the usual string that needs no escaping. */
+export function quote(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
+}
+
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 export function canonicalize(value: unknown): string {
@@ -17,7 +25,7 @@ export function canonicalize(value: unknown): string {
       if (!Number.isFinite(value)) throw new TypeError('JCS: non-finite number');
       return JSON.stringify(value);
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'object': {
       if (Array.isArray(value)) {
         let out = '[';
@@ -32,7 +40,7 @@ export function canonicalize(value: unknown): string {
       let out = '{';
       for (let i = 0; i < keys.length; i++) {
         if (i > 0) out += ',';
-        out += JSON.stringify(keys[i]) + ':' + canonicalize(obj[keys[i]!]);
+        out += quote(keys[i]!) + ':' + canonicalize(obj[keys[i]!]);
       }
       return out + '}';
     }

@@ -4,7 +4,7 @@
  * Go's zero time, which the delegation projection always carries.
  */
 import type { JsonObject, IntentArgProvenance, IntentDelegation, IntentScriptStep, IntentTarget, NormalizedIntent, IntentContext, IntentSkillProvenance } from './model.js';
-import { canonicalize } from '../canonical/jcs.js';
+import { canonicalize, quote } from '../canonical/jcs.js';
 import { digestJson, sha256Hex } from '../canonical/sha256.js';
 
 export const ZERO_TIME_TEXT = '0001-01-01T00:00:00Z';
@@ -114,7 +114,7 @@ export function intentProjection(n: NormalizedIntent): JsonObject {
  * the free-form JSON values (args, auth_context) use the generic canonicalizer. The projection
  * builders stay the reference: test/intent/fast-digest.test.ts checks byte equality against them.
  */
-const q = JSON.stringify as (s: string) => string;
+const q = quote;
 
 const hashHex = sha256Hex;
 

@@ -7,7 +7,7 @@
  * returns `undefined` (never throws) and the caller takes the slow path, which produces the result
  * or the error.
  */
-import { parseRfc3339 } from '../time.js';
+import { isPlainRfc3339, parseRfc3339 } from '../time.js';
 import { foldName, type GoStruct, type GoType, type RawJson, type RawObject } from './go-decode.js';
 
 /** Signals "not for the fast path"; caught only in fastDecodeValue. */
@@ -119,6 +119,7 @@ function fieldValue(v: unknown, type: GoType, depth: number): unknown {
       if (typeof v !== 'string') break;
       if (v === '') return null; // decodeIntentValue's emptyTimeIsZero
       const text = wellFormed(v);
+      if (isPlainRfc3339(text)) return text; // parses, and has nothing JSON would escape
       try {
         parseRfc3339(JSON.stringify(text).slice(1, -1)); // rawString() of a value node
       } catch {

@@ -8,7 +8,7 @@ import type { RawContext, RawDelegation, RawIntent, RawObject, RawScript, RawSki
 import { invalidInput } from '../errors.js';
 import { goTrim, trimLower } from '../canonical/text.js';
 import { sortedUnique } from '../canonical/order.js';
-import { compareTime, formatRfc3339Nano, isZeroTime, parseRfc3339, TimeParseError, type RfcTime } from '../time.js';
+import { compareTime, formatRfc3339Nano, isZeroTime, parseRfc3339, TimeParseError, unchangedUtcText, type RfcTime } from '../time.js';
 import { EmptyKeyError, normalizeObject, setMember } from './json-value.js';
 import { NormalizeError, normalizeProvenance, normalizeTargets } from './targets.js';
 import { normalizeRelationship } from './relationship.js';
@@ -47,6 +47,8 @@ function withPrefix<T>(prefix: string, run: () => T): T {
 /** A decoded time (null = unset) as Go RFC3339Nano UTC text, '' for unset or the zero time. */
 function utcText(text: string | null): string {
   if (text === null || text === '') return '';
+  const same = unchangedUtcText(text);
+  if (same !== undefined && !same.startsWith('0001-01-01T00:00:00Z')) return same; // not the zero time
   const t = parseTime(text);
   return isZeroTime(t) ? '' : formatRfc3339Nano(t, true);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
-  addSeconds, compareTime, formatNowRfc3339Nano, formatRfc3339, formatRfc3339Nano, isPlainRfc3339, isZeroTime, parseRfc3339, parseRfc3339Go,
+  addSeconds, compareTime, formatNowRfc3339Nano, formatRfc3339, formatRfc3339Nano, isPlainRfc3339, isZeroTime, parseRfc3339, parseRfc3339Go, unchangedUtcText,
   secondsBetween, timeFromEpochMillis, toEpochMillis, truncateTime, tryParseRfc3339, TimeParseError, ZERO_TIME,
 } from '../../bindings/time.js';
 
@@ -127,13 +127,14 @@ describe('comparison and arithmetic', () => {
   });
 });
 
-describe('isPlainRfc3339 (the fast check of the decision-only path)', () => {
+describe('isPlainRfc3339 and unchangedUtcText (fast paths)', () => {
   test('it only accepts what parseRfc3339 accepts, and takes the common forms', () => {
     let seed = 7;
     const r = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
     const base = ['2026-02-05T00:00:00Z', '2024-02-29T23:59:59.123456789+05:30', '0000-01-01T00:00:00-23:59', '9999-12-31T23:59:59.5Z'];
     const alphabet = '0123456789-:TZtz.+ ,';
     let accepted = 0;
+    let unchanged = 0;
     for (let i = 0; i < 20000; i++) {
       const chars = [...base[i % base.length]!];
       const edits = 1 + Math.floor(r() * 3);
@@ -149,8 +150,16 @@ describe('isPlainRfc3339 (the fast check of the decision-only path)', () => {
       if (!isPlainRfc3339(text)) continue;
       accepted++;
       expect(() => parseRfc3339(text), text).not.toThrow();
+      const same = unchangedUtcText(text);
+      if (same !== undefined) {
+        unchanged++;
+        expect(formatRfc3339Nano(parseRfc3339(text), true), text).toBe(same);
+      }
     }
     expect(accepted).toBeGreaterThan(4000);
+    expect(unchanged).toBeGreaterThan(1000);
+    expect(unchangedUtcText('2026-02-05T00:00:00.120Z')).toBeUndefined(); // Go trims the zero
+    expect(unchangedUtcText('2026-02-05T00:00:00+01:00')).toBeUndefined(); // moves to UTC
     for (const t of base) expect(isPlainRfc3339(t), t).toBe(true);
     for (const t of ['2026-02-29T00:00:00Z', '2026-02-05T24:00:00Z', '2026-02-05T00:00:00+24:00', '2026-02-05t00:00:00Z', '2026-02-05T00:00:00.Z', '2026-02-05T00:00:60Z']) {
       expect(isPlainRfc3339(t), t).toBe(false);

@@ -4,7 +4,7 @@
  */
 export { instantiate, instantiateSync, createGate, type CoreSource } from './api.js';
 export { Engine, EngineError } from './core/engine.js';
-export { Gate, type GateEvaluation, type GateResult, type StepVerdict, type EvaluateOptions, type WrkrInventory, type WrkrEntry } from './gate.js';
+export { Gate, type GateEvaluation, type GateResult, type GateVerdict, type StepVerdict, type EvaluateOptions, type WrkrInventory, type WrkrEntry } from './gate.js';
 export { decide, decisionPayload, verdictExitCode, type Decision, type DecisionPayload, type DecideOptions } from './decision.js';
 export { ToolAdapter, GateEnforcementError, GateEvaluationError, type AdapterOutcome, type ToolAdapterOptions } from './adapter.js';
 export { GaitError, type ErrorCategory } from './errors.js';

@@ -4,7 +4,8 @@
 // A case is { id, policy, intent, result }: `policy` is YAML text, `intent` JSON text (or null
 // for a policy-only case). Its result is the `gate.check()` object, `{ policy_digest }` for a
 // policy-only case, or `{ error: message }` when createGate or check throws, serialized with
-// sorted keys: byte-identical output across runtimes is the conformance criterion.
+// sorted keys: byte-identical output across runtimes is the conformance criterion. Each intent
+// case also checks that gate.verdict (the decision-only path) agrees with gate.evaluate.
 
 /** JSON with object keys sorted (by UTF-16 code units, like Array.prototype.sort). */
 export function sortedJson(value) {
@@ -41,12 +42,42 @@ export function caseRunner(api) {
     }
     if (entry.error) return sortedJson(entry.error);
     if (c.intent === null || c.intent === undefined) return sortedJson({ policy_digest: entry.gate.policyDigest });
+    const disagreement = verdictDisagreement(entry.gate, c.intent);
+    if (disagreement) return sortedJson({ error: disagreement });
     try {
       return sortedJson(entry.gate.check(c.intent));
     } catch (err) {
       return sortedJson(errorResult(err));
     }
   };
+}
+
+/**
+ * `gate.verdict(object)` (the decision-only fast path) must say what `gate.evaluate(object)` says,
+ * in every runtime; a message when it does not (it then replaces the case's result, so the
+ * corpus comparison fails), else undefined.
+ */
+function verdictDisagreement(gate, intentText) {
+  let value;
+  try {
+    value = JSON.parse(intentText);
+  } catch {
+    return undefined; // not JSON: only the text decoder sees it
+  }
+  const said = (run) => {
+    try {
+      const r = run();
+      return sortedJson([r.verdict, r.reason_codes, r.violations, r.matched_rule]);
+    } catch (err) {
+      return sortedJson(errorResult(err));
+    }
+  };
+  const fast = said(() => gate.verdict(value));
+  const full = said(() => {
+    const e = gate.evaluate(value);
+    return { ...e.result, matched_rule: e.matched_rule };
+  });
+  return fast === full ? undefined : `gate.verdict disagrees with gate.evaluate: ${fast} vs ${full}`;
 }
 
 /** Parses corpus JSONL text into cases. */

@@ -4,6 +4,7 @@
  * against U+E000..U+FFFF, so every "sorted" list in Gait's formats goes through this.
  */
 export function compareBytewise(a: string, b: string): number {
+  if (a === b) return 0;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     let ca = a.charCodeAt(i);

@@ -34,16 +34,6 @@ function normalizeArgs(obj: RawObject | JsonObject | null | undefined, field: st
   }
 }
 
-/** Runs a target/provenance normalization, prefixing its error for script steps. */
-function withPrefix<T>(prefix: string, run: () => T): T {
-  try {
-    return run();
-  } catch (err) {
-    if (err instanceof NormalizeError && prefix !== '') fail(`${prefix}${err.message}`);
-    throw err;
-  }
-}
-
 /** A decoded time (null = unset) as Go RFC3339Nano UTC text, '' for unset or the zero time. */
 function utcText(text: string | null): string {
   if (text === null || text === '') return '';
@@ -72,14 +62,26 @@ function expiresNotAfter(issued: string, expires: string): boolean {
 function normalizeScript(raw: RawScript): IntentScriptStep[] {
   if (raw.steps.length === 0) fail('script.steps must not be empty');
   if (raw.steps.length > MAX_SCRIPT_STEPS) fail(`script.steps exceeds max supported steps (${MAX_SCRIPT_STEPS})`);
-  return raw.steps.map((step, i) => {
+  const steps: IntentScriptStep[] = new Array(raw.steps.length);
+  for (let i = 0; i < raw.steps.length; i++) {
+    const step = raw.steps[i]!;
     const toolName = trimLower(step.tool_name);
     if (toolName === '') fail(`script.steps[${i}].tool_name is required`);
-    const args = normalizeArgs(step.args, `script.steps[${i}].args`);
-    const targets = withPrefix(`normalize script.steps[${i}].targets: `, () => normalizeTargets(step.targets, toolName));
-    const provenance = withPrefix(`normalize script.steps[${i}].arg_provenance: `, () => normalizeProvenance(step.arg_provenance));
-    return { tool_name: toolName, args, targets, arg_provenance: provenance };
-  });
+    // Error prefixes are built only on failure: a script has up to 64 steps.
+    let part = 'args';
+    try {
+      const args = normalizeObject(step.args);
+      part = 'targets';
+      const targets = normalizeTargets(step.targets, toolName);
+      part = 'arg_provenance';
+      const provenance = normalizeProvenance(step.arg_provenance);
+      steps[i] = { tool_name: toolName, args, targets, arg_provenance: provenance };
+    } catch (err) {
+      if (err instanceof EmptyKeyError || err instanceof NormalizeError) fail(`normalize script.steps[${i}].${part}: ${err.message}`);
+      throw err;
+    }
+  }
+  return steps;
 }
 
 function normalizeSkill(raw: RawSkillProvenance | null): IntentSkillProvenance | undefined {

@@ -134,28 +134,28 @@ function normalizeTarget(raw: RawTarget, toolName: string): IntentTarget {
   };
 }
 
-function compareStrings(a: readonly string[], b: readonly string[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const c = compareBytewise(a[i]!, b[i]!);
-    if (c !== 0) return c;
-  }
-  return 0;
+/** false before true. */
+function compareFlags(a: boolean, b: boolean): number {
+  return a === b ? 0 : a ? 1 : -1;
 }
 
-// The dedupe/sort tuple, strings first then booleans (false before true), as §2.3 lists it.
-const targetStrings = (t: IntentTarget): string[] => [t.kind, t.value, t.operation, t.sensitivity, t.endpoint_class, t.endpoint_domain];
-const targetFlags = (t: IntentTarget): boolean[] => [t.destructive, t.read_only_hint, t.destructive_hint, t.idempotent_hint, t.open_world_hint];
-
+// The dedupe/sort tuple, strings first then booleans (false before true), as §2.3 lists it;
+// field by field, since sorting a script's aggregated targets compares often.
 function compareTargets(a: IntentTarget, b: IntentTarget): number {
-  const s = compareStrings(targetStrings(a), targetStrings(b));
-  if (s !== 0) return s;
-  const [ad, ...ah] = targetFlags(a);
-  const [bd, ...bh] = targetFlags(b);
-  if (ad !== bd) return ad ? 1 : -1;
-  const m = compareBytewise(a.discovery_method, b.discovery_method);
-  if (m !== 0) return m;
-  for (let i = 0; i < ah.length; i++) if (ah[i] !== bh[i]) return ah[i] ? 1 : -1;
-  return 0;
+  return (
+    compareBytewise(a.kind, b.kind) ||
+    compareBytewise(a.value, b.value) ||
+    compareBytewise(a.operation, b.operation) ||
+    compareBytewise(a.sensitivity, b.sensitivity) ||
+    compareBytewise(a.endpoint_class, b.endpoint_class) ||
+    compareBytewise(a.endpoint_domain, b.endpoint_domain) ||
+    compareFlags(a.destructive, b.destructive) ||
+    compareBytewise(a.discovery_method, b.discovery_method) ||
+    compareFlags(a.read_only_hint, b.read_only_hint) ||
+    compareFlags(a.destructive_hint, b.destructive_hint) ||
+    compareFlags(a.idempotent_hint, b.idempotent_hint) ||
+    compareFlags(a.open_world_hint, b.open_world_hint)
+  );
 }
 
 /** Normalizes, validates (in input order), de-duplicates and sorts. Throws NormalizeError. */
@@ -178,7 +178,12 @@ function sortUnique<T>(items: T[], compare: (a: T, b: T) => number): T[] {
 }
 
 function compareProvenance(a: IntentArgProvenance, b: IntentArgProvenance): number {
-  return compareStrings([a.arg_path, a.source, a.source_ref, a.integrity_digest], [b.arg_path, b.source, b.source_ref, b.integrity_digest]);
+  return (
+    compareBytewise(a.arg_path, b.arg_path) ||
+    compareBytewise(a.source, b.source) ||
+    compareBytewise(a.source_ref, b.source_ref) ||
+    compareBytewise(a.integrity_digest, b.integrity_digest)
+  );
 }
 
 /** §2.4. Throws NormalizeError. */

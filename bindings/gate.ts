@@ -17,6 +17,7 @@ import { policyDigest } from './policy/digest.js';
 import { decodeIntentJson, decodeIntentValue, type RawIntent } from './intent/decode.js';
 import { normalizeIntent, stripContextClaims, rawRiskClass, withAuthContextKeys, computeDigests } from './intent/normalize.js';
 import { intentDigest } from './intent/digest.js';
+import { normalizeIntentObject } from './intent/normalize-object.js';
 import { formatRfc3339Nano, parseRfc3339, nowTime, type RfcTime } from './time.js';
 import { applyLimits } from './limits.js';
 import { sortedUnique } from './canonical/order.js';
@@ -153,7 +154,11 @@ export class Gate {
 
   /** Evaluates an intent given as JSON text or a parsed JSON object. */
   evaluate(intent: string | unknown, options: EvaluateOptions = {}): GateEvaluation {
-    return this.evaluateRaw(typeof intent === 'string' ? decodeIntentJson(intent) : decodeIntentValue(intent), options);
+    if (typeof intent === 'string') return this.evaluateRaw(decodeIntentJson(intent), options);
+    // Plain single intents are normalized in one pass (intent/normalize-object.ts).
+    const normalized = normalizeIntentObject(intent);
+    if (normalized) return this.evaluateNormalized(normalized, options);
+    return this.evaluateRaw(decodeIntentValue(intent), options);
   }
 
   /** Evaluates an intent already decoded with Go's JSON rules (intent/decode.ts). */

@@ -1,0 +1,174 @@
+/**
+ * A one-pass fast path for `normalizeIntent(decodeIntentValue(value), { digests: false })` on a
+ * parsed intent object: the normalized intent built straight from the object, without the
+ * decoded Go struct (and its Maps) in between. It takes single intents (no script, delegation,
+ * skill provenance or relationship) read by plain-intent.ts; for anything else, including every
+ * input the full path rejects, it returns `undefined` (it never throws) and the caller takes the
+ * full path. test/intent/normalize-object.test.ts checks it equals the full path, member order
+ * included, over the conformance corpus, the fixtures and seeded mutations.
+ */
+import type { IntentContext, NormalizedIntent } from './model.js';
+import { goTrim, trimLower } from '../canonical/text.js';
+import { sortedUnique } from '../canonical/order.js';
+import { formatRfc3339Nano, isPlainRfc3339, isZeroTime, parseRfc3339, unchangedUtcText } from '../time.js';
+import { normalizeProvenance, normalizeTargets } from './targets.js';
+import { INTENT_SCHEMA_ID, INTENT_SCHEMA_VERSION } from './normalize.js';
+import { bail, hasOwn, HEX64, list, normalObject, rawProvenance, rawTarget, str, trimmedStrings } from './plain-intent.js';
+import { isPlainObject } from './fast-decode.js';
+
+/** created_at as normalization leaves it: Go RFC3339Nano in UTC, '' for unset or the zero time. */
+function createdAt(v: unknown): string {
+  const text = str(v);
+  if (text === '') return '';
+  const same = unchangedUtcText(text);
+  if (same !== undefined && !same.startsWith('0001-01-01T00:00:00Z')) return same;
+  if (!isPlainRfc3339(text)) bail(); // other shapes: the full path decides (and words the error)
+  const t = parseRfc3339(text);
+  return isZeroTime(t) ? '' : formatRfc3339Nano(t, true);
+}
+
+function context(v: unknown): IntentContext {
+  if (!isPlainObject(v)) bail(); // absent or null: identity is required
+  let identity = '';
+  let workspace = '';
+  let risk = '';
+  let phase = '';
+  let jobId = '';
+  let sessionId = '';
+  let requestId = '';
+  let fingerprint = '';
+  let setDigest = '';
+  let mode = '';
+  let scopes: string[] = [];
+  let refs: string[] = [];
+  let auth: Record<string, unknown> | undefined;
+  for (const key in v) {
+    if (!hasOwn.call(v, key)) bail();
+    const item = v[key];
+    switch (key) {
+      case 'identity': identity = str(item); break;
+      case 'workspace': workspace = str(item); break;
+      case 'risk_class': risk = str(item); break;
+      case 'phase': phase = str(item); break;
+      case 'job_id': jobId = str(item); break;
+      case 'session_id': sessionId = str(item); break;
+      case 'request_id': requestId = str(item); break;
+      case 'environment_fingerprint': fingerprint = str(item); break;
+      case 'context_set_digest': setDigest = str(item); break;
+      case 'context_evidence_mode': mode = str(item); break;
+      case 'credential_scopes': scopes = trimmedStrings(item); break;
+      case 'context_refs': refs = trimmedStrings(item); break;
+      case 'auth_context': auth = normalObject(item, 3); break;
+      default: bail();
+    }
+  }
+  identity = goTrim(identity);
+  workspace = goTrim(workspace);
+  if (workspace.includes('\\')) workspace = workspace.replaceAll('\\', '/');
+  risk = trimLower(risk);
+  if (identity === '' || workspace === '' || risk === '') bail();
+  setDigest = trimLower(setDigest);
+  if (setDigest !== '' && !HEX64.test(setDigest)) bail();
+  mode = trimLower(mode);
+  if (mode !== '' && mode !== 'best_effort' && mode !== 'required') bail();
+  phase = trimLower(phase) || 'apply';
+  if (phase !== 'plan' && phase !== 'apply') bail();
+  let hasAuth = false;
+  for (const _ in auth) {
+    hasAuth = true;
+    break;
+  }
+  return {
+    identity,
+    workspace,
+    risk_class: risk,
+    phase,
+    job_id: goTrim(jobId),
+    session_id: goTrim(sessionId),
+    request_id: goTrim(requestId),
+    auth_context: hasAuth ? (auth as IntentContext['auth_context']) : undefined,
+    credential_scopes: scopes.length === 0 ? scopes : sortedUnique(scopes),
+    environment_fingerprint: goTrim(fingerprint),
+    context_set_digest: setDigest,
+    context_evidence_mode: mode,
+    context_refs: refs.length === 0 ? refs : sortedUnique(refs),
+  };
+}
+
+function normalize(value: unknown): NormalizedIntent {
+  if (!isPlainObject(value)) bail();
+  let schemaId = '';
+  let schemaVersion = '';
+  let created = '';
+  let producer = '';
+  let tool = '';
+  let args: NormalizedIntent['args'] = {};
+  let targetsValue: unknown;
+  let provenanceValue: unknown;
+  let contextValue: unknown;
+  for (const key in value) {
+    if (!hasOwn.call(value, key)) bail();
+    const item = value[key];
+    switch (key) {
+      case 'schema_id': schemaId = str(item); break;
+      case 'schema_version': schemaVersion = str(item); break;
+      case 'created_at': created = createdAt(item); break;
+      case 'producer_version': producer = str(item); break;
+      case 'tool_name': tool = str(item); break;
+      case 'args': args = normalObject(item, 2); break;
+      case 'targets': targetsValue = item; break;
+      case 'arg_provenance': provenanceValue = item; break;
+      case 'context': contextValue = item; break;
+      case 'script':
+      case 'delegation':
+      case 'skill_provenance':
+      case 'relationship':
+        if (item !== null && item !== undefined) bail();
+        break;
+      default:
+        bail();
+    }
+  }
+  tool = trimLower(tool);
+  if (tool === '') bail();
+  const ctx = context(contextValue);
+  let targets;
+  let provenance;
+  try {
+    targets = normalizeTargets(list(targetsValue, rawTarget), tool);
+    provenance = normalizeProvenance(list(provenanceValue, rawProvenance));
+  } catch {
+    return bail(); // a NormalizeError: the full path fails closed with its message
+  }
+  // Member order as normalize.ts builds it.
+  return {
+    schema_id: schemaId || INTENT_SCHEMA_ID,
+    schema_version: schemaVersion || INTENT_SCHEMA_VERSION,
+    created_at: created,
+    producer_version: producer,
+    tool_name: tool,
+    args,
+    targets,
+    arg_provenance: provenance,
+    skill_provenance: undefined,
+    delegation: undefined,
+    context: ctx,
+    script: undefined,
+    relationship: undefined,
+    args_digest: '',
+    intent_digest: '',
+    script_hash: '',
+  };
+}
+
+/**
+ * The normalized intent (digests not computed) of a parsed intent object, or `undefined` when
+ * the full path must handle it. Never throws. Shares nothing with the caller's object.
+ */
+export function normalizeIntentObject(value: unknown): NormalizedIntent | undefined {
+  try {
+    return normalize(value);
+  } catch {
+    return undefined; // a fallback, or e.g. a throwing getter: the full path raises it again
+  }
+}

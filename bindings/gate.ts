@@ -15,7 +15,7 @@ import { encodeIntentObject } from './core/encode-object.js';
 import { parsePolicyYaml } from './policy/parse.js';
 import { policyDigest } from './policy/digest.js';
 import { decodeIntentJson, decodeIntentValue, type RawIntent } from './intent/decode.js';
-import { normalizeIntent, stripContextClaims, rawRiskClass, withAuthContextKeys, computeDigests } from './intent/normalize.js';
+import { normalizeIntent, stripContextClaims, stripContextClaimsInPlace, rawRiskClass, withAuthContextKeys, computeDigests } from './intent/normalize.js';
 import { intentDigest } from './intent/digest.js';
 import { normalizeIntentObject } from './intent/normalize-object.js';
 import { formatRfc3339Nano, parseRfc3339, nowTime, type RfcTime } from './time.js';
@@ -157,7 +157,7 @@ export class Gate {
     if (typeof intent === 'string') return this.evaluateRaw(decodeIntentJson(intent), options);
     // Plain single intents are normalized in one pass (intent/normalize-object.ts).
     const normalized = normalizeIntentObject(intent);
-    if (normalized) return this.evaluateNormalized(normalized, options);
+    if (normalized) return this.evaluatePrepared(stripContextClaimsInPlace(normalized), options);
     return this.evaluateRaw(decodeIntentValue(intent), options);
   }
 
@@ -170,12 +170,17 @@ export class Gate {
       if (!(err instanceof GaitError)) throw err;
       return this.evaluateInvalid(raw, err, options);
     }
-    return this.evaluateNormalized(normalized, options);
+    return this.evaluatePrepared(stripContextClaimsInPlace(normalized), options);
   }
 
   /** Evaluates a normalized intent (claims are stripped here: no envelope is bound). */
   evaluateNormalized(normalized: NormalizedIntent, options: EvaluateOptions = {}): GateEvaluation {
-    let prepared = stripContextClaims(normalized, { digests: false });
+    return this.evaluatePrepared(stripContextClaims(normalized, { digests: false }), options);
+  }
+
+  /** The rest of an evaluation, given a prepared intent the gate owns (claims stripped). */
+  private evaluatePrepared(intent: NormalizedIntent, options: EvaluateOptions): GateEvaluation {
+    let prepared = intent;
     const inventory = options.wrkrInventory;
     const source = options.wrkrSource || 'wrkr_inventory';
     let wrkrHit = false;

@@ -265,19 +265,41 @@ export function rawRiskClass(raw: RawIntent): string {
  * recomputed digests.
  */
 export function stripContextClaims(n: NormalizedIntent, options: NormalizeOptions = {}): NormalizedIntent {
-  let auth: JsonObject | undefined;
-  if (n.context.auth_context) {
-    auth = {};
-    for (const [k, v] of Object.entries(n.context.auth_context)) if (k !== 'context_age_seconds') setMember(auth, k, v);
-    if (Object.keys(auth).length === 0) auth = undefined;
-  }
   return withContext(n, {
     ...n.context,
-    auth_context: auth,
+    auth_context: authWithoutClaims(n.context.auth_context),
     context_set_digest: '',
     context_evidence_mode: '',
     context_refs: [],
   }, options);
+}
+
+/**
+ * stripContextClaims without the copy, for a freshly normalized intent the caller owns and has
+ * not digested (the gate's own evaluation path): its context is changed in place.
+ */
+export function stripContextClaimsInPlace(n: NormalizedIntent): NormalizedIntent {
+  const c = n.context;
+  if (c.auth_context && Object.prototype.hasOwnProperty.call(c.auth_context, 'context_age_seconds')) {
+    c.auth_context = authWithoutClaims(c.auth_context);
+  }
+  c.context_set_digest = '';
+  c.context_evidence_mode = '';
+  if (c.context_refs.length > 0) c.context_refs = [];
+  return n;
+}
+
+/** auth_context without `context_age_seconds` (a copy), undefined when nothing is left. */
+function authWithoutClaims(auth: JsonObject | undefined): JsonObject | undefined {
+  if (!auth) return undefined;
+  const out: JsonObject = {};
+  let any = false;
+  for (const [k, v] of Object.entries(auth)) {
+    if (k === 'context_age_seconds') continue;
+    setMember(out, k, v);
+    any = true;
+  }
+  return any ? out : undefined;
 }
 
 /**

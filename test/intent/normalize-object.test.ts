@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { decodeIntentValue } from '../../bindings/intent/decode.js';
-import { normalizeIntent } from '../../bindings/intent/normalize.js';
+import { normalizeIntent, stripContextClaims, stripContextClaimsInPlace } from '../../bindings/intent/normalize.js';
 import { normalizeIntentObject } from '../../bindings/intent/normalize-object.js';
 import { corpusIntents, fixtureIntents, FULL, mutate, nest, rng, Thing, TYPICAL } from './inputs.js';
 
@@ -96,5 +96,28 @@ describe('normalizeIntentObject equals the full path', () => {
     expect(n.args).not.toBe(input.args);
     expect(n.context.auth_context).not.toBe(input.context.auth_context);
     expect(n.context.auth_context!.k).not.toBe(input.context.auth_context.k);
+  });
+});
+
+describe('stripContextClaimsInPlace equals stripContextClaims', () => {
+  test('over the corpus, fixtures and intents full of claims', () => {
+    const claims = { ...TYPICAL, context: { ...TYPICAL.context, context_set_digest: 'a'.repeat(64), context_evidence_mode: 'required', context_refs: ['r'], auth_context: { z: 1, context_age_seconds: 5, a: ' x ' } } };
+    const onlyAge = { ...TYPICAL, context: { ...TYPICAL.context, auth_context: { context_age_seconds: 5 } } };
+    const inputs: unknown[] = [claims, onlyAge, FULL, ...corpusIntents().map(([, v]) => v), ...fixtureIntents().map(([, v]) => v)];
+    let compared = 0;
+    for (const input of inputs) {
+      let a;
+      let b;
+      try {
+        a = stripContextClaims(normalizeIntent(decodeIntentValue(input), { digests: false }), { digests: false });
+        b = stripContextClaimsInPlace(normalizeIntent(decodeIntentValue(input), { digests: false }));
+      } catch {
+        continue;
+      }
+      compared++;
+      expect(shape(b)).toEqual(shape(a));
+    }
+    expect(compared).toBeGreaterThan(300);
+    expect(stripContextClaimsInPlace(normalizeIntent(decodeIntentValue(onlyAge))).context.auth_context).toBeUndefined();
   });
 });

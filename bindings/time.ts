@@ -320,31 +320,35 @@ export function parseRfc3339(text: string): RfcTime {
 export function isPlainRfc3339(text: string): boolean {
   const n = text.length;
   if (n < 20) return false;
-  // A non-digit counts as -1e9: any field holding one sums to a negative number.
-  const d = (i: number): number => {
-    const c = text.charCodeAt(i) - 48;
-    return c >= 0 && c <= 9 ? c : -1e9;
-  };
-  const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
-  const month = d(5) * 10 + d(6);
-  const day = d(8) * 10 + d(9);
-  const hour = d(11) * 10 + d(12);
-  const min = d(14) * 10 + d(15);
-  const sec = d(17) * 10 + d(18);
+  const year = digitAt(text, 0) * 1000 + digitAt(text, 1) * 100 + digitAt(text, 2) * 10 + digitAt(text, 3);
+  const month = digitAt(text, 5) * 10 + digitAt(text, 6);
+  const day = digitAt(text, 8) * 10 + digitAt(text, 9);
+  const hour = digitAt(text, 11) * 10 + digitAt(text, 12);
+  const min = digitAt(text, 14) * 10 + digitAt(text, 15);
+  const sec = digitAt(text, 17) * 10 + digitAt(text, 18);
   if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(month, year)) return false;
   if (hour < 0 || hour > 23 || min < 0 || min > 59 || sec < 0 || sec > 59) return false;
-  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return false;
+  if (text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(10) !== 0x54 || text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a) {
+    return false; // - - T : :
+  }
   let i = 19;
-  if (text[i] === '.') {
+  if (text.charCodeAt(i) === 0x2e /* . */) {
     const start = ++i;
-    while (i < n && d(i) >= 0) i++;
+    while (i < n && digitAt(text, i) >= 0) i++;
     if (i === start) return false;
   }
-  if (i === n - 1) return text[i] === 'Z';
-  if (i !== n - 6 || (text[i] !== '+' && text[i] !== '-') || text[i + 3] !== ':') return false;
-  const oh = d(i + 1) * 10 + d(i + 2);
-  const om = d(i + 4) * 10 + d(i + 5);
+  if (i === n - 1) return text.charCodeAt(i) === 0x5a; // Z
+  const sign = text.charCodeAt(i);
+  if (i !== n - 6 || (sign !== 0x2b && sign !== 0x2d) || text.charCodeAt(i + 3) !== 0x3a) return false;
+  const oh = digitAt(text, i + 1) * 10 + digitAt(text, i + 2);
+  const om = digitAt(text, i + 4) * 10 + digitAt(text, i + 5);
   return oh >= 0 && oh <= 23 && om >= 0 && om <= 59;
+}
+
+/** The digit at `i`, or -1e9 for anything else: a field holding a non-digit sums to < 0. */
+function digitAt(text: string, i: number): number {
+  const c = text.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1e9;
 }
 
 /**

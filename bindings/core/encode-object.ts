@@ -13,14 +13,12 @@
  * it returns `undefined` (it never throws) and the caller takes the full path, which produces the
  * answer or the error. Targets and provenance go through the shared normalizers (targets.ts).
  */
-import type { IntentArgProvenance, IntentTarget } from '../intent/model.js';
 import type { CompiledPolicy } from './compile.js';
 import { encodeSingleIntent, NO_WRKR, type EncodedIntent, type WrkrContext } from './encode.js';
 import { isPlainObject } from '../intent/fast-decode.js';
-import { normalizeProvenance, normalizeTargets } from '../intent/targets.js';
 import { goTrim, trimLower } from '../canonical/text.js';
 import { isPlainRfc3339 } from '../time.js';
-import { bail, checkObject, checkString, checkStrings, hasOwn, HEX64, list, rawProvenance, rawTarget, str } from '../intent/plain-intent.js';
+import { bail, checkObject, checkString, checkStrings, hasOwn, HEX64, normalTargetsAndProvenance, str } from '../intent/plain-intent.js';
 
 /** The four `wrkr.*` auth_context values, as encode.ts reads them after normalization. */
 function wrkrOf(auth: Record<string, unknown>): WrkrContext {
@@ -130,14 +128,7 @@ function encode(value: unknown, compiled: CompiledPolicy): EncodedIntent {
   tool = trimLower(tool);
   if (tool === '') bail();
   const ctx = context(contextValue);
-  let targets: IntentTarget[];
-  let provenance: IntentArgProvenance[];
-  try {
-    targets = normalizeTargets(list(targetsValue, rawTarget), tool);
-    provenance = normalizeProvenance(list(provenanceValue, rawProvenance));
-  } catch {
-    return bail(); // a NormalizeError: the full path fails closed with its message
-  }
+  const { targets, provenance } = normalTargetsAndProvenance(targetsValue, provenanceValue, tool);
   return encodeSingleIntent(
     { tool, riskClass: ctx.riskClass, identity: ctx.identity, workspace: ctx.workspace, planPhase: ctx.planPhase, wrkr: ctx.wrkr, targets, provenance },
     compiled,

@@ -11,9 +11,8 @@ import type { IntentContext, NormalizedIntent } from './model.js';
 import { goTrim, trimLower } from '../canonical/text.js';
 import { sortedUnique } from '../canonical/order.js';
 import { formatRfc3339Nano, isPlainRfc3339, isZeroTime, parseRfc3339, unchangedUtcText } from '../time.js';
-import { normalizeProvenance, normalizeTargets } from './targets.js';
 import { INTENT_SCHEMA_ID, INTENT_SCHEMA_VERSION } from './normalize.js';
-import { bail, hasOwn, HEX64, list, normalObject, rawProvenance, rawTarget, str, trimmedStrings } from './plain-intent.js';
+import { bail, hasOwn, HEX64, normalObject, normalTargetsAndProvenance, str, trimmedStrings } from './plain-intent.js';
 import { isPlainObject } from './fast-decode.js';
 
 /** created_at as normalization leaves it: Go RFC3339Nano in UTC, '' for unset or the zero time. */
@@ -132,14 +131,7 @@ function normalize(value: unknown): NormalizedIntent {
   tool = trimLower(tool);
   if (tool === '') bail();
   const ctx = context(contextValue);
-  let targets;
-  let provenance;
-  try {
-    targets = normalizeTargets(list(targetsValue, rawTarget), tool);
-    provenance = normalizeProvenance(list(provenanceValue, rawProvenance));
-  } catch {
-    return bail(); // a NormalizeError: the full path fails closed with its message
-  }
+  const { targets, provenance } = normalTargetsAndProvenance(targetsValue, provenanceValue, tool);
   // Member order as normalize.ts builds it.
   return {
     schema_id: schemaId || INTENT_SCHEMA_ID,

@@ -5,11 +5,12 @@
  * caller takes the full path (decode.ts, normalize.ts), which gives the answer or the error.
  * The checks accept only input the full path decodes and normalizes without error.
  */
-import type { JsonObject } from './model.js';
+import type { IntentArgProvenance, IntentTarget, JsonObject } from './model.js';
 import type { JsonValue } from '../canonical/jcs.js';
 import type { RawArgProvenance, RawTarget } from './decode.js';
 import { isPlainArray, isPlainObject } from './fast-decode.js';
 import { goTrim } from '../canonical/text.js';
+import { normalizeProvenance, normalizeTargets } from './targets.js';
 
 /** Signals "take the full path"; callers catch it (and anything else) and fall back. */
 const FALLBACK = new Error('plain intent fallback');
@@ -34,7 +35,7 @@ export function str(v: unknown): string {
   return bail();
 }
 
-export function bool(v: unknown): boolean {
+function bool(v: unknown): boolean {
   if (typeof v === 'boolean') return v;
   if (v === null || v === undefined) return false;
   return bail();
@@ -53,12 +54,12 @@ export function checkStrings(v: unknown): void {
 }
 
 /** A key normalization keeps and leaves non-empty: already trimmed, well formed. */
-export function checkKey(key: string): void {
+function checkKey(key: string): void {
   if (key === '' || !key.isWellFormed() || goTrim(key) !== key) bail();
 }
 
 /** Any JSON value the full path decodes and normalizes without error. */
-export function checkValue(v: unknown, depth: number): void {
+function checkValue(v: unknown, depth: number): void {
   switch (typeof v) {
     case 'string':
     case 'boolean':
@@ -97,7 +98,7 @@ export function checkObject(v: unknown, depth: number): void {
   }
 }
 
-export function rawTarget(v: unknown): RawTarget {
+function rawTarget(v: unknown): RawTarget {
   if (!isPlainObject(v)) bail();
   const t: RawTarget = {
     kind: '', value: '', operation: '', sensitivity: '', endpoint_class: '', endpoint_domain: '', destructive: false,
@@ -125,7 +126,7 @@ export function rawTarget(v: unknown): RawTarget {
   return t;
 }
 
-export function rawProvenance(v: unknown): RawArgProvenance {
+function rawProvenance(v: unknown): RawArgProvenance {
   if (!isPlainObject(v)) bail();
   const p: RawArgProvenance = { arg_path: '', source: '', source_ref: '', integrity_digest: '' };
   for (const key in v) {
@@ -142,7 +143,7 @@ export function rawProvenance(v: unknown): RawArgProvenance {
   return p;
 }
 
-export function list<T>(v: unknown, item: (x: unknown) => T): T[] {
+function list<T>(v: unknown, item: (x: unknown) => T): T[] {
   if (v === null || v === undefined) return [];
   if (!isPlainArray(v)) bail();
   const out: T[] = new Array(v.length);
@@ -151,7 +152,7 @@ export function list<T>(v: unknown, item: (x: unknown) => T): T[] {
 }
 
 /** A JSON value as normalization leaves it (strings trimmed, at every depth); see checkValue. */
-export function normalValue(v: unknown, depth: number): JsonValue {
+function normalValue(v: unknown, depth: number): JsonValue {
   switch (typeof v) {
     case 'string':
       if (!v.isWellFormed()) bail();
@@ -206,4 +207,18 @@ export function trimmedStrings(v: unknown): string[] {
   const out: string[] = new Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = goTrim(str(v[i]));
   return out;
+}
+
+/** The normalized targets and provenance of a single intent (a NormalizeError bails too). */
+export function normalTargetsAndProvenance(
+  targets: unknown, provenance: unknown, toolName: string,
+): { targets: IntentTarget[]; provenance: IntentArgProvenance[] } {
+  try {
+    return {
+      targets: normalizeTargets(list(targets, rawTarget), toolName),
+      provenance: normalizeProvenance(list(provenance, rawProvenance)),
+    };
+  } catch {
+    return bail(); // the full path fails closed with the error's message
+  }
 }

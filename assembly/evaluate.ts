@@ -36,9 +36,9 @@ export const SR_WORDS = 11;
   return PB + (<usize>listItem(listAt(PB, word(PB, L.P_RULES)), index) << 2);
 }
 
+/** The policy's own empty list (results only ever read their lists). */
 function emptyList(): usize {
-  const c = collectorStart();
-  return collectorFinish(c);
+  return listAt(PB, word(PB, L.P_EMPTY));
 }
 
 function singletonList(id: i32): usize {
@@ -297,6 +297,15 @@ function collectCodes(first: usize, tierSize: i32, verdict: i32, tag: i32): usiz
 
 /** Sorted union of an id (or id list) field over the rules whose effect is `verdict`. */
 function collectRuleField(first: usize, tierSize: i32, verdict: i32, field: i32, isList: bool): usize {
+  // Most rules set none of these fields: then the answer is the empty list, without a collector.
+  let any = false;
+  let r = first;
+  for (let i = 0; i < tierSize && !any; i++, r = nextRecord(r)) {
+    if (load<i32>(r + (<usize>RR_EFFECT << 2)) != verdict) continue;
+    const rule = ruleAt(load<i32>(r + (<usize>RR_RULE << 2)));
+    any = isList ? listCount(listAt(PB, word(rule, field))) > 0 : word(rule, field) != 0;
+  }
+  if (!any) return emptyList();
   const c = collectorStart();
   let rec = first;
   for (let i = 0; i < tierSize; i++, rec = nextRecord(rec)) {

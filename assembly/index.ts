@@ -43,8 +43,14 @@ function put(value: i32): void {
 
 function putList(list: usize): void {
   const n = listCount(list);
-  put(n);
-  for (let i = 0; i < n; i++) put(listItem(list, i));
+  const bytes = <usize>(n + 1) << 2;
+  if (outTop + bytes > outEnd) {
+    outFull = true;
+    return;
+  }
+  // count, then the items; a plain loop: lists are short and memory.copy is a call out of WASM
+  for (let at: usize = 0; at < bytes; at += 4) store<i32>(outTop + at, load<i32>(list + at));
+  outTop += bytes;
 }
 
 @inline function srField(rec: usize, field: i32): i32 {

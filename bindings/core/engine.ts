@@ -155,6 +155,7 @@ export class Engine {
   }
 }
 
+/** `n` rounded up to a multiple of `to` (a power of two). */
 function align(n: number, to: number): number {
-  return Math.ceil(n / to) * to;
+  return (n + to - 1) & -to;
 }

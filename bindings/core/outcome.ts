@@ -52,24 +52,31 @@ export interface CoreDecision {
 
 const RISK: readonly ('low' | 'medium' | 'high')[] = ['low', 'medium', 'high'];
 
+/** Where the next list starts (readList advances it): decoding makes no closure per call. */
+let cursor = 0;
+
+function readList(view: Int32Array, strings: readonly string[]): string[] {
+  let at = cursor;
+  const n = view[at++]!;
+  const out: string[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = strings[view[at++]!]!;
+  cursor = at;
+  return out;
+}
+
 export function decodeOutcome(view: Int32Array, base: number, compiled: CompiledPolicy, stepTools: readonly string[]): CoreOutcome {
-  let at = base + L.O_LISTS;
-  const list = (): string[] => {
-    const n = view[at++]!;
-    const out: string[] = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = compiled.strings[view[at++]!]!;
-    return out;
-  };
+  const strings = compiled.strings;
+  cursor = base + L.O_LISTS;
   const flags = view[base + L.O_FLAGS]!;
   const composite = view[base + L.O_COMPOSITE_RISK]!;
   const outcome: CoreOutcome = {
     verdict: VERDICT_NAME[view[base + L.O_VERDICT]!]!,
-    reason_codes: list(),
-    violations: list(),
-    matched_rules: list(),
-    broker_references: list(),
-    broker_scopes: list(),
-    delegation_scopes: list(),
+    reason_codes: readList(view, strings),
+    violations: readList(view, strings),
+    matched_rules: readList(view, strings),
+    broker_references: readList(view, strings),
+    broker_scopes: readList(view, strings),
+    delegation_scopes: readList(view, strings),
     min_approvals: view[base + L.O_MIN_APPROVALS]!,
     require_distinct_approvers: (flags & L.OF_DISTINCT_APPROVERS) !== 0,
     require_broker_credential: (flags & L.OF_BROKER) !== 0,
@@ -85,14 +92,14 @@ export function decodeOutcome(view: Int32Array, base: number, compiled: Compiled
   };
   const stepCount = view[base + L.O_STEP_COUNT]!;
   for (let i = 0; i < stepCount; i++) {
-    const verdict = VERDICT_NAME[view[at++]!]!;
+    const verdict = VERDICT_NAME[view[cursor++]!]!;
     outcome.steps.push({
       index: i,
       tool_name: stepTools[i] ?? '',
       verdict,
-      reason_codes: list(),
-      violations: list(),
-      matched_rules: list(),
+      reason_codes: readList(view, strings),
+      violations: readList(view, strings),
+      matched_rules: readList(view, strings),
     });
   }
   return outcome;
@@ -101,15 +108,9 @@ export function decodeOutcome(view: Int32Array, base: number, compiled: Compiled
 /** The verdict and the first three lists of a result (decodeOutcome reads the same words). */
 export function decodeDecision(view: Int32Array, base: number, compiled: CompiledPolicy): CoreDecision {
   const strings = compiled.strings;
-  let at = base + L.O_LISTS;
-  const list = (): string[] => {
-    const n = view[at++]!;
-    const out: string[] = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = strings[view[at++]!]!;
-    return out;
-  };
+  cursor = base + L.O_LISTS;
   const verdict = VERDICT_NAME[view[base + L.O_VERDICT]!]!;
-  const reason_codes = list();
-  const violations = list();
-  return { verdict, reason_codes, violations, matched_rules: list() };
+  const reason_codes = readList(view, strings);
+  const violations = readList(view, strings);
+  return { verdict, reason_codes, violations, matched_rules: readList(view, strings) };
 }

@@ -18,6 +18,7 @@ import { decodeIntentJson, decodeIntentValue, type RawIntent } from './intent/de
 import { normalizeIntent, stripContextClaims, stripContextClaimsInPlace, rawRiskClass, withAuthContextKeys, computeDigests } from './intent/normalize.js';
 import { intentDigest } from './intent/digest.js';
 import { normalizeIntentObject } from './intent/normalize-object.js';
+import { membersMatch, parseIntentJson } from './intent/plain-json.js';
 import { formatRfc3339Nano, parseRfc3339, nowTime, type RfcTime } from './time.js';
 import { applyLimits } from './limits.js';
 import { sortedUnique } from './canonical/order.js';
@@ -136,14 +137,16 @@ export class Gate {
 
   /**
    * The decision alone: the verdict, reason codes, violations and matched rule that `evaluate`
-   * gives, without digests, tokens or trace fields. Plain single intents given as parsed objects
-   * are encoded straight into the core's buffer (core/encode-object.ts); everything else, and
-   * any input that needs Wrkr enrichment, takes the full path. Throws GaitError like `evaluate`.
+   * gives, without digests, tokens or trace fields. Plain single intents (parsed objects, or JSON
+   * text JSON.parse reads as Go would) are encoded straight into the core's buffer
+   * (core/encode-object.ts); everything else, and any input that needs Wrkr enrichment, takes
+   * the full path. Throws GaitError like `evaluate`.
    */
   verdict(intent: string | unknown, options: EvaluateOptions = {}): GateVerdict {
-    if (typeof intent !== 'string' && !options.wrkrInventory) {
-      const encoded = encodeIntentObject(intent, this.loaded.compiled);
-      if (encoded) {
+    if (!options.wrkrInventory) {
+      const value = typeof intent === 'string' ? parseIntentJson(intent) : intent;
+      const encoded = value !== undefined ? encodeIntentObject(value, this.loaded.compiled) : undefined;
+      if (encoded && (typeof intent !== 'string' || membersMatch(intent, value))) {
         const d = this.engine.evaluateDecision(this.loaded, encoded);
         return { verdict: d.verdict, reason_codes: d.reason_codes, violations: d.violations, matched_rule: joinNames(d.matched_rules) };
       }
@@ -154,8 +157,14 @@ export class Gate {
 
   /** Evaluates an intent given as JSON text or a parsed JSON object. */
   evaluate(intent: string | unknown, options: EvaluateOptions = {}): GateEvaluation {
-    if (typeof intent === 'string') return this.evaluateRaw(decodeIntentJson(intent), options);
-    // Plain single intents are normalized in one pass (intent/normalize-object.ts).
+    // Plain single intents are normalized in one pass (intent/normalize-object.ts); JSON text
+    // first goes through JSON.parse when that reads it as Go would (intent/plain-json.ts).
+    if (typeof intent === 'string') {
+      const value = parseIntentJson(intent);
+      const normalized = value !== undefined ? normalizeIntentObject(value) : undefined;
+      if (normalized && membersMatch(intent, value)) return this.evaluatePrepared(stripContextClaimsInPlace(normalized), options);
+      return this.evaluateRaw(decodeIntentJson(intent), options);
+    }
     const normalized = normalizeIntentObject(intent);
     if (normalized) return this.evaluatePrepared(stripContextClaimsInPlace(normalized), options);
     return this.evaluateRaw(decodeIntentValue(intent), options);

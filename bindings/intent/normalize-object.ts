@@ -1,19 +1,20 @@
 /**
  * A one-pass fast path for `normalizeIntent(decodeIntentValue(value), { digests: false })` on a
  * parsed intent object: the normalized intent built straight from the object, without the
- * decoded Go struct (and its Maps) in between. It takes single intents (no script, delegation,
- * skill provenance or relationship) read by plain-intent.ts; for anything else, including every
+ * decoded Go struct (and its Maps) in between. It takes intents and scripts without delegation,
+ * skill provenance or relationship, read by plain-intent.ts; for anything else, including every
  * input the full path rejects, it returns `undefined` (it never throws) and the caller takes the
  * full path. test/intent/normalize-object.test.ts checks it equals the full path, member order
  * included, over the conformance corpus, the fixtures and seeded mutations.
  */
-import type { IntentContext, NormalizedIntent } from './model.js';
+import type { IntentContext, IntentScriptStep, NormalizedIntent } from './model.js';
 import { goTrim, trimLower } from '../canonical/text.js';
 import { sortedUnique } from '../canonical/order.js';
 import { formatRfc3339Nano, isPlainRfc3339, isZeroTime, parseRfc3339, unchangedUtcText } from '../time.js';
-import { INTENT_SCHEMA_ID, INTENT_SCHEMA_VERSION } from './normalize.js';
+import { INTENT_SCHEMA_ID, INTENT_SCHEMA_VERSION, MAX_SCRIPT_STEPS } from './normalize.js';
+import { normalizeProvenance, normalizeTargets } from './targets.js';
 import { bail, hasOwn, HEX64, normalObject, normalTargetsAndProvenance, str, trimmedStrings } from './plain-intent.js';
-import { isPlainObject } from './fast-decode.js';
+import { isPlainArray, isPlainObject } from './fast-decode.js';
 
 /** created_at as normalization leaves it: Go RFC3339Nano in UTC, '' for unset or the zero time. */
 function createdAt(v: unknown): string {
@@ -24,6 +25,44 @@ function createdAt(v: unknown): string {
   if (!isPlainRfc3339(text)) bail(); // other shapes: the full path decides (and words the error)
   const t = parseRfc3339(text);
   return isZeroTime(t) ? '' : formatRfc3339Nano(t, true);
+}
+
+/** `script`: null, or `{ steps }` with 1 to 64 plain steps (each normalized like an intent's parts). */
+function scriptSteps(v: unknown): IntentScriptStep[] | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (!isPlainObject(v)) bail();
+  let raw: unknown;
+  for (const key in v) {
+    if (!hasOwn.call(v, key) || key !== 'steps') bail();
+    raw = v[key];
+  }
+  if (!isPlainArray(raw) || raw.length === 0 || raw.length > MAX_SCRIPT_STEPS) bail();
+  const steps: IntentScriptStep[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) steps[i] = scriptStep(raw[i]);
+  return steps;
+}
+
+function scriptStep(v: unknown): IntentScriptStep {
+  if (!isPlainObject(v)) bail();
+  let tool = '';
+  let args: IntentScriptStep['args'] = {};
+  let targetsValue: unknown;
+  let provenanceValue: unknown;
+  for (const key in v) {
+    if (!hasOwn.call(v, key)) bail();
+    const item = v[key];
+    switch (key) {
+      case 'tool_name': tool = str(item); break;
+      case 'args': args = normalObject(item, 4); break;
+      case 'targets': targetsValue = item; break;
+      case 'arg_provenance': provenanceValue = item; break;
+      default: bail();
+    }
+  }
+  tool = trimLower(tool);
+  if (tool === '') bail();
+  const { targets, provenance } = normalTargetsAndProvenance(targetsValue, provenanceValue, tool);
+  return { tool_name: tool, args, targets, arg_provenance: provenance };
 }
 
 function context(v: unknown): IntentContext {
@@ -105,6 +144,7 @@ function normalize(value: unknown): NormalizedIntent {
   let targetsValue: unknown;
   let provenanceValue: unknown;
   let contextValue: unknown;
+  let steps: IntentScriptStep[] | undefined;
   for (const key in value) {
     if (!hasOwn.call(value, key)) bail();
     const item = value[key];
@@ -118,7 +158,7 @@ function normalize(value: unknown): NormalizedIntent {
       case 'targets': targetsValue = item; break;
       case 'arg_provenance': provenanceValue = item; break;
       case 'context': contextValue = item; break;
-      case 'script':
+      case 'script': steps = scriptSteps(item); break;
       case 'delegation':
       case 'skill_provenance':
       case 'relationship':
@@ -128,10 +168,16 @@ function normalize(value: unknown): NormalizedIntent {
         bail();
     }
   }
-  tool = trimLower(tool);
+  tool = steps ? 'script' : trimLower(tool);
   if (tool === '') bail();
   const ctx = context(contextValue);
-  const { targets, provenance } = normalTargetsAndProvenance(targetsValue, provenanceValue, tool);
+  let { targets, provenance } = normalTargetsAndProvenance(targetsValue, provenanceValue, tool);
+  if (steps) {
+    // A script without top-level targets (provenance) takes its steps', normalized again as
+    // normalize.ts does (already valid, so this cannot fail).
+    if (targets.length === 0) targets = normalizeTargets(steps.flatMap((s) => s.targets), tool);
+    if (provenance.length === 0) provenance = normalizeProvenance(steps.flatMap((s) => s.arg_provenance));
+  }
   // Member order as normalize.ts builds it.
   return {
     schema_id: schemaId || INTENT_SCHEMA_ID,
@@ -145,7 +191,7 @@ function normalize(value: unknown): NormalizedIntent {
     skill_provenance: undefined,
     delegation: undefined,
     context: ctx,
-    script: undefined,
+    script: steps ? { steps } : undefined,
     relationship: undefined,
     args_digest: '',
     intent_digest: '',

@@ -28,6 +28,23 @@ function full(value: unknown): unknown {
 
 const stats = { fast: 0, full: 0 };
 
+/** A script with step-level targets only (aggregated to the top) and one with its own. */
+const SCRIPT = {
+  schema_id: 'gait.gate.intent_request',
+  created_at: '2026-02-05T00:00:00Z',
+  tool_name: 'ignored for scripts',
+  args: {},
+  context: { identity: 'u', workspace: '/tmp', risk_class: 'high' },
+  script: {
+    steps: [
+      { tool_name: ' Tool.Write ', args: { path: '/tmp/b', n: 1 }, targets: [{ kind: 'path', value: '/tmp/b' }], arg_provenance: [{ arg_path: '$.path', source: 'user' }] },
+      { tool_name: 'tool.read', args: null, targets: [{ kind: 'path', value: '/tmp/a', operation: 'read' }, { kind: 'path', value: '/tmp/b' }] },
+      { tool_name: 'tool.exec', targets: [{ kind: 'other', value: 'ls' }], arg_provenance: [{ arg_path: '$.cmd', source: 'system' }] },
+    ],
+  },
+};
+const SCRIPT_WITH_TARGETS = { ...SCRIPT, targets: [{ kind: 'path', value: '/tmp/top' }], arg_provenance: [{ arg_path: '$', source: 'user' }] };
+
 function check(value: unknown, label: string): void {
   let fast: unknown;
   expect(() => (fast = normalizeIntentObject(value)), `${label}: never throws`).not.toThrow();
@@ -40,9 +57,13 @@ function check(value: unknown, label: string): void {
 }
 
 describe('normalizeIntentObject equals the full path', () => {
-  test('the typical intent takes the fast path; scripts do not', () => {
+  test('the typical intent and scripts take the fast path; delegation does not', () => {
     expect(normalizeIntentObject(TYPICAL)).toBeDefined();
     check(TYPICAL, 'typical');
+    expect(normalizeIntentObject(SCRIPT)).toBeDefined();
+    check(SCRIPT, 'script');
+    expect(normalizeIntentObject(SCRIPT_WITH_TARGETS)).toBeDefined();
+    check(SCRIPT_WITH_TARGETS, 'script with top-level targets');
     expect(normalizeIntentObject(FULL)).toBeUndefined();
   });
 
@@ -55,7 +76,7 @@ describe('normalizeIntentObject equals the full path', () => {
   });
 
   test('seeded random mutations', () => {
-    const bases: unknown[] = [TYPICAL, FULL, ...corpusIntents().map(([, v]) => v), ...fixtureIntents().map(([, v]) => v)];
+    const bases: unknown[] = [TYPICAL, FULL, SCRIPT, SCRIPT, SCRIPT_WITH_TARGETS, ...corpusIntents().map(([, v]) => v), ...fixtureIntents().map(([, v]) => v)];
     const r = rng(20261127);
     const before = { ...stats };
     for (let i = 0; i < 3000; i++) check(mutate(bases[Math.floor(r() * bases.length)], r), `mutation #${i}`);
@@ -83,6 +104,14 @@ describe('normalizeIntentObject equals the full path', () => {
       ['null prototype', Object.assign(Object.create(null), TYPICAL), true],
       ['class instance', new Thing(), false],
       ['relationship', { ...TYPICAL, relationship: { parent_record_id: 'x' } }, false],
+      ['empty script', { ...SCRIPT, script: { steps: [] } }, false],
+      ['65 steps', { ...SCRIPT, script: { steps: Array.from({ length: 65 }, () => SCRIPT.script.steps[0]) } }, false],
+      ['64 steps', { ...SCRIPT, script: { steps: Array.from({ length: 64 }, () => SCRIPT.script.steps[0]) } }, true],
+      ['script extra member', { ...SCRIPT, script: { steps: SCRIPT.script.steps, x: 1 } }, false],
+      ['step blank tool', { ...SCRIPT, script: { steps: [{ tool_name: ' ' }] } }, false],
+      ['step bad target', { ...SCRIPT, script: { steps: [{ tool_name: 't', targets: [{ kind: 'path' }] }] } }, false],
+      ['step null', { ...SCRIPT, script: { steps: [null] } }, false],
+      ['script null', { ...TYPICAL, script: null }, true],
     ];
     for (const [label, value, fast] of cases) {
       expect(normalizeIntentObject(value) !== undefined, `${label}: fast path taken`).toBe(fast);

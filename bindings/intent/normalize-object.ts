@@ -11,7 +11,7 @@ import type { IntentContext, IntentScriptStep, NormalizedIntent } from './model.
 import { goTrim, trimLower } from '../canonical/text.js';
 import { sortedUnique } from '../canonical/order.js';
 import { formatRfc3339Nano, isPlainRfc3339, isZeroTime, parseRfc3339, unchangedUtcText } from '../time.js';
-import { INTENT_SCHEMA_ID, INTENT_SCHEMA_VERSION, MAX_SCRIPT_STEPS } from './normalize.js';
+import { INTENT_SCHEMA_ID, INTENT_SCHEMA_VERSION, MAX_SCRIPT_STEPS, stepProvenance, stepTargets } from './normalize.js';
 import { normalizeProvenance, normalizeTargets } from './targets.js';
 import { bail, hasOwn, HEX64, normalObject, normalTargetsAndProvenance, str, trimmedStrings } from './plain-intent.js';
 import { isPlainArray, isPlainObject } from './fast-decode.js';
@@ -175,8 +175,8 @@ function normalize(value: unknown): NormalizedIntent {
   if (steps) {
     // A script without top-level targets (provenance) takes its steps', normalized again as
     // normalize.ts does (already valid, so this cannot fail).
-    if (targets.length === 0) targets = normalizeTargets(steps.flatMap((s) => s.targets), tool);
-    if (provenance.length === 0) provenance = normalizeProvenance(steps.flatMap((s) => s.arg_provenance));
+    if (targets.length === 0) targets = normalizeTargets(stepTargets(steps), tool);
+    if (provenance.length === 0) provenance = normalizeProvenance(stepProvenance(steps));
   }
   // Member order as normalize.ts builds it.
   return {

@@ -1,19 +1,20 @@
 /**
  * A one-pass fast path for `normalizeIntent(decodeIntentValue(value), { digests: false })` on a
  * parsed intent object: the normalized intent built straight from the object, without the
- * decoded Go struct (and its Maps) in between. It takes intents and scripts without delegation,
- * skill provenance or relationship, read by plain-intent.ts; for anything else, including every
+ * decoded Go struct (and its Maps) in between. It takes intents and scripts, with delegation and
+ * skill provenance (normalized by normalize.ts's own steps), but no relationship; read by
+ * plain-intent.ts; for anything else, including every
  * input the full path rejects, it returns `undefined` (it never throws) and the caller takes the
  * full path. test/intent/normalize-object.test.ts checks it equals the full path, member order
  * included, over the conformance corpus, the fixtures and seeded mutations.
  */
-import type { IntentContext, IntentScriptStep, NormalizedIntent } from './model.js';
+import type { IntentContext, IntentDelegation, IntentScriptStep, IntentSkillProvenance, NormalizedIntent } from './model.js';
 import { goTrim, trimLower } from '../canonical/text.js';
 import { sortedUnique } from '../canonical/order.js';
 import { formatRfc3339Nano, isPlainRfc3339, isZeroTime, parseRfc3339, unchangedUtcText } from '../time.js';
-import { INTENT_SCHEMA_ID, INTENT_SCHEMA_VERSION, MAX_SCRIPT_STEPS, stepProvenance, stepTargets } from './normalize.js';
+import { INTENT_SCHEMA_ID, INTENT_SCHEMA_VERSION, MAX_SCRIPT_STEPS, normalizeDelegation, normalizeSkill, stepProvenance, stepTargets } from './normalize.js';
 import { normalizeProvenance, normalizeTargets } from './targets.js';
-import { bail, hasOwn, HEX64, normalObject, normalTargetsAndProvenance, str, trimmedStrings } from './plain-intent.js';
+import { bail, hasOwn, HEX64, normalObject, normalTargetsAndProvenance, rawDelegation, rawSkill, str, trimmedStrings } from './plain-intent.js';
 import { isPlainArray, isPlainObject } from './fast-decode.js';
 
 /** created_at as normalization leaves it: Go RFC3339Nano in UTC, '' for unset or the zero time. */
@@ -25,6 +26,15 @@ function createdAt(v: unknown): string {
   if (!isPlainRfc3339(text)) bail(); // other shapes: the full path decides (and words the error)
   const t = parseRfc3339(text);
   return isZeroTime(t) ? '' : formatRfc3339Nano(t, true);
+}
+
+/** normalize.ts's own step for skill provenance and delegation; any failure bails. */
+function normalizedOrBail<R, T>(normalize: (raw: R) => T | undefined, raw: R): T | undefined {
+  try {
+    return normalize(raw);
+  } catch {
+    return bail();
+  }
 }
 
 /** `script`: null, or `{ steps }` with 1 to 64 plain steps (each normalized like an intent's parts). */
@@ -145,6 +155,8 @@ function normalize(value: unknown): NormalizedIntent {
   let provenanceValue: unknown;
   let contextValue: unknown;
   let steps: IntentScriptStep[] | undefined;
+  let delegation: IntentDelegation | undefined;
+  let skill: IntentSkillProvenance | undefined;
   for (const key in value) {
     if (!hasOwn.call(value, key)) bail();
     const item = value[key];
@@ -159,8 +171,8 @@ function normalize(value: unknown): NormalizedIntent {
       case 'arg_provenance': provenanceValue = item; break;
       case 'context': contextValue = item; break;
       case 'script': steps = scriptSteps(item); break;
-      case 'delegation':
-      case 'skill_provenance':
+      case 'delegation': delegation = item === null || item === undefined ? undefined : normalizedOrBail(normalizeDelegation, rawDelegation(item)); break;
+      case 'skill_provenance': skill = item === null || item === undefined ? undefined : normalizedOrBail(normalizeSkill, rawSkill(item)); break;
       case 'relationship':
         if (item !== null && item !== undefined) bail();
         break;
@@ -188,8 +200,8 @@ function normalize(value: unknown): NormalizedIntent {
     args,
     targets,
     arg_provenance: provenance,
-    skill_provenance: undefined,
-    delegation: undefined,
+    skill_provenance: skill,
+    delegation,
     context: ctx,
     script: steps ? { steps } : undefined,
     relationship: undefined,

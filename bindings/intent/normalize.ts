@@ -104,7 +104,8 @@ export function stepProvenance(steps: readonly IntentScriptStep[]): IntentArgPro
   return out;
 }
 
-function normalizeSkill(raw: RawSkillProvenance | null): IntentSkillProvenance | undefined {
+/** Throws NormalizeError (and GaitError for an unparsable time, which decoding rules out). */
+export function normalizeSkill(raw: RawSkillProvenance | null): IntentSkillProvenance | undefined {
   if (!raw) return undefined;
   const s: IntentSkillProvenance = {
     skill_name: goTrim(raw.skill_name),
@@ -150,7 +151,7 @@ function normalizeContext(raw: RawContext): IntentContext {
   };
 }
 
-function normalizeDelegation(raw: RawDelegation | null): IntentDelegation | undefined {
+export function normalizeDelegation(raw: RawDelegation | null): IntentDelegation | undefined {
   if (!raw) return undefined;
   const requester = goTrim(raw.requester_identity);
   if (requester === '') fail('delegation.requester_identity is required');

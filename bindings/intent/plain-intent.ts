@@ -7,9 +7,10 @@
  */
 import type { IntentArgProvenance, IntentTarget, JsonObject } from './model.js';
 import type { JsonValue } from '../canonical/jcs.js';
-import type { RawArgProvenance, RawTarget } from './decode.js';
+import type { RawArgProvenance, RawDelegation, RawDelegationLink, RawSkillProvenance, RawTarget } from './decode.js';
 import { isPlainArray, isPlainObject } from './fast-decode.js';
 import { goTrim } from '../canonical/text.js';
+import { isPlainRfc3339 } from '../time.js';
 import { normalizeProvenance, normalizeTargets } from './targets.js';
 
 /** Signals "take the full path"; callers catch it (and anything else) and fall back. */
@@ -221,4 +222,78 @@ export function normalTargetsAndProvenance(
   } catch {
     return bail(); // the full path fails closed with the error's message
   }
+}
+
+/** A list of strings as decoded (null items as ''). */
+function strs(v: unknown): string[] {
+  if (v === null || v === undefined) return [];
+  if (!isPlainArray(v)) bail();
+  const out: string[] = new Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = str(v[i]);
+  return out;
+}
+
+/** A time member as decoded: null when null, absent or '' (the object API's unset). */
+function timeText(v: unknown): string | null {
+  const text = str(v);
+  if (text === '') return null;
+  if (!isPlainRfc3339(text)) bail(); // other shapes: decode.ts parses (and words the error)
+  return text;
+}
+
+export function rawSkill(v: unknown): RawSkillProvenance {
+  if (!isPlainObject(v)) bail();
+  const s: RawSkillProvenance = { skill_name: '', skill_version: '', source: '', publisher: '', digest: '', signature_key_id: '' };
+  for (const key in v) {
+    if (!hasOwn.call(v, key)) bail();
+    const item = v[key];
+    switch (key) {
+      case 'skill_name': s.skill_name = str(item); break;
+      case 'skill_version': s.skill_version = str(item); break;
+      case 'source': s.source = str(item); break;
+      case 'publisher': s.publisher = str(item); break;
+      case 'digest': s.digest = str(item); break;
+      case 'signature_key_id': s.signature_key_id = str(item); break;
+      default: bail();
+    }
+  }
+  return s;
+}
+
+function rawLink(v: unknown): RawDelegationLink {
+  if (!isPlainObject(v)) bail();
+  const l: RawDelegationLink = { delegator_identity: '', delegate_identity: '', scope_class: '', token_ref: '', issued_at: null, expires_at: null };
+  for (const key in v) {
+    if (!hasOwn.call(v, key)) bail();
+    const item = v[key];
+    switch (key) {
+      case 'delegator_identity': l.delegator_identity = str(item); break;
+      case 'delegate_identity': l.delegate_identity = str(item); break;
+      case 'scope_class': l.scope_class = str(item); break;
+      case 'token_ref': l.token_ref = str(item); break;
+      case 'issued_at': l.issued_at = timeText(item); break;
+      case 'expires_at': l.expires_at = timeText(item); break;
+      default: bail();
+    }
+  }
+  return l;
+}
+
+export function rawDelegation(v: unknown): RawDelegation {
+  if (!isPlainObject(v)) bail();
+  const d: RawDelegation = { requester_identity: '', scope_class: '', token_refs: [], chain: [], issued_at: null, expires_at: null };
+  for (const key in v) {
+    if (!hasOwn.call(v, key)) bail();
+    const item = v[key];
+    switch (key) {
+      case 'requester_identity': d.requester_identity = str(item); break;
+      case 'scope_class': d.scope_class = str(item); break;
+      case 'token_refs': d.token_refs = strs(item); break;
+      case 'chain': d.chain = list(item, rawLink); break;
+      case 'issued_at': d.issued_at = timeText(item); break;
+      case 'expires_at': d.expires_at = timeText(item); break;
+      default: bail();
+    }
+  }
+  return d;
 }

@@ -5,8 +5,8 @@
  * - a member name repeated in one object: JSON.parse keeps the last value, while Go decodes each
  *   occurrence into the struct it already filled (so `null` keeps the earlier value, and a second
  *   `context` object merges into the first): `membersMatch` detects any repetition;
- * - an empty `created_at`: the object API reads it as unset, Go's decoder rejects it:
- *   `parseIntentJson` declines it.
+ * - an empty time (`created_at`, delegation times): the object API reads it as unset, Go's
+ *   decoder rejects it: `parseIntentJson` declines it.
  * Everything else JSON.parse rejects or reads differently (invalid syntax, numbers out of range,
  * lone surrogates, depth) is declined here or by the fast paths, and goes to decode.ts.
  */
@@ -22,8 +22,20 @@ export function parseIntentJson(text: string): Record<string, unknown> | undefin
   } catch {
     return undefined;
   }
-  if (!isPlainObject(value) || value.created_at === '') return undefined;
+  if (!isPlainObject(value) || value.created_at === '' || hasEmptyTime(value.delegation)) return undefined;
   return value;
+}
+
+/** An empty delegation time anywhere (Go rejects it; the object API reads it as unset). */
+function hasEmptyTime(delegation: unknown): boolean {
+  if (!isPlainObject(delegation)) return false;
+  if (delegation.issued_at === '' || delegation.expires_at === '') return true;
+  const chain = delegation.chain;
+  if (!Array.isArray(chain)) return false;
+  for (const link of chain) {
+    if (isPlainObject(link) && (link.issued_at === '' || link.expires_at === '')) return true;
+  }
+  return false;
 }
 
 /**

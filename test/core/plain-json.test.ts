@@ -12,7 +12,7 @@ import { normalizeIntentObject } from '../../bindings/intent/normalize-object.js
 import { parsePolicyYaml } from '../../bindings/policy/parse.js';
 import { createEngineSync } from '../../bindings/load/node.js';
 import { Gate, type GateEvaluation } from '../../bindings/gate.js';
-import { FULL, mutate, rng, TYPICAL } from '../intent/inputs.js';
+import { DELEGATED, FULL, mutate, rng, SCRIPT, TYPICAL } from '../intent/inputs.js';
 
 const engine = createEngineSync();
 const TYPICAL_POLICY = readFileSync(new URL('../../bench/fixtures/typical.policy.yaml', import.meta.url), 'utf8');
@@ -118,7 +118,8 @@ describe('JSON text: JSON.parse plus the object fast paths equal the Go-faithful
     const r = rng(20261128);
     const before = { ...stats };
     for (let i = 0; i < 400; i++) {
-      const value = i % 4 === 0 ? (i % 8 === 0 ? TYPICAL : FULL) : mutate(TYPICAL, r);
+      const bases = [TYPICAL, FULL, DELEGATED, SCRIPT];
+      const value = i % 4 === 0 ? bases[(i / 4) % bases.length] : mutate(bases[i % bases.length], r);
       for (const [k, text] of textVariants(value, r).entries()) check(gate, text, `mutation #${i} variant ${k}: ${text}`);
     }
     expect(stats.fast - before.fast).toBeGreaterThan(300);

@@ -95,6 +95,34 @@ export const FULL = {
   },
 };
 
+/** A script with step-level targets only (aggregated to the top) and one with its own. */
+export const SCRIPT = {
+  schema_id: 'gait.gate.intent_request',
+  created_at: '2026-02-05T00:00:00Z',
+  tool_name: 'ignored for scripts',
+  args: {},
+  context: { identity: 'u', workspace: '/tmp', risk_class: 'high' },
+  script: {
+    steps: [
+      { tool_name: ' Tool.Write ', args: { path: '/tmp/b', n: 1 }, targets: [{ kind: 'path', value: '/tmp/b' }], arg_provenance: [{ arg_path: '$.path', source: 'user' }] },
+      { tool_name: 'tool.read', args: null, targets: [{ kind: 'path', value: '/tmp/a', operation: 'read' }, { kind: 'path', value: '/tmp/b' }] },
+      { tool_name: 'tool.exec', targets: [{ kind: 'other', value: 'ls' }], arg_provenance: [{ arg_path: '$.cmd', source: 'system' }] },
+    ],
+  },
+};
+/** A delegated intent with skill provenance, valid. */
+export const DELEGATED = {
+  ...TYPICAL,
+  skill_provenance: { skill_name: ' s ', skill_version: '1', source: ' Registry ', publisher: ' Acme ', digest: 'A'.repeat(64), signature_key_id: 'k' },
+  delegation: {
+    requester_identity: ' b ', scope_class: ' Write ', token_refs: ['t2', ' t1 ', 't2', null],
+    chain: [
+      { delegator_identity: 'root', delegate_identity: 'a', scope_class: 'write', token_ref: 'r1', issued_at: '2026-01-01T00:00:00Z', expires_at: '2026-01-02T01:00:00+01:00' },
+      { delegator_identity: ' a ', delegate_identity: 'b', issued_at: null, expires_at: '' },
+    ],
+    issued_at: '2026-01-01T00:00:00.500Z', expires_at: '2026-01-03T00:00:00Z',
+  },
+};
 // ---- seeded mutations --------------------------------------------------------------------------
 
 export function rng(seed: number): () => number {

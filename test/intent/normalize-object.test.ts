@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { decodeIntentValue } from '../../bindings/intent/decode.js';
 import { normalizeIntent, stripContextClaims, stripContextClaimsInPlace } from '../../bindings/intent/normalize.js';
 import { normalizeIntentObject } from '../../bindings/intent/normalize-object.js';
-import { corpusIntents, fixtureIntents, FULL, mutate, nest, rng, Thing, TYPICAL } from './inputs.js';
+import { corpusIntents, DELEGATED, fixtureIntents, FULL, mutate, nest, rng, SCRIPT, Thing, TYPICAL } from './inputs.js';
 
 /** A comparable picture: member order counts, -0 and undefined members are visible. */
 function shape(v: unknown): unknown {
@@ -28,21 +28,6 @@ function full(value: unknown): unknown {
 
 const stats = { fast: 0, full: 0 };
 
-/** A script with step-level targets only (aggregated to the top) and one with its own. */
-const SCRIPT = {
-  schema_id: 'gait.gate.intent_request',
-  created_at: '2026-02-05T00:00:00Z',
-  tool_name: 'ignored for scripts',
-  args: {},
-  context: { identity: 'u', workspace: '/tmp', risk_class: 'high' },
-  script: {
-    steps: [
-      { tool_name: ' Tool.Write ', args: { path: '/tmp/b', n: 1 }, targets: [{ kind: 'path', value: '/tmp/b' }], arg_provenance: [{ arg_path: '$.path', source: 'user' }] },
-      { tool_name: 'tool.read', args: null, targets: [{ kind: 'path', value: '/tmp/a', operation: 'read' }, { kind: 'path', value: '/tmp/b' }] },
-      { tool_name: 'tool.exec', targets: [{ kind: 'other', value: 'ls' }], arg_provenance: [{ arg_path: '$.cmd', source: 'system' }] },
-    ],
-  },
-};
 const SCRIPT_WITH_TARGETS = { ...SCRIPT, targets: [{ kind: 'path', value: '/tmp/top' }], arg_provenance: [{ arg_path: '$', source: 'user' }] };
 
 function check(value: unknown, label: string): void {
@@ -64,7 +49,9 @@ describe('normalizeIntentObject equals the full path', () => {
     check(SCRIPT, 'script');
     expect(normalizeIntentObject(SCRIPT_WITH_TARGETS)).toBeDefined();
     check(SCRIPT_WITH_TARGETS, 'script with top-level targets');
-    expect(normalizeIntentObject(FULL)).toBeUndefined();
+    expect(normalizeIntentObject(DELEGATED)).toBeDefined();
+    check(DELEGATED, 'delegated');
+    expect(normalizeIntentObject(FULL)).toBeUndefined(); // a relationship
   });
 
   test('every corpus and fixture intent', () => {
@@ -76,7 +63,7 @@ describe('normalizeIntentObject equals the full path', () => {
   });
 
   test('seeded random mutations', () => {
-    const bases: unknown[] = [TYPICAL, FULL, SCRIPT, SCRIPT, SCRIPT_WITH_TARGETS, ...corpusIntents().map(([, v]) => v), ...fixtureIntents().map(([, v]) => v)];
+    const bases: unknown[] = [TYPICAL, FULL, SCRIPT, SCRIPT, SCRIPT_WITH_TARGETS, DELEGATED, DELEGATED, ...corpusIntents().map(([, v]) => v), ...fixtureIntents().map(([, v]) => v)];
     const r = rng(20261127);
     const before = { ...stats };
     for (let i = 0; i < 3000; i++) check(mutate(bases[Math.floor(r() * bases.length)], r), `mutation #${i}`);
@@ -112,6 +99,16 @@ describe('normalizeIntentObject equals the full path', () => {
       ['step bad target', { ...SCRIPT, script: { steps: [{ tool_name: 't', targets: [{ kind: 'path' }] }] } }, false],
       ['step null', { ...SCRIPT, script: { steps: [null] } }, false],
       ['script null', { ...TYPICAL, script: null }, true],
+      ['skill without publisher', { ...TYPICAL, skill_provenance: { skill_name: 's', source: 'x' } }, false],
+      ['skill bad digest', { ...TYPICAL, skill_provenance: { ...DELEGATED.skill_provenance, digest: 'nope' } }, false],
+      ['skill extra member', { ...TYPICAL, skill_provenance: { ...DELEGATED.skill_provenance, extra: 1 } }, false],
+      ['delegation without requester', { ...TYPICAL, delegation: { scope_class: 'x' } }, false],
+      ['delegation chain gap', { ...DELEGATED, delegation: { ...DELEGATED.delegation, chain: [DELEGATED.delegation.chain[1]!, DELEGATED.delegation.chain[0]!] } }, false],
+      ['delegation expires before issued', { ...DELEGATED, delegation: { ...DELEGATED.delegation, expires_at: '2025-01-01T00:00:00Z' } }, false],
+      ['delegation link expires before issued', { ...DELEGATED, delegation: { ...DELEGATED.delegation, chain: [{ ...DELEGATED.delegation.chain[0]!, expires_at: '2025-12-31T00:00:00Z' }, DELEGATED.delegation.chain[1]!] } }, false],
+      ['delegation lenient time', { ...DELEGATED, delegation: { ...DELEGATED.delegation, issued_at: '2026-01-01T00:00:00.Z' } }, false],
+      ['delegation zero time', { ...DELEGATED, delegation: { ...DELEGATED.delegation, issued_at: '0001-01-01T00:00:00Z' } }, true],
+      ['delegation no chain', { ...TYPICAL, delegation: { requester_identity: 'x', chain: null, token_refs: null } }, true],
     ];
     for (const [label, value, fast] of cases) {
       expect(normalizeIntentObject(value) !== undefined, `${label}: fast path taken`).toBe(fast);

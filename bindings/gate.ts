@@ -10,7 +10,7 @@ import type { WrkrContext } from './core/encode.js';
 import type { Engine, LoadedPolicy } from './core/engine.js';
 import { IntentInvalidStatus } from './core/engine.js';
 import { compilePolicy } from './core/compile.js';
-import { encodeIntent, encodeInvalidIntent } from './core/encode.js';
+import { encodeInvalidIntent, encodePrepared } from './core/encode.js';
 import { encodeIntentObject } from './core/encode-object.js';
 import { parsePolicyYaml } from './policy/parse.js';
 import { policyDigest } from './policy/digest.js';
@@ -93,6 +93,7 @@ export interface GateEvaluation {
 }
 
 const ZERO_CREATED_AT = '1980-01-01T00:00:00Z';
+const NO_STEPS: readonly string[] = [];
 
 /** `names.join(',')`, without the join for the usual zero or one name. */
 function joinNames(names: readonly string[]): string {
@@ -215,8 +216,8 @@ export class Gate {
         }
       }
     }
-    const stepTools = prepared.script?.steps.map((s) => s.tool_name) ?? [];
-    const encoded = encodeIntent(prepared, this.loaded.compiled, { stepContext });
+    const stepTools = prepared.script ? prepared.script.steps.map((s) => s.tool_name) : NO_STEPS;
+    const encoded = encodePrepared(prepared, this.loaded.compiled, stepContext ? { stepContext } : undefined);
     const outcome = this.engine.evaluate(this.loaded, encoded, stepTools);
     return this.assemble(outcome, prepared, prepared.created_at, options, wrkrHit ? source : '');
   }
@@ -250,7 +251,7 @@ export class Gate {
     // Scripts join the steps' already-joined strings after sorting them whole (policy.md §13 q8).
     const matched = outcome.script
       ? sortedUnique(stepVerdicts.map((s) => s.matched_rule)).join(',')
-      : outcome.matched_rules.join(',');
+      : joinNames(outcome.matched_rules);
     const result: GateResult = {
       schema_id: 'gait.gate.result',
       schema_version: '1.0.0',

@@ -225,8 +225,15 @@ function writeEmptyList(w: IntentWriter, field: number): void {
   w.set(field, at);
 }
 
+const NO_OPTIONS: EncodeOptions = {};
+
 /** Encodes a prepared intent. The result is valid until the next call (see IntentWriter). */
-export function encodeIntent(intent: NormalizedIntent, compiled: CompiledPolicy, options: EncodeOptions = {}): Uint8Array {
+export function encodeIntent(intent: NormalizedIntent, compiled: CompiledPolicy, options: EncodeOptions = NO_OPTIONS): Uint8Array {
+  return encodePrepared(intent, compiled, options).view();
+}
+
+/** encodeIntent, handing the engine the encoder's words (no byte view made, no extra copy). */
+export function encodePrepared(intent: NormalizedIntent, compiled: CompiledPolicy, options: EncodeOptions = NO_OPTIONS): EncodedIntent & { view(): Uint8Array } {
   const w = writer;
   const ctx = intent.context;
   const age = contextAgeSeconds(ctx.auth_context);
@@ -279,7 +286,7 @@ export function encodeIntent(intent: NormalizedIntent, compiled: CompiledPolicy,
     w.set(r + L.S_CTX_ENDPOINT, w.id(stepWrkr.endpoint));
     w.set(r + L.S_CTX_AUTONOMY, w.id(stepWrkr.autonomy));
   });
-  return w.finish().view();
+  return w.finish();
 }
 
 /**

@@ -16,9 +16,9 @@
 import type { CompiledPolicy } from './compile.js';
 import { encodeSingleIntent, NO_WRKR, type EncodedIntent, type WrkrContext } from './encode.js';
 import { isPlainObject } from '../intent/fast-decode.js';
-import { goTrim, trimLower } from '../canonical/text.js';
+import { trimLower } from '../canonical/text.js';
 import { isPlainRfc3339 } from '../time.js';
-import { bail, checkObject, checkString, checkStrings, hasOwn, HEX64, normalTargetsAndProvenance, str } from '../intent/plain-intent.js';
+import { bail, checkObject, checkString, checkStrings, contextCore, hasOwn, normalTargetsAndProvenance, str } from '../intent/plain-intent.js';
 
 /** The four `wrkr.*` auth_context values, as encode.ts reads them after normalization. */
 function wrkrOf(auth: Record<string, unknown>): WrkrContext {
@@ -76,19 +76,9 @@ function context(v: unknown): ContextParts {
         bail();
     }
   }
-  identity = goTrim(identity);
-  workspace = goTrim(workspace);
-  if (workspace.includes('\\')) workspace = workspace.replaceAll('\\', '/');
-  risk = trimLower(risk);
-  if (identity === '' || workspace === '' || risk === '') bail();
-  // Stripped without an envelope, but still validated by normalization.
-  setDigest = trimLower(setDigest);
-  if (setDigest !== '' && !HEX64.test(setDigest)) bail();
-  mode = trimLower(mode);
-  if (mode !== '' && mode !== 'best_effort' && mode !== 'required') bail();
-  phase = trimLower(phase);
-  if (phase !== '' && phase !== 'plan' && phase !== 'apply') bail();
-  return { identity, workspace, riskClass: risk, planPhase: phase === 'plan', wrkr };
+  // The set digest and evidence mode are stripped without an envelope, but still validated.
+  const c = contextCore(identity, workspace, risk, phase, setDigest, mode);
+  return { identity: c.identity, workspace: c.workspace, riskClass: c.riskClass, planPhase: c.phase === 'plan', wrkr };
 }
 
 function encode(value: unknown, compiled: CompiledPolicy): EncodedIntent {

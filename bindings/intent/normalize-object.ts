@@ -14,7 +14,7 @@ import { sortedUnique } from '../canonical/order.js';
 import { formatRfc3339Nano, isPlainRfc3339, isZeroTime, parseRfc3339, unchangedUtcText } from '../time.js';
 import { INTENT_SCHEMA_ID, INTENT_SCHEMA_VERSION, MAX_SCRIPT_STEPS, normalizeDelegation, normalizeSkill, stepProvenance, stepTargets } from './normalize.js';
 import { normalizeProvenance, normalizeTargets } from './targets.js';
-import { bail, hasOwn, HEX64, normalObject, normalTargetsAndProvenance, rawDelegation, rawSkill, str, trimmedStrings } from './plain-intent.js';
+import { bail, contextCore, hasOwn, normalObject, normalTargetsAndProvenance, rawDelegation, rawSkill, str, trimmedStrings } from './plain-intent.js';
 import { isPlainArray, isPlainObject } from './fast-decode.js';
 
 /** created_at as normalization leaves it: Go RFC3339Nano in UTC, '' for unset or the zero time. */
@@ -110,35 +110,25 @@ function context(v: unknown): IntentContext {
       default: bail();
     }
   }
-  identity = goTrim(identity);
-  workspace = goTrim(workspace);
-  if (workspace.includes('\\')) workspace = workspace.replaceAll('\\', '/');
-  risk = trimLower(risk);
-  if (identity === '' || workspace === '' || risk === '') bail();
-  setDigest = trimLower(setDigest);
-  if (setDigest !== '' && !HEX64.test(setDigest)) bail();
-  mode = trimLower(mode);
-  if (mode !== '' && mode !== 'best_effort' && mode !== 'required') bail();
-  phase = trimLower(phase) || 'apply';
-  if (phase !== 'plan' && phase !== 'apply') bail();
+  const c = contextCore(identity, workspace, risk, phase, setDigest, mode);
   let hasAuth = false;
   for (const _ in auth) {
     hasAuth = true;
     break;
   }
   return {
-    identity,
-    workspace,
-    risk_class: risk,
-    phase,
+    identity: c.identity,
+    workspace: c.workspace,
+    risk_class: c.riskClass,
+    phase: c.phase as IntentContext['phase'],
     job_id: goTrim(jobId),
     session_id: goTrim(sessionId),
     request_id: goTrim(requestId),
     auth_context: hasAuth ? (auth as IntentContext['auth_context']) : undefined,
     credential_scopes: scopes.length === 0 ? scopes : sortedUnique(scopes),
     environment_fingerprint: goTrim(fingerprint),
-    context_set_digest: setDigest,
-    context_evidence_mode: mode,
+    context_set_digest: c.contextSetDigest,
+    context_evidence_mode: c.evidenceMode,
     context_refs: refs.length === 0 ? refs : sortedUnique(refs),
   };
 }

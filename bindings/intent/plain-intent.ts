@@ -9,7 +9,7 @@ import type { IntentArgProvenance, IntentTarget, JsonObject } from './model.js';
 import type { JsonValue } from '../canonical/jcs.js';
 import type { RawArgProvenance, RawDelegation, RawDelegationLink, RawSkillProvenance, RawTarget } from './decode.js';
 import { isPlainArray, isPlainObject } from './fast-decode.js';
-import { goTrim } from '../canonical/text.js';
+import { goTrim, trimLower } from '../canonical/text.js';
 import { isPlainRfc3339 } from '../time.js';
 import { normalizeProvenance, normalizeTargets } from './targets.js';
 
@@ -296,4 +296,33 @@ export function rawDelegation(v: unknown): RawDelegation {
     }
   }
   return d;
+}
+
+/** The context fields normalization requires or checks, as it leaves them. */
+export interface ContextCore {
+  identity: string;
+  workspace: string;
+  riskClass: string;
+  /** 'plan' or 'apply' ('' given means apply). */
+  phase: string;
+  contextSetDigest: string;
+  evidenceMode: string;
+}
+
+/** normalize.ts's normalizeContext rules for these fields; any failure bails. */
+export function contextCore(identity: string, workspace: string, risk: string, phase: string, setDigest: string, mode: string): ContextCore {
+  const c: ContextCore = {
+    identity: goTrim(identity),
+    workspace: goTrim(workspace),
+    riskClass: trimLower(risk),
+    phase: trimLower(phase) || 'apply',
+    contextSetDigest: trimLower(setDigest),
+    evidenceMode: trimLower(mode),
+  };
+  if (c.workspace.includes('\\')) c.workspace = c.workspace.replaceAll('\\', '/');
+  if (c.identity === '' || c.workspace === '' || c.riskClass === '') bail();
+  if (c.contextSetDigest !== '' && !HEX64.test(c.contextSetDigest)) bail();
+  if (c.evidenceMode !== '' && c.evidenceMode !== 'best_effort' && c.evidenceMode !== 'required') bail();
+  if (c.phase !== 'plan' && c.phase !== 'apply') bail();
+  return c;
 }

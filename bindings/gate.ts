@@ -95,6 +95,16 @@ export interface GateEvaluation {
 const ZERO_CREATED_AT = '1980-01-01T00:00:00Z';
 const NO_STEPS: readonly string[] = [];
 
+/**
+ * What the fast paths may read of an intent: a parsed object as it is; JSON text parsed by
+ * JSON.parse when that reads it as Go's decoder would (intent/plain-json.ts); else undefined.
+ */
+function fastPathValue(intent: string | unknown): unknown {
+  if (typeof intent !== 'string') return intent;
+  const value = parseIntentJson(intent);
+  return value !== undefined && membersMatch(intent, value) ? value : undefined;
+}
+
 /** `names.join(',')`, without the join for the usual zero or one name. */
 function joinNames(names: readonly string[]): string {
   return names.length === 1 ? names[0]! : names.length === 0 ? '' : names.join(',');
@@ -144,31 +154,29 @@ export class Gate {
    * the full path. Throws GaitError like `evaluate`.
    */
   verdict(intent: string | unknown, options: EvaluateOptions = {}): GateVerdict {
-    if (!options.wrkrInventory) {
-      const value = typeof intent === 'string' ? parseIntentJson(intent) : intent;
-      const encoded = value !== undefined ? encodeIntentObject(value, this.loaded.compiled) : undefined;
-      if (encoded && (typeof intent !== 'string' || membersMatch(intent, value))) {
-        const d = this.engine.evaluateDecision(this.loaded, encoded);
-        return { verdict: d.verdict, reason_codes: d.reason_codes, violations: d.violations, matched_rule: joinNames(d.matched_rules) };
-      }
+    const value = fastPathValue(intent);
+    const encoded = value !== undefined && !options.wrkrInventory ? encodeIntentObject(value, this.loaded.compiled) : undefined;
+    if (encoded) {
+      const d = this.engine.evaluateDecision(this.loaded, encoded);
+      return { verdict: d.verdict, reason_codes: d.reason_codes, violations: d.violations, matched_rule: joinNames(d.matched_rules) };
     }
-    const e = this.evaluate(intent, options);
+    const e = this.evaluateValue(intent, value, options);
     return { verdict: e.result.verdict, reason_codes: e.result.reason_codes, violations: e.result.violations, matched_rule: e.matched_rule };
   }
 
   /** Evaluates an intent given as JSON text or a parsed JSON object. */
   evaluate(intent: string | unknown, options: EvaluateOptions = {}): GateEvaluation {
-    // Plain single intents are normalized in one pass (intent/normalize-object.ts); JSON text
-    // first goes through JSON.parse when that reads it as Go would (intent/plain-json.ts).
-    if (typeof intent === 'string') {
-      const value = parseIntentJson(intent);
-      const normalized = value !== undefined ? normalizeIntentObject(value) : undefined;
-      if (normalized && membersMatch(intent, value)) return this.evaluatePrepared(stripContextClaimsInPlace(normalized), options);
-      return this.evaluateRaw(decodeIntentJson(intent), options);
-    }
-    const normalized = normalizeIntentObject(intent);
+    return this.evaluateValue(intent, fastPathValue(intent), options);
+  }
+
+  /**
+   * `intent` with `value`, what the fast paths may read of it (see fastPathValue): one-pass
+   * normalization (intent/normalize-object.ts) when it takes the value, else Go's decoding.
+   */
+  private evaluateValue(intent: string | unknown, value: unknown, options: EvaluateOptions): GateEvaluation {
+    const normalized = value !== undefined ? normalizeIntentObject(value) : undefined;
     if (normalized) return this.evaluatePrepared(stripContextClaimsInPlace(normalized), options);
-    return this.evaluateRaw(decodeIntentValue(intent), options);
+    return this.evaluateRaw(typeof intent === 'string' ? decodeIntentJson(intent) : decodeIntentValue(intent), options);
   }
 
   /** Evaluates an intent already decoded with Go's JSON rules (intent/decode.ts). */

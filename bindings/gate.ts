@@ -15,8 +15,8 @@ import { encodeIntentObject } from './core/encode-object.js';
 import { parsePolicyYaml } from './policy/parse.js';
 import { policyDigest } from './policy/digest.js';
 import { decodeIntentJson, decodeIntentValue, type RawIntent } from './intent/decode.js';
-import { normalizeIntent, stripContextClaims, stripContextClaimsInPlace, rawRiskClass, withAuthContextKeys, computeDigests } from './intent/normalize.js';
-import { intentDigest } from './intent/digest.js';
+import { normalizeIntent, stripContextClaims, stripContextClaimsInPlace, rawRiskClass, withAuthContextKeys } from './intent/normalize.js';
+import { computeIntentDigests, intentDigest } from './intent/digest.js';
 import { normalizeIntentObject } from './intent/normalize-object.js';
 import { membersMatch, parseIntentJson } from './intent/plain-json.js';
 import { formatRfc3339Nano, parseRfc3339, nowTime, type RfcTime } from './time.js';
@@ -297,7 +297,7 @@ class Evaluation implements GateEvaluation {
 
   get prepared(): NormalizedIntent | undefined {
     if (this.undigested && !this.digested) {
-      computeDigests(this.undigested);
+      computeIntentDigests(this.undigested, this.intentDigestOnly);
       this.digested = true;
     }
     return this.undigested;

@@ -272,13 +272,14 @@ export function scriptHash(n: Pick<NormalizedIntent, 'script'>): string {
 /**
  * Fills script_hash, args_digest and intent_digest in place, as computeDigests does with
  * scriptHash/argsDigest/intentDigest, but canonicalizing args and the script once each.
+ * `knownIntentDigest`: intentDigest(n), when the caller already has it (not hashed again).
  */
-export function computeIntentDigests(n: NormalizedIntent): NormalizedIntent {
+export function computeIntentDigests(n: NormalizedIntent, knownIntentDigest?: string): NormalizedIntent {
   const args = canonicalize(n.args);
   const script = n.script ? scriptJcs(n.script.steps) : undefined;
   n.script_hash = script === undefined ? '' : hashHex(script);
   n.args_digest = hashHex(args);
-  n.intent_digest = hashHex(intentCanonical(n, args, script));
+  n.intent_digest = knownIntentDigest ?? hashHex(intentCanonical(n, args, script));
   return n;
 }
 

@@ -50,6 +50,18 @@ describe('createGate and check()', () => {
     expect(() => createGate(engine, 'default_verdict: [')).toThrow(GaitError);
   });
 
+  it('gives the same digests whichever of intent_digest and prepared is read first', () => {
+    const gate = createGate(engine, fixture('policy/base_high_risk.yaml'));
+    const intent = JSON.parse(fixture('policy/intents/intent_delegated_egress_valid.json'));
+    const digestFirst = gate.evaluate(intent);
+    const digest = digestFirst.intent_digest;
+    const preparedFirst = gate.evaluate(intent).prepared!;
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(digestFirst.prepared).toEqual(preparedFirst);
+    expect(preparedFirst.intent_digest).toBe(digest);
+    expect(preparedFirst.args_digest).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('throws a GaitError on invalid intents, never a verdict', () => {
     const gate = createGate(engine, 'default_verdict: allow\n');
     expect(() => gate.check('{not json')).toThrow(GaitError);

@@ -20,6 +20,7 @@ export function compareBytewise(a: string, b: string): number {
 
 /** Trim, drop empties, de-duplicate, sort byte-wise. */
 export function sortedUnique(values: Iterable<string>): string[] {
+  if (Array.isArray(values) && values.length === 0) return []; // the usual case, without a Set
   const set = new Set<string>();
   for (const v of values) if (v !== '') set.add(v);
   return [...set].sort(compareBytewise);

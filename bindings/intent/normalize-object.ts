@@ -2,30 +2,25 @@
  * A one-pass fast path for `normalizeIntent(decodeIntentValue(value), { digests: false })` on a
  * parsed intent object: the normalized intent built straight from the object, without the
  * decoded Go struct (and its Maps) in between. It takes intents and scripts, with delegation and
- * skill provenance (normalized by normalize.ts's own steps), but no relationship; read by
- * plain-intent.ts; for anything else, including every
- * input the full path rejects, it returns `undefined` (it never throws) and the caller takes the
- * full path. test/intent/normalize-object.test.ts checks it equals the full path, member order
+ * skill provenance (normalized by normalize.ts's own steps) but no relationship, read by
+ * plain-intent.ts. For anything else, including every input the full path rejects, it returns
+ * `undefined` (it never throws) and the caller takes the full path. test/intent/normalize-object.test.ts checks it equals the full path, member order
  * included, over the conformance corpus, the fixtures and seeded mutations.
  */
 import type { IntentContext, IntentDelegation, IntentScriptStep, IntentSkillProvenance, NormalizedIntent } from './model.js';
 import { goTrim, trimLower } from '../canonical/text.js';
 import { sortedUnique } from '../canonical/order.js';
-import { formatRfc3339Nano, isPlainRfc3339, isZeroTime, parseRfc3339, unchangedUtcText } from '../time.js';
-import { INTENT_SCHEMA_ID, INTENT_SCHEMA_VERSION, MAX_SCRIPT_STEPS, normalizeDelegation, normalizeSkill, stepProvenance, stepTargets } from './normalize.js';
+import { isPlainRfc3339 } from '../time.js';
+import { INTENT_SCHEMA_ID, INTENT_SCHEMA_VERSION, MAX_SCRIPT_STEPS, normalizeDelegation, normalizeSkill, stepProvenance, stepTargets, utcText } from './normalize.js';
 import { normalizeProvenance, normalizeTargets } from './targets.js';
 import { bail, contextCore, hasOwn, normalObject, normalTargetsAndProvenance, rawDelegation, rawSkill, str, trimmedStrings } from './plain-intent.js';
 import { isPlainArray, isPlainObject } from './fast-decode.js';
 
-/** created_at as normalization leaves it: Go RFC3339Nano in UTC, '' for unset or the zero time. */
+/** created_at as normalization leaves it (normalize.ts's utcText), for the plain RFC 3339 shape. */
 function createdAt(v: unknown): string {
   const text = str(v);
-  if (text === '') return '';
-  const same = unchangedUtcText(text);
-  if (same !== undefined && !same.startsWith('0001-01-01T00:00:00Z')) return same;
-  if (!isPlainRfc3339(text)) bail(); // other shapes: the full path decides (and words the error)
-  const t = parseRfc3339(text);
-  return isZeroTime(t) ? '' : formatRfc3339Nano(t, true);
+  if (text !== '' && !isPlainRfc3339(text)) bail(); // other shapes: the full path decides (and words the error)
+  return utcText(text);
 }
 
 /** normalize.ts's own step for skill provenance and delegation; any failure bails. */
@@ -125,11 +120,11 @@ function context(v: unknown): IntentContext {
     session_id: goTrim(sessionId),
     request_id: goTrim(requestId),
     auth_context: hasAuth ? (auth as IntentContext['auth_context']) : undefined,
-    credential_scopes: scopes.length === 0 ? scopes : sortedUnique(scopes),
+    credential_scopes: sortedUnique(scopes),
     environment_fingerprint: goTrim(fingerprint),
     context_set_digest: c.contextSetDigest,
     context_evidence_mode: c.evidenceMode,
-    context_refs: refs.length === 0 ? refs : sortedUnique(refs),
+    context_refs: sortedUnique(refs),
   };
 }
 

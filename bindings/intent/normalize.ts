@@ -10,7 +10,7 @@ import { goTrim, trimLower } from '../canonical/text.js';
 import { sortedUnique } from '../canonical/order.js';
 import { compareTime, formatRfc3339Nano, isZeroTime, parseRfc3339, TimeParseError, unchangedUtcText, type RfcTime } from '../time.js';
 import { EmptyKeyError, normalizeObject, setMember } from './json-value.js';
-import { NormalizeError, normalizeProvenance, normalizeTargets } from './targets.js';
+import { HEX64, NormalizeError, normalizeProvenance, normalizeTargets } from './targets.js';
 import { normalizeRelationship } from './relationship.js';
 import { computeIntentDigests } from './digest.js';
 
@@ -18,7 +18,6 @@ export const INTENT_SCHEMA_ID = 'gait.gate.intent_request';
 export const INTENT_SCHEMA_VERSION = '1.0.0';
 export const MAX_SCRIPT_STEPS = 64;
 
-const HEX64 = /^[a-f0-9]{64}$/;
 
 function fail(message: string): never {
   throw new NormalizeError(message);
@@ -35,7 +34,7 @@ function normalizeArgs(obj: RawObject | JsonObject | null | undefined, field: st
 }
 
 /** A decoded time (null = unset) as Go RFC3339Nano UTC text, '' for unset or the zero time. */
-function utcText(text: string | null): string {
+export function utcText(text: string | null): string {
   if (text === null || text === '') return '';
   const same = unchangedUtcText(text);
   if (same !== undefined && !same.startsWith('0001-01-01T00:00:00Z')) return same; // not the zero time

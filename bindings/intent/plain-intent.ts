@@ -11,7 +11,7 @@ import type { RawArgProvenance, RawDelegation, RawDelegationLink, RawSkillProven
 import { isPlainArray, isPlainObject } from './fast-decode.js';
 import { goTrim, trimLower } from '../canonical/text.js';
 import { isPlainRfc3339 } from '../time.js';
-import { normalizeProvenance, normalizeTargets } from './targets.js';
+import { HEX64, normalizeProvenance, normalizeTargets } from './targets.js';
 
 /** Signals "take the full path"; callers catch it (and anything else) and fall back. */
 const FALLBACK = new Error('plain intent fallback');
@@ -23,7 +23,6 @@ export function bail(): never {
 /** Args nesting handled here; deeper values go to the full path (its limit is 64). */
 export const MAX_DEPTH = 40;
 
-export const HEX64 = /^[a-f0-9]{64}$/;
 export const hasOwn = Object.prototype.hasOwnProperty;
 
 /** A string member ('' when null or absent). Lone surrogates are left to the full path. */
@@ -203,10 +202,8 @@ export function normalObject(v: unknown, depth: number): JsonObject {
 
 /** A list of strings, each trimmed (null items as ''). */
 export function trimmedStrings(v: unknown): string[] {
-  if (v === null || v === undefined) return [];
-  if (!isPlainArray(v)) bail();
-  const out: string[] = new Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = goTrim(str(v[i]));
+  const out = strs(v);
+  for (let i = 0; i < out.length; i++) out[i] = goTrim(out[i]!);
   return out;
 }
 

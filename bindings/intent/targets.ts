@@ -26,7 +26,8 @@ const DNS_OPS = new Set(['dns', 'resolve', 'lookup']);
 const EXEC_OPS = new Set(['exec', 'spawn', 'run', 'shell', 'command']);
 const DESTRUCTIVE_OPS = new Set(['delete', 'remove', 'rm', 'unlink', 'rmdir', 'drop', 'truncate', 'exec', 'spawn']);
 
-const HEX64 = /^[a-f0-9]{64}$/;
+/** Lowercase SHA-256 hex, the form normalized digests take. */
+export const HEX64 = /^[a-f0-9]{64}$/;
 
 /** The last `/` segment of the (already lower-cased) tool name: hints are tested in it by substring. */
 function toolHint(toolName: string): string {

@@ -24,14 +24,19 @@ export function goTrim(s: string): string {
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
+/** No upper-case ASCII and nothing beyond ASCII: goLower would hand the string back as it is. */
+function isLowerAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) return false;
+  }
+  return true;
+}
+
 export function goLower(s: string): string {
   // Most strings are already lower-case ASCII: hand them back as they are (no copy, and a Map
   // lookup keeps using their cached hash).
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) return lowerChanged(s);
-  }
-  return s;
+  return isLowerAscii(s) ? s : lowerChanged(s);
 }
 
 function lowerChanged(s: string): string {
@@ -52,14 +57,7 @@ export function trimLower(s: string): string {
   const first = s.charCodeAt(0);
   const last = s.charCodeAt(n - 1);
   // Neither end can be a space when both are printable ASCII.
-  if (first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f) {
-    let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) break;
-    }
-    if (i === n) return s;
-  }
+  if (first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f && isLowerAscii(s)) return s;
   return goLower(goTrim(s));
 }
 

@@ -52,31 +52,32 @@ export interface CoreDecision {
 
 const RISK: readonly ('low' | 'medium' | 'high')[] = ['low', 'medium', 'high'];
 
-/** Where the next list starts (readList advances it): decoding makes no closure per call. */
-let cursor = 0;
-
-function readList(view: Int32Array, strings: readonly string[]): string[] {
-  let at = cursor;
-  const n = view[at++]!;
+/** The strings of the list at word `at` (`count, id*`); the next list starts at at + 1 + count. */
+function readList(view: Int32Array, at: number, strings: readonly string[]): string[] {
+  const n = view[at]!;
   const out: string[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = strings[view[at++]!]!;
-  cursor = at;
+  for (let i = 0; i < n; i++) out[i] = strings[view[at + 1 + i]!]!;
   return out;
 }
 
 export function decodeOutcome(view: Int32Array, base: number, compiled: CompiledPolicy, stepTools: readonly string[]): CoreOutcome {
   const strings = compiled.strings;
-  cursor = base + L.O_LISTS;
+  let at = base + L.O_LISTS;
+  const next = (): string[] => {
+    const list = readList(view, at, strings);
+    at += 1 + list.length;
+    return list;
+  };
   const flags = view[base + L.O_FLAGS]!;
   const composite = view[base + L.O_COMPOSITE_RISK]!;
   const outcome: CoreOutcome = {
     verdict: VERDICT_NAME[view[base + L.O_VERDICT]!]!,
-    reason_codes: readList(view, strings),
-    violations: readList(view, strings),
-    matched_rules: readList(view, strings),
-    broker_references: readList(view, strings),
-    broker_scopes: readList(view, strings),
-    delegation_scopes: readList(view, strings),
+    reason_codes: next(),
+    violations: next(),
+    matched_rules: next(),
+    broker_references: next(),
+    broker_scopes: next(),
+    delegation_scopes: next(),
     min_approvals: view[base + L.O_MIN_APPROVALS]!,
     require_distinct_approvers: (flags & L.OF_DISTINCT_APPROVERS) !== 0,
     require_broker_credential: (flags & L.OF_BROKER) !== 0,
@@ -92,15 +93,8 @@ export function decodeOutcome(view: Int32Array, base: number, compiled: Compiled
   };
   const stepCount = view[base + L.O_STEP_COUNT]!;
   for (let i = 0; i < stepCount; i++) {
-    const verdict = VERDICT_NAME[view[cursor++]!]!;
-    outcome.steps.push({
-      index: i,
-      tool_name: stepTools[i] ?? '',
-      verdict,
-      reason_codes: readList(view, strings),
-      violations: readList(view, strings),
-      matched_rules: readList(view, strings),
-    });
+    const verdict = VERDICT_NAME[view[at++]!]!;
+    outcome.steps.push({ index: i, tool_name: stepTools[i] ?? '', verdict, reason_codes: next(), violations: next(), matched_rules: next() });
   }
   return outcome;
 }
@@ -108,9 +102,10 @@ export function decodeOutcome(view: Int32Array, base: number, compiled: Compiled
 /** The verdict and the first three lists of a result (decodeOutcome reads the same words). */
 export function decodeDecision(view: Int32Array, base: number, compiled: CompiledPolicy): CoreDecision {
   const strings = compiled.strings;
-  cursor = base + L.O_LISTS;
-  const verdict = VERDICT_NAME[view[base + L.O_VERDICT]!]!;
-  const reason_codes = readList(view, strings);
-  const violations = readList(view, strings);
-  return { verdict, reason_codes, violations, matched_rules: readList(view, strings) };
+  const reasons = base + L.O_LISTS;
+  const reason_codes = readList(view, reasons, strings);
+  const violationsAt = reasons + 1 + reason_codes.length;
+  const violations = readList(view, violationsAt, strings);
+  const matched_rules = readList(view, violationsAt + 1 + violations.length, strings);
+  return { verdict: VERDICT_NAME[view[base + L.O_VERDICT]!]!, reason_codes, violations, matched_rules };
 }

@@ -101,10 +101,6 @@ class IntentWriter implements EncodedIntent {
     this.wordBytes = new Uint8Array(grown.buffer);
   }
 
-  push(value: number): void {
-    this.words[this.reserve(1)] = value;
-  }
-
   set(at: number, value: number): void {
     this.words[at] = value;
   }

@@ -21,50 +21,15 @@ const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
 const { runCli } = module.exports;
 
-// The benchmark's "typical" policy and intent (bench/fixtures), inlined: the package may be built
-// without bench/.
-const POLICY = `schema_id: gait.gate.policy
-schema_version: 1.0.0
-default_verdict: require_approval
-fail_closed:
-  enabled: true
-  risk_classes: [high, critical]
-  required_fields: [targets, arg_provenance]
-rules:
-  - name: allow-safe-write
-    priority: 10
-    effect: allow
-    match:
-      tool_names: [tool.write]
-      target_kinds: [path]
-      workspace_prefixes: [/tmp]
-      provenance_sources: [user]
-    reason_codes: [safe_write]
-  - name: block-external-host
-    priority: 20
-    effect: block
-    match:
-      tool_names: [tool.write]
-      target_kinds: [host]
-    reason_codes: [blocked_external]
-    violations: [external_egress]
-`;
-const INTENT = {
-  schema_id: 'gait.gate.intent_request',
-  schema_version: '1.0.0',
-  created_at: '2026-02-06T00:00:00Z',
-  producer_version: '0.0.0-build',
-  tool_name: 'tool.write',
-  args: { path: '/tmp/out.txt', content: 'hello' },
-  targets: [{ kind: 'path', value: '/tmp/out.txt' }],
-  arg_provenance: [{ arg_path: '$.path', source: 'user' }],
-  context: { identity: 'build-user', workspace: '/tmp/workspace', risk_class: 'high' },
-};
+// A policy and an intent it allows from the examples the package ships (examples/gait/).
+const EXAMPLES = fileURLToPath(new URL('../examples/gait/policy/', import.meta.url));
+const POLICY = readFileSync(join(EXAMPLES, 'base_high_risk.yaml'), 'utf8');
+const INTENT = readFileSync(join(EXAMPLES, 'intents/intent_read.json'), 'utf8');
 
 const cwd = mkdtempSync(join(tmpdir(), 'gait-code-cache-'));
 try {
   writeFileSync(join(cwd, 'policy.yaml'), POLICY);
-  writeFileSync(join(cwd, 'intent.json'), JSON.stringify(INTENT));
+  writeFileSync(join(cwd, 'intent.json'), INTENT);
   const io = { stdout: () => {}, stderr: () => {}, cwd, env: {} };
   const runs = [
     ['gate', 'eval', '--policy', join(cwd, 'policy.yaml'), '--intent', join(cwd, 'intent.json'), '--json'],

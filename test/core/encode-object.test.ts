@@ -14,6 +14,7 @@ import { decodeIntentValue } from '../../bindings/intent/decode.js';
 import { normalizeIntent, stripContextClaims } from '../../bindings/intent/normalize.js';
 import { createEngineSync } from '../../bindings/load/node.js';
 import { Gate } from '../../bindings/gate.js';
+import { expectVerdictAgrees } from './verdict-agreement.js';
 import { fixtureIntents, FULL, mutate, nest, rng, Thing, TYPICAL } from '../intent/inputs.js';
 
 /** A policy that names every value the inputs below use, so their ids are not all 0. */
@@ -73,17 +74,6 @@ function fullPath(value: unknown, compiled: CompiledPolicy): Buffer | string {
   }
 }
 
-type Said = { verdict: unknown; reason_codes: unknown; violations: unknown; matched_rule: unknown } | { error: string };
-
-function said(run: () => { verdict: unknown; reason_codes: unknown; violations: unknown; matched_rule: unknown }): Said {
-  try {
-    const r = run();
-    return { verdict: r.verdict, reason_codes: r.reason_codes, violations: r.violations, matched_rule: r.matched_rule };
-  } catch (err) {
-    return { error: `${(err as Error).constructor.name}: ${(err as Error).message}` };
-  }
-}
-
 const stats = { fast: 0, full: 0 };
 
 function check(value: unknown, t: Target, label: string): void {
@@ -100,13 +90,7 @@ function check(value: unknown, t: Target, label: string): void {
     const full = fullPath(value, t.compiled);
     expect(typeof full === 'string' ? full : full.toString('hex'), label).toBe(fast.toString('hex'));
   }
-  // The gate's decision-only answer is the full evaluation's, fast path or not.
-  const viaVerdict = said(() => t.gate.verdict(value));
-  const viaEvaluate = said(() => {
-    const e = t.gate.evaluate(value);
-    return { ...e.result, matched_rule: e.matched_rule };
-  });
-  expect(viaVerdict, label).toEqual(viaEvaluate);
+  expectVerdictAgrees(t.gate, value, label);
 }
 
 interface CorpusCase {

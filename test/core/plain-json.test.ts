@@ -12,6 +12,7 @@ import { normalizeIntentObject } from '../../bindings/intent/normalize-object.js
 import { parsePolicyYaml } from '../../bindings/policy/parse.js';
 import { createEngineSync } from '../../bindings/load/node.js';
 import { Gate, type GateEvaluation } from '../../bindings/gate.js';
+import { expectVerdictAgrees } from './verdict-agreement.js';
 import { DELEGATED, FULL, mutate, rng, SCRIPT, TYPICAL } from '../intent/inputs.js';
 
 const engine = createEngineSync();
@@ -29,15 +30,6 @@ function picture(run: () => GateEvaluation): unknown {
   }
 }
 
-function decision(run: () => { verdict: unknown; reason_codes: unknown; violations: unknown; matched_rule: unknown }): unknown {
-  try {
-    const r = run();
-    return [r.verdict, r.reason_codes, r.violations, r.matched_rule];
-  } catch (err) {
-    return `${(err as Error).constructor.name}: ${(err as Error).message}`;
-  }
-}
-
 const stats = { fast: 0, slow: 0 };
 
 function check(gate: Gate, text: string, label: string): void {
@@ -46,11 +38,7 @@ function check(gate: Gate, text: string, label: string): void {
   if (fast) stats.fast++;
   else stats.slow++;
   expect(picture(() => gate.evaluate(text)), label).toEqual(picture(() => gate.evaluateRaw(decodeIntentJson(text))));
-  const viaEvaluate = decision(() => {
-    const e = gate.evaluate(text);
-    return { ...e.result, matched_rule: e.matched_rule };
-  });
-  expect(decision(() => gate.verdict(text)), label).toEqual(viaEvaluate);
+  expectVerdictAgrees(gate, text, label);
 }
 
 /** Text-level variations of an intent's JSON that JSON.parse and Go read differently or alike. */

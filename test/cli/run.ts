@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../bindings/cli/main.js';
 
-export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/gait/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../fixtures/gait/', import.meta.url));
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface CliRun {

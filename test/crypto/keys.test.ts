@@ -19,7 +19,7 @@ import {
 } from '../../bindings/crypto/keys.js';
 import { nodeKeyIO } from '../../bindings/crypto/io-node.js';
 
-const FIXTURES = new URL('../../../shared/fixtures/gait/', import.meta.url);
+const FIXTURES = new URL('../fixtures/gait/', import.meta.url);
 const fixturePath = (rel: string): string => fileURLToPath(new URL(rel, FIXTURES));
 const fixture = (rel: string): Promise<string> => readFile(fixturePath(rel), 'utf8');
 

@@ -17,7 +17,7 @@ import {
   type Signature,
 } from '../../bindings/crypto/signed-json.js';
 
-const FIXTURES = new URL('../../../shared/fixtures/gait/', import.meta.url);
+const FIXTURES = new URL('../fixtures/gait/', import.meta.url);
 const text = (rel: string): Promise<string> => readFile(new URL(rel, FIXTURES), 'utf8');
 const json = async (rel: string): Promise<Record<string, unknown> & { signature: Signature }> => JSON.parse(await text(rel));
 

@@ -20,7 +20,7 @@ import {
   type TraceIntent,
 } from '../../bindings/crypto/trace.js';
 
-const FIXTURES = new URL('../../../shared/fixtures/gait/', import.meta.url);
+const FIXTURES = new URL('../fixtures/gait/', import.meta.url);
 const text = (rel: string): Promise<string> => readFile(new URL(rel, FIXTURES), 'utf8');
 
 const STRUCT_ORDER = [

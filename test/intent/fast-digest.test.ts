@@ -83,7 +83,7 @@ describe('fast intent canonical form = generic projection + JCS', () => {
     expect(scripts).toBeGreaterThan(10);
   });
 
-  it('every fixture intent under shared/fixtures/gait', () => {
+  it('every fixture intent under test/fixtures/gait', () => {
     const files: string[] = [];
     const walk = (dir: string): void => {
       for (const name of readdirSync(dir)) {

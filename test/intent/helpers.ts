@@ -5,7 +5,7 @@ import { decodeIntentJson, decodeIntentValue } from '../../bindings/intent/decod
 import { normalizeIntent } from '../../bindings/intent/normalize.js';
 import type { NormalizedIntent } from '../../bindings/intent/model.js';
 
-export const FIXTURES = new URL('../../../shared/fixtures/gait/', import.meta.url);
+export const FIXTURES = new URL('../fixtures/gait/', import.meta.url);
 
 export function fixtureText(rel: string): string {
   return readFileSync(new URL(rel, FIXTURES), 'utf8');

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { expect } from 'vitest';
 import { GaitError } from '../../bindings/errors.js';
 
-export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/gait/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../fixtures/gait/', import.meta.url));
 
 export function fixtureText(rel: string): string {
   return readFileSync(join(FIXTURES, rel), 'utf8');

@@ -6,7 +6,7 @@ import { decodeIntentValue } from '../../bindings/intent/decode.js';
 import { normalizeIntent } from '../../bindings/intent/normalize.js';
 import type { NormalizedIntent } from '../../bindings/intent/model.js';
 
-export const FIXTURES = new URL('../../../shared/fixtures/gait/', import.meta.url);
+export const FIXTURES = new URL('../fixtures/gait/', import.meta.url);
 
 export const fixtureText = (rel: string): string => readFileSync(new URL(rel, FIXTURES), 'utf8');
 

@@ -1,0 +1,115 @@
+/**
+ * Bounded reads of regular files (Node, Bun, Deno's node:fs). Every input the CLI reads goes
+ * through here, because `fs.readFile` trusts nothing it should: `/dev/zero` reports size 0 and
+ * never ends, a FIFO blocks `open` until a writer comes, `/proc` files report size 0 and are longer.
+ *
+ * - The file is opened with O_NONBLOCK, so opening a FIFO returns at once; `fstat` on the open
+ *   descriptor (not the path, which could be swapped) then refuses anything but a regular file.
+ * - At most `limit + 1` bytes are ever read, whatever the size the file reports.
+ *
+ * Errors are errno-style (`code`, Go's wording through goPathError) with `op` saying which step
+ * failed, so each caller can word them as Gait does (`read intent: open <path>: ...`).
+ */
+import { promises as fs, constants, openSync, fstatSync, readSync, closeSync, type Stats } from 'node:fs';
+
+/** The file is larger than the caller's limit. */
+export class FileTooLargeError extends Error {
+  constructor(readonly path: string, readonly limit: number) {
+    super(`${path} exceeds maximum size of ${limit} bytes`);
+    this.name = 'FileTooLargeError';
+  }
+}
+
+/** An errno-style error: `code` as Node's, `op` the step that failed. */
+export interface FileReadError extends Error {
+  code: string;
+  op: 'open' | 'read';
+}
+
+// O_NONBLOCK: opening a FIFO must not wait for a writer. Not defined on Windows (no FIFOs there).
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
+const CHUNK = 64 * 1024;
+
+function fileError(code: string, message: string, op: 'open' | 'read'): FileReadError {
+  return Object.assign(new Error(message), { code, op });
+}
+
+function withOp(err: unknown, op: 'open' | 'read'): unknown {
+  if (err && typeof err === 'object' && !('op' in err)) (err as { op?: string }).op = op;
+  return err;
+}
+
+/** Refuses directories (EISDIR, as Go's read does) and every other non-regular file. */
+function checkRegular(stat: Stats): void {
+  if (stat.isDirectory()) throw fileError('EISDIR', 'is a directory', 'read');
+  if (!stat.isFile()) throw fileError('ENOTREG', 'not a regular file', 'read');
+}
+
+/** Reads a whole regular file of at most `limit` bytes. */
+export async function readRegularFile(path: string, limit: number): Promise<Uint8Array> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(path, OPEN_FLAGS);
+  } catch (err) {
+    throw withOp(err, 'open');
+  }
+  try {
+    checkRegular(await handle.stat());
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const want = Math.min(CHUNK, limit + 1 - total);
+      const chunk = new Uint8Array(want);
+      const { bytesRead } = await handle.read(chunk, 0, want, null);
+      if (bytesRead === 0) break;
+      chunks.push(bytesRead === want ? chunk : chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > limit) throw new FileTooLargeError(path, limit);
+    }
+    return concat(chunks, total);
+  } catch (err) {
+    throw withOp(err, 'read');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Synchronous readRegularFile. */
+export function readRegularFileSync(path: string, limit: number): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(path, OPEN_FLAGS);
+  } catch (err) {
+    throw withOp(err, 'open');
+  }
+  try {
+    checkRegular(fstatSync(fd));
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const want = Math.min(CHUNK, limit + 1 - total);
+      const chunk = new Uint8Array(want);
+      const bytesRead = readSync(fd, chunk, 0, want, null);
+      if (bytesRead === 0) break;
+      chunks.push(bytesRead === want ? chunk : chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > limit) throw new FileTooLargeError(path, limit);
+    }
+    return concat(chunks, total);
+  } catch (err) {
+    throw withOp(err, 'read');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

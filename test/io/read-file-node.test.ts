@@ -1,0 +1,48 @@
+// Bounded reads of regular files: special files are refused, never read; no read passes limit + 1.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, writeFileSync, rmSync, mkdirSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readRegularFile, readRegularFileSync, FileTooLargeError } from '../../bindings/read-file-node.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'gait-read-'));
+  writeFileSync(join(dir, 'small.txt'), 'hello');
+  writeFileSync(join(dir, 'big.bin'), new Uint8Array(200_001));
+  mkdirSync(join(dir, 'folder'));
+  execFileSync('mkfifo', [join(dir, 'fifo')]);
+  symlinkSync(join(dir, 'small.txt'), join(dir, 'link.txt'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const both = [
+  ['async', (p: string, n: number) => readRegularFile(p, n)],
+  ['sync', async (p: string, n: number) => readRegularFileSync(p, n)],
+] as const;
+
+describe.each(both)('readRegularFile (%s)', (_name, read) => {
+  it('reads a regular file, and one behind a symlink', async () => {
+    expect(new TextDecoder().decode(await read(join(dir, 'small.txt'), 5))).toBe('hello');
+    expect(new TextDecoder().decode(await read(join(dir, 'link.txt'), 5))).toBe('hello');
+  });
+
+  it('reads a file of exactly the limit and refuses one byte more', async () => {
+    expect((await read(join(dir, 'big.bin'), 200_001)).length).toBe(200_001);
+    await expect(read(join(dir, 'big.bin'), 200_000)).rejects.toBeInstanceOf(FileTooLargeError);
+  });
+
+  it('refuses /dev/zero at once instead of reading it forever', async () => {
+    await expect(read('/dev/zero', 1024)).rejects.toMatchObject({ code: 'ENOTREG', op: 'read' });
+  });
+
+  it('refuses a FIFO without waiting for a writer', async () => {
+    await expect(read(join(dir, 'fifo'), 1024)).rejects.toMatchObject({ code: 'ENOTREG', op: 'read' });
+  });
+
+  it('reports a directory as EISDIR at read, a missing file as ENOENT at open', async () => {
+    await expect(read(join(dir, 'folder'), 1024)).rejects.toMatchObject({ code: 'EISDIR', op: 'read' });
+    await expect(read(join(dir, 'missing'), 1024)).rejects.toMatchObject({ code: 'ENOENT', op: 'open' });
+  });
+});

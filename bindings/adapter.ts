@@ -2,17 +2,42 @@
  * ToolAdapter (cli.md §11.2): runs a tool only when the gate allows it. `dry_run` returns the
  * decision without executing; `block`, `require_approval`, any other verdict and any evaluation
  * error throw and never execute (fail closed).
+ *
+ * The executor runs exactly what was judged. The caller's intent is read once, with Go's
+ * decoding rules (toJSON honoured, case-variant keys resolved last-match-wins, each getter and
+ * Proxy trap asked once), and the executor receives the gate's own normalized intent as a deeply
+ * frozen value: never the caller's object, which could answer differently the second time.
  */
 import type { Gate, EvaluateOptions } from './gate.js';
-import type { DecideOptions, Decision, DecisionPayload } from './decision.js';
+import type { Decision, DecisionPayload } from './decision.js';
+import type { NormalizedIntent } from './intent/model.js';
+import type { RfcTime } from './time.js';
 import { decisionPayload } from './decision.js';
-import { GaitError } from './errors.js';
+import { slowDecodeIntentValue } from './intent/decode.js';
+import { GaitError, invalidInput } from './errors.js';
+
+/**
+ * `enforce` (the default): only `allow` runs the tool. `observe` (rollout stage 1, the CLI's
+ * `--simulate`): every readable call runs and its decision says what enforcement would have done.
+ */
+export type AdapterMode = 'enforce' | 'observe';
 
 export interface AdapterOutcome<T> {
   decision: DecisionPayload;
+  /** The mode this decision was made in; `observe` means the gate did not enforce it. */
+  mode: AdapterMode;
   executed: boolean;
   result: T | undefined;
 }
+
+/** What the executor receives: the intent the gate judged, frozen. */
+export type JudgedIntent = DeepReadonly<NormalizedIntent>;
+
+type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 export class GateEnforcementError extends Error {
   readonly decision: DecisionPayload;
@@ -37,30 +62,81 @@ export class GateEvaluationError extends Error {
   }
 }
 
-export interface ToolAdapterOptions extends EvaluateOptions, DecideOptions {
+export interface ToolAdapterOptions extends EvaluateOptions {
+  /** `enforce` (default) or `observe`. There is no other way to turn enforcement off. */
+  mode?: AdapterMode;
+  /** `oss-prod` refuses observe mode, as `gait gate eval --profile oss-prod` refuses `--simulate`. */
+  profile?: 'standard' | 'oss-prod';
   /** Receives every decision (executed or not), for audit trails. Errors in the sink propagate. */
   traceSink?: (decision: Decision) => void | Promise<void>;
+  /** Rate-limit and destructive-budget counters kept in memory by the caller (Gate.decide). */
+  counters?: Map<string, number>;
+  /** "Now" for limit windows; default the clock. */
+  now?: RfcTime;
+  /** Warnings to report on every decision. */
+  warnings?: Iterable<string>;
 }
 
+const KNOWN_OPTIONS = new Set(['mode', 'profile', 'traceSink', 'counters', 'now', 'warnings', 'wrkrInventory', 'wrkrSource', 'producerVersion']);
+
 export class ToolAdapter {
+  readonly mode: AdapterMode;
+  private readonly options: ToolAdapterOptions;
+
   constructor(
     private readonly gate: Gate,
-    private readonly options: ToolAdapterOptions = {},
-  ) {}
+    options: ToolAdapterOptions = {},
+  ) {
+    if (typeof options !== 'object' || options === null) throw invalidInput('ToolAdapter options must be an object');
+    for (const key of Object.keys(options)) {
+      if (key === 'simulate') {
+        throw invalidInput("ToolAdapter does not take simulate: observe mode runs blocked tools, so it is asked for by name: { mode: 'observe' }");
+      }
+      if (!KNOWN_OPTIONS.has(key)) throw invalidInput(`unknown ToolAdapter option "${key}"`);
+    }
+    const mode = options.mode ?? 'enforce';
+    if (mode !== 'enforce' && mode !== 'observe') throw invalidInput(`ToolAdapter mode must be 'enforce' or 'observe', got ${String(mode)}`);
+    const profile = options.profile ?? 'standard';
+    if (profile !== 'standard' && profile !== 'oss-prod') throw invalidInput(`unsupported ToolAdapter profile ${String(profile)} (expected standard or oss-prod)`);
+    if (profile === 'oss-prod' && mode === 'observe') throw invalidInput('oss-prod profile does not allow observe mode');
+    this.mode = mode;
+    this.options = { ...options };
+  }
 
-  async execute<T>(call: { intent: unknown; executor: (intent: unknown) => T | Promise<T> }): Promise<AdapterOutcome<T>> {
+  async execute<T>(call: { intent: unknown; executor: (intent: JudgedIntent) => T | Promise<T> }): Promise<AdapterOutcome<T>> {
+    const { intent, executor } = call;
     let decision: Decision;
     try {
-      decision = this.gate.decide(call.intent, this.options);
+      decision = this.gate.decide(readOnce(intent), { ...this.options, simulate: this.mode === 'observe' });
     } catch (err) {
       throw new GateEvaluationError(err);
     }
+    const judged = decision.evaluation.prepared;
     await this.options.traceSink?.(decision);
     const payload = decisionPayload(decision);
     if (payload.verdict === 'allow') {
-      return { decision: payload, executed: true, result: await call.executor(call.intent) };
+      // Observe mode turns a fail-closed block (an intent that could not be read) into a simulated
+      // allow; there is still nothing judged to run.
+      if (!judged) throw new GateEvaluationError(invalidInput('intent could not be normalized; the tool was not executed'));
+      return { decision: payload, mode: this.mode, executed: true, result: await executor(deepFreeze(structuredClone(judged))) };
     }
-    if (payload.verdict === 'dry_run') return { decision: payload, executed: false, result: undefined };
+    if (payload.verdict === 'dry_run') return { decision: payload, mode: this.mode, executed: false, result: undefined };
     throw new GateEnforcementError(payload);
   }
+}
+
+/**
+ * The caller's intent as the gate reads it, taken in one pass: JSON text is immutable and stays
+ * as it is; anything else is decoded once into a value the gate owns.
+ */
+function readOnce(intent: unknown): unknown {
+  return typeof intent === 'string' ? intent : slowDecodeIntentValue(intent);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
 }

@@ -6,7 +6,7 @@ export { instantiate, instantiateSync, createGate, type CoreSource } from './api
 export { Engine, EngineError } from './core/engine.js';
 export { Gate, type GateEvaluation, type GateResult, type GateVerdict, type StepVerdict, type EvaluateOptions, type WrkrInventory, type WrkrEntry } from './gate.js';
 export { decide, decisionPayload, verdictExitCode, type Decision, type DecisionPayload, type DecideOptions } from './decision.js';
-export { ToolAdapter, GateEnforcementError, GateEvaluationError, type AdapterOutcome, type ToolAdapterOptions } from './adapter.js';
+export { ToolAdapter, GateEnforcementError, GateEvaluationError, type AdapterOutcome, type AdapterMode, type JudgedIntent, type ToolAdapterOptions } from './adapter.js';
 export { GaitError, type ErrorCategory } from './errors.js';
 export { parsePolicyYaml, policyDigest, formatPolicy, type Policy, type Verdict } from './policy/index.js';
 export { normalizeIntent, intentDigest, type NormalizedIntent } from './intent/index.js';

@@ -126,9 +126,10 @@ rules:
     expect(sink.mock.calls[0]![0].verdict).toBe('allow');
   });
 
-  it('simulate never blocks the caller but marks the decision', async () => {
-    const out = await new ToolAdapter(gate, { simulate: true }).execute({ intent: intent('tool.block'), executor: () => 'ran' });
+  it('observe mode never blocks the caller but marks the decision', async () => {
+    const out = await new ToolAdapter(gate, { mode: 'observe' }).execute({ intent: intent('tool.block'), executor: () => 'ran' });
     expect(out.executed).toBe(true);
+    expect(out.mode).toBe('observe');
     expect(out.decision.would_have_blocked).toBe(true);
   });
 });

@@ -5,8 +5,8 @@
  *
  *   off      no broker: such calls block (`broker_credential_required`)
  *   stub     always issues `stub:<24 hex>` (source stub, access jit, ttl 300 s) - for tests and demos
- *   env      issues when `<prefix><REFERENCE>` is set and non-empty (REFERENCE upper-cased, other
- *            characters than A-Z0-9 as `_`); reference `env:<VAR>`
+ *   env      issues when `<prefix><KEY>` is set and not blank (KEY: see envVariableName; an empty
+ *            reference issues nothing); reference `env:<VAR>` (never derived from the value)
  *   command  runs `--credential-command` (no shell) with `--credential-command-args`; exit 0 with
  *            non-empty stdout issues `cmd:<24 hex of sha256(stdout)>`; 5 s timeout, 16 KiB output
  */
@@ -42,6 +42,7 @@ export interface IssuedCredential {
   ttl_seconds: number;
 }
 
+export const DEFAULT_ENV_PREFIX = 'GAIT_BROKER_TOKEN_';
 const COMMAND_TIMEOUT_MS = 5000;
 const COMMAND_OUTPUT_LIMIT = 16 * 1024;
 
@@ -74,7 +75,8 @@ export async function issueCredential(config: BrokerConfig, req: BrokerRequest):
     case 'stub':
       return { ...base, credential_ref: `stub:${sha256Hex(`stub:${req.traceSeed}:${req.reference}`).slice(0, 24)}`, credential_source: 'stub', credential_access_type: 'jit', ttl_seconds: 300 };
     case 'env': {
-      const name = config.envPrefix + req.reference.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+      const name = envVariableName(config.envPrefix, req.reference);
+      if (name === undefined) return undefined;
       const value = config.env[name];
       if (value === undefined || value.trim() === '') return undefined;
       return { ...base, credential_ref: `env:${name}`, credential_source: 'env', credential_access_type: 'inherited', ttl_seconds: 0 };
@@ -85,6 +87,24 @@ export async function issueCredential(config: BrokerConfig, req: BrokerRequest):
       return { ...base, credential_ref: `cmd:${sha256Hex(output).slice(0, 24)}`, credential_source: 'command', credential_access_type: 'jit', ttl_seconds: 0 };
     }
   }
+}
+
+/**
+ * The variable the env broker reads, or undefined when the reference names none. The key is the
+ * reference upper-cased, each run of characters other than A-Z, 0-9 and `_` as one `_`, edge `_`
+ * trimmed (as Gait). An empty or blank prefix means the default prefix (as Gait), so a reference
+ * can never name an arbitrary variable such as PATH.
+ *
+ * Fail-closed divergences from Gait: an empty reference gives no credential (Gait falls back to the
+ * intent's tool name, so a rule that does not pin tool names would let the caller pick which
+ * variable is consulted), and a reference that normalises to nothing gives none (Gait reads
+ * `<prefix>DEFAULT`, one variable shared by every such rule). Before this, an empty reference read
+ * the variable named exactly the prefix (S12).
+ */
+export function envVariableName(prefix: string, reference: string): string | undefined {
+  const key = reference.trim().toUpperCase().replace(/[^A-Z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  if (key === '') return undefined;
+  return (prefix.trim() || DEFAULT_ENV_PREFIX) + key;
 }
 
 function runCommand(config: BrokerConfig, req: BrokerRequest): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 // Credential brokers and the oss-prod profile (cli.md §2.2, §2.3 steps 6, 12, 19; §2.10; §12.3 v17).
-import { mkdtempSync, writeFileSync, readFileSync, chmodSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, chmodSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +54,63 @@ describe('credential brokers', () => {
     expect(set.exit).toBe(0);
     expect(set.json.credential_ref).toBe('env:GAIT_BROKER_TOKEN_EGRESS');
     expect(set.stdout).not.toContain('super-secret-value');
+  });
+
+  // Finding S12: an empty reference made the env broker read the variable named exactly the prefix.
+  it('env: an empty reference never yields a credential (S12), whatever variables are set', async () => {
+    const noRef = file('broker-noref.yaml', `default_verdict: block
+rules:
+  - name: brokered-write
+    effect: allow
+    require_broker_credential: true
+    match:
+      tool_names: [tool.write]
+`);
+    const noRefArgs = (...extra: string[]) => ['gate', 'eval', '--policy', noRef, '--intent', INTENT, '--json', '--credential-broker', 'env', ...extra];
+    const env = { GAIT_BROKER_TOKEN_: 'tok-value', GAIT_BROKER_TOKEN_DEFAULT: 'tok-value', GAIT_BROKER_TOKEN_TOOL_WRITE: 'tok-value' };
+    const cwd = mkdtempSync(path.join(dir, 'noref-'));
+    for (const extra of [[], ['--credential-ref', ' '], ['--credential-ref', '--'], ['--credential-ref', '_']]) {
+      const r = await gait(noRefArgs(...extra), { cwd, env });
+      expect(r.exit, JSON.stringify(extra)).toBe(3);
+      expect(r.json.verdict).toBe('block');
+      expect(r.json.reason_codes).toEqual(['broker_credential_missing', 'matched_rule_brokered_write']);
+      expect(r.json.violations).toEqual(['broker_credential_missing']);
+      expect(r.json.credential_ref).toBeUndefined();
+      expect(r.json.credential_evidence_path).toBeUndefined();
+      expect(r.stdout + r.stderr).not.toContain('tok-value');
+    }
+    expect(readdirSync(cwd).filter((f) => f.startsWith('credential_evidence'))).toEqual([]);
+  });
+
+  it('env: an empty --credential-env-prefix falls back to the default prefix, never to bare variable names', async () => {
+    // With an empty prefix the reference `path` would name $PATH, which is always set.
+    const r = await gait(evalArgs('--credential-broker', 'env', '--credential-env-prefix', '', '--credential-ref', 'path'), { cwd: dir, env: { GAIT_BROKER_TOKEN_PATH: undefined } });
+    expect(r.exit).toBe(3);
+    expect(r.json.reason_codes).toContain('broker_credential_missing');
+    const set = await gait(evalArgs('--credential-broker', 'env', '--credential-env-prefix', ' ', '--credential-ref', 'path'), { cwd: dir, env: { GAIT_BROKER_TOKEN_PATH: 'v' } });
+    expect(set.exit).toBe(0);
+    expect(set.json.credential_ref).toBe('env:GAIT_BROKER_TOKEN_PATH');
+  });
+
+  it('env: references normalise like Gait (upper case, runs of other characters as one _, no edge _)', async () => {
+    const r = await gait(evalArgs('--credential-broker', 'env', '--credential-ref', ' _egress.v2-x!! '), { cwd: dir, env: { GAIT_BROKER_TOKEN_EGRESS_V2_X: 'v' } });
+    expect(r.exit).toBe(0);
+    expect(r.json.credential_ref).toBe('env:GAIT_BROKER_TOKEN_EGRESS_V2_X');
+  });
+
+  it('stub: an empty reference still issues, as in Gait (the stub checks nothing and holds no secret)', async () => {
+    const noRef = file('broker-noref-stub.yaml', `default_verdict: block
+rules:
+  - name: brokered-write
+    effect: allow
+    require_broker_credential: true
+    match:
+      tool_names: [tool.write]
+`);
+    const r = await gait(['gate', 'eval', '--policy', noRef, '--intent', INTENT, '--json', '--credential-broker', 'stub'], { cwd: dir });
+    expect(r.exit).toBe(0);
+    expect(r.json.reason_codes).toEqual(['broker_credential_present', 'matched_rule_brokered_write']);
+    expect(r.json.credential_ref).toMatch(/^stub:[0-9a-f]{24}$/);
   });
 
   it('command: a failing command blocks and its secret output is never echoed (e2e v17)', async () => {

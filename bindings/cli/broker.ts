@@ -10,7 +10,7 @@
  *   command  runs `--credential-command` (no shell) with `--credential-command-args`; exit 0 with
  *            non-empty stdout issues `cmd:<24 hex of sha256(stdout)>`; 5 s timeout, 16 KiB output
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { sha256Hex } from '../canonical/sha256.js';
 import { invalidInput } from '../errors.js';
 
@@ -107,11 +107,18 @@ export function envVariableName(prefix: string, reference: string): string | und
   return (prefix.trim() || DEFAULT_ENV_PREFIX) + key;
 }
 
+/**
+ * Runs the broker command and returns its stdout, or undefined when it failed, ran past the deadline
+ * or wrote more than the output limit. The command gets its own process group; on the deadline or
+ * the output limit the whole group is killed and we stop waiting at once, so a descendant that
+ * keeps the pipe open (`sleep 60 & echo token`) can neither stretch the deadline nor outlive the gate.
+ */
 function runCommand(config: BrokerConfig, req: BrokerRequest): Promise<string | undefined> {
   return new Promise((resolve) => {
-    let child;
+    let child: ChildProcess;
     try {
       child = spawn(config.command, config.commandArgs, {
+        detached: true,
         stdio: ['ignore', 'pipe', 'ignore'],
         env: {
           ...config.env,
@@ -127,25 +134,38 @@ function runCommand(config: BrokerConfig, req: BrokerRequest): Promise<string | 
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    let failed = false;
-    const timer = setTimeout(() => {
-      failed = true;
-      child.kill('SIGKILL');
-    }, COMMAND_TIMEOUT_MS);
+    let settled = false;
+    const finish = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (!ok) killGroup(child);
+      child.stdout?.destroy();
+      resolve(ok ? Buffer.concat(chunks).toString('utf8').trim() || undefined : undefined);
+    };
+    const timer = setTimeout(() => finish(false), COMMAND_TIMEOUT_MS);
     child.stdout!.on('data', (d: Buffer) => {
       size += d.length;
-      if (size > COMMAND_OUTPUT_LIMIT) {
-        failed = true;
-        child.kill('SIGKILL');
-      } else chunks.push(d);
+      if (size > COMMAND_OUTPUT_LIMIT) finish(false);
+      else chunks.push(d);
     });
-    child.on('error', () => {
-      failed = true;
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const out = Buffer.concat(chunks).toString('utf8').trim();
-      resolve(failed || code !== 0 || out === '' ? undefined : out);
-    });
+    child.stdout!.on('error', () => finish(false));
+    child.on('error', () => finish(false));
+    // 'close': the command exited and every holder of its stdout closed it.
+    child.on('close', (code, signal) => finish(code === 0 && signal === null));
   });
+}
+
+/** SIGKILL to the command's process group (it leads one: spawned detached); the child alone as a fallback. */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }

@@ -5,12 +5,13 @@
  *
  *   off      no broker: such calls block (`broker_credential_required`)
  *   stub     always issues `stub:<24 hex>` (source stub, access jit, ttl 300 s) - for tests and demos
- *   env      issues when `<prefix><REFERENCE>` is set and non-empty (REFERENCE upper-cased, other
- *            characters than A-Z0-9 as `_`); reference `env:<VAR>`
- *   command  runs `--credential-command` (no shell) with `--credential-command-args`; exit 0 with
- *            non-empty stdout issues `cmd:<24 hex of sha256(stdout)>`; 5 s timeout, 16 KiB output
+ *   env      issues when `<prefix><KEY>` is set and not blank (KEY: see envVariableName; an empty
+ *            reference issues nothing); reference `env:<VAR>` (never derived from the value)
+ *   command  runs `--credential-command` (no shell) with `--credential-command-args`, the request
+ *            as JSON on stdin; issues the `credential_ref` of the JSON response it prints (Gait's
+ *            protocol, see parseCommandResponse); 5 s deadline, 16 KiB output (runCommand)
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { sha256Hex } from '../canonical/sha256.js';
 import { invalidInput } from '../errors.js';
 
@@ -29,11 +30,15 @@ export interface BrokerRequest {
   scopes: string[];
   toolName: string;
   identity: string;
+  workspace: string;
+  sessionId: string;
+  requestId: string;
   traceSeed: string;
 }
 
 export interface IssuedCredential {
-  broker: BrokerKind;
+  /** Who issued it: the broker kind, or the command's `issued_by`. */
+  broker: string;
   reference: string;
   credential_ref: string;
   credential_source: string;
@@ -42,6 +47,7 @@ export interface IssuedCredential {
   ttl_seconds: number;
 }
 
+export const DEFAULT_ENV_PREFIX = 'GAIT_BROKER_TOKEN_';
 const COMMAND_TIMEOUT_MS = 5000;
 const COMMAND_OUTPUT_LIMIT = 16 * 1024;
 
@@ -74,25 +80,104 @@ export async function issueCredential(config: BrokerConfig, req: BrokerRequest):
     case 'stub':
       return { ...base, credential_ref: `stub:${sha256Hex(`stub:${req.traceSeed}:${req.reference}`).slice(0, 24)}`, credential_source: 'stub', credential_access_type: 'jit', ttl_seconds: 300 };
     case 'env': {
-      const name = config.envPrefix + req.reference.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+      const name = envVariableName(config.envPrefix, req.reference);
+      if (name === undefined) return undefined;
       const value = config.env[name];
       if (value === undefined || value.trim() === '') return undefined;
       return { ...base, credential_ref: `env:${name}`, credential_source: 'env', credential_access_type: 'inherited', ttl_seconds: 0 };
     }
     case 'command': {
-      const output = await runCommand(config, req);
-      if (output === undefined) return undefined;
-      return { ...base, credential_ref: `cmd:${sha256Hex(output).slice(0, 24)}`, credential_source: 'command', credential_access_type: 'jit', ttl_seconds: 0 };
+      const output = await runCommand(config, req, commandRequestJson(req));
+      const response = output === undefined ? undefined : parseCommandResponse(output);
+      if (response === undefined) return undefined;
+      return { ...base, broker: response.issuedBy, credential_ref: response.credentialRef, credential_source: 'command', credential_access_type: 'jit', ttl_seconds: response.ttlSeconds };
     }
   }
 }
 
-function runCommand(config: BrokerConfig, req: BrokerRequest): Promise<string | undefined> {
+/**
+ * The variable the env broker reads, or undefined when the reference names none. The key is the
+ * reference upper-cased, each run of characters other than A-Z, 0-9 and `_` as one `_`, edge `_`
+ * trimmed (as Gait). An empty or blank prefix means the default prefix (as Gait), so a reference
+ * can never name an arbitrary variable such as PATH.
+ *
+ * Fail-closed divergences from Gait: an empty reference gives no credential (Gait falls back to the
+ * intent's tool name, so a rule that does not pin tool names would let the caller pick which
+ * variable is consulted), and a reference that normalises to nothing gives none (Gait reads
+ * `<prefix>DEFAULT`, one variable shared by every such rule). Before this, an empty reference read
+ * the variable named exactly the prefix (S12).
+ */
+export function envVariableName(prefix: string, reference: string): string | undefined {
+  const key = reference.trim().toUpperCase().replace(/[^A-Z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  if (key === '') return undefined;
+  return (prefix.trim() || DEFAULT_ENV_PREFIX) + key;
+}
+
+/** The request the command reads on stdin: Gait's field names and order. */
+function commandRequestJson(req: BrokerRequest): string {
+  return JSON.stringify({
+    ToolName: req.toolName,
+    Identity: req.identity,
+    Workspace: req.workspace,
+    SessionID: req.sessionId,
+    RequestID: req.requestId,
+    Reference: req.reference,
+    Scope: req.scopes,
+  });
+}
+
+const CREDENTIAL_REF_MAX_BYTES = 256;
+
+interface CommandResponse {
+  credentialRef: string;
+  issuedBy: string;
+  ttlSeconds: number;
+}
+
+/**
+ * The command's answer, as Gait reads it: its whole output (stdout and stderr) is one JSON object;
+ * `credential_ref` (string, trimmed) must be non-empty, at most 256 bytes and free of CR, LF and
+ * tab; `issued_by` (string) defaults to `command`; `ttl_seconds` (integer) is recorded when > 0.
+ * Anything else gives no credential. The reference is the broker's handle for the credential:
+ * we never derive one from the output, so nothing secret-derived is printed, traced or recorded.
+ * Stricter than Gait (fail-closed): keys must be spelt exactly (Go matches them case-insensitively).
+ */
+export function parseCommandResponse(output: string): CommandResponse | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(output);
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const o = value as Record<string, unknown>;
+  const text = (key: string): string | undefined => {
+    const v = o[key];
+    if (v === undefined || v === null) return '';
+    return typeof v === 'string' ? v.trim() : undefined;
+  };
+  const credentialRef = text('credential_ref');
+  const issuedBy = text('issued_by');
+  if (credentialRef === undefined || issuedBy === undefined || credentialRef === '') return undefined;
+  if (Buffer.byteLength(credentialRef, 'utf8') > CREDENTIAL_REF_MAX_BYTES || /[\r\n\t]/.test(credentialRef)) return undefined;
+  const ttl = o['ttl_seconds'];
+  if (ttl !== undefined && ttl !== null && !Number.isSafeInteger(ttl)) return undefined;
+  return { credentialRef, issuedBy: issuedBy || 'command', ttlSeconds: typeof ttl === 'number' && ttl > 0 ? ttl : 0 };
+}
+
+/**
+ * Runs the broker command with `input` on stdin and returns its output, or undefined when it failed, ran past the deadline
+ * or wrote more than the output limit. The command gets its own process group; on the deadline or
+ * the output limit the whole group is killed and we stop waiting at once, so a descendant that
+ * keeps the pipe open (`sleep 60 & echo token`) can neither stretch the deadline nor outlive the gate.
+ */
+function runCommand(config: BrokerConfig, req: BrokerRequest, input: string): Promise<string | undefined> {
   return new Promise((resolve) => {
-    let child;
+    let child: ChildProcess;
     try {
       child = spawn(config.command, config.commandArgs, {
-        stdio: ['ignore', 'pipe', 'ignore'],
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
         env: {
           ...config.env,
           GAIT_CREDENTIAL_REFERENCE: req.reference,
@@ -107,25 +192,47 @@ function runCommand(config: BrokerConfig, req: BrokerRequest): Promise<string | 
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    let failed = false;
-    const timer = setTimeout(() => {
-      failed = true;
-      child.kill('SIGKILL');
-    }, COMMAND_TIMEOUT_MS);
-    child.stdout!.on('data', (d: Buffer) => {
-      size += d.length;
-      if (size > COMMAND_OUTPUT_LIMIT) {
-        failed = true;
-        child.kill('SIGKILL');
-      } else chunks.push(d);
-    });
-    child.on('error', () => {
-      failed = true;
-    });
-    child.on('close', (code) => {
+    let settled = false;
+    const finish = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      const out = Buffer.concat(chunks).toString('utf8').trim();
-      resolve(failed || code !== 0 || out === '' ? undefined : out);
-    });
+      if (!ok) killGroup(child);
+      child.stdin?.destroy();
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      resolve(ok ? Buffer.concat(chunks).toString('utf8') : undefined);
+    };
+    const timer = setTimeout(() => finish(false), COMMAND_TIMEOUT_MS);
+    // stdout and stderr form one output, in arrival order, bounded together (as Gait's shared buffer).
+    const onData = (d: Buffer) => {
+      size += d.length;
+      if (size > COMMAND_OUTPUT_LIMIT) finish(false);
+      else chunks.push(d);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.stdout!.on('error', () => finish(false));
+    child.stderr!.on('error', () => finish(false));
+    // A command that does not read its input closes stdin early (EPIPE): that alone is no failure.
+    child.stdin!.on('error', () => undefined);
+    child.stdin!.end(input);
+    child.on('error', () => finish(false));
+    // 'close': the command exited and every holder of its stdout/stderr closed them.
+    child.on('close', (code, signal) => finish(code === 0 && signal === null));
   });
+}
+
+/** SIGKILL to the command's process group (it leads one: spawned detached); the child alone as a fallback. */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }

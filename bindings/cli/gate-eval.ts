@@ -191,6 +191,9 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
       scopes: sortedUnique([...outcome.broker_scopes, ...splitCsv(flagString(flags, 'credential-scopes'))]),
       toolName: evaluation.prepared?.tool_name ?? '',
       identity: evaluation.prepared?.context.identity ?? '',
+      workspace: evaluation.prepared?.context.workspace ?? '',
+      sessionId: evaluation.prepared?.context.session_id ?? '',
+      requestId: evaluation.prepared?.context.request_id ?? '',
       traceSeed: `${evaluation.policy_digest}:${evaluation.intent_digest}:${formatRfc3339Nano(now, true)}`,
     });
   }

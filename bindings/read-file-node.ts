@@ -12,6 +12,7 @@
  * Errors are errno-style (`code`, Go's wording through goPathError) with `op` saying which step
  * failed, so each caller can word them as Gait does (`read intent: open <path>: ...`).
  */
+import { goPathError } from './os-error.js';
 import { promises as fs, constants, openSync, fstatSync, statSync, readSync, closeSync, type Stats } from 'node:fs';
 
 /** The file is larger than the caller's limit. */
@@ -113,6 +114,22 @@ export function readRegularFileSync(path: string, limit: number): Uint8Array {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The text of a failed read, in Go's words and naming the file: `open <path>: no such file or
+ * directory`, `read <path>: is a directory`, `read <path>: not a regular file`, or
+ * `<path> exceeds maximum size of <limit> bytes`. Callers prefix what they were reading.
+ */
+export function readFailureText(err: unknown, path: string): string {
+  if (err instanceof FileTooLargeError) return err.message;
+  const op = (err as { op?: unknown } | undefined)?.op;
+  return goPathError(err, typeof op === 'string' ? op : 'open', path);
+}
+
+/** UTF-8 text of file bytes as Node's `readFile(path, 'utf8')` gives it (BOM kept, bad bytes U+FFFD). */
+export function utf8Text(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
 }
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {

@@ -1,35 +1,41 @@
-/** File access for the CLI with Go-like error texts and atomic writes (never half-written). */
+/**
+ * File access for the CLI: bounded reads of regular files with Go-like error texts, and atomic
+ * writes (never half-written).
+ *
+ * Inputs go through readRegularFile (bindings/read-file-node.ts): a FIFO, a device or a directory
+ * is refused at once, and no read passes its limit + 1 bytes.
+ */
 import { promises as fs, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { goPathError } from '../os-error.js';
+import { readRegularFile, readFailureText, FileTooLargeError } from '../read-file-node.js';
+
+export { readFailureText, FileTooLargeError };
 
 /** `open <path>: no such file or directory`, as Go's os errors read. */
 export function osErrorText(err: unknown, op: string, file: string): string {
   return goPathError(err, op, file);
 }
 
-/** Reads a whole file, refusing anything larger than `limit` bytes. */
-export async function readLimited(file: string, limit: number, what: string): Promise<Uint8Array> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) {
-      const err = new Error('is a directory') as NodeJS.ErrnoException;
-      err.code = 'EISDIR';
-      throw err;
-    }
-    if (stat.size > limit) throw new SizeLimitError(`${what} exceeds maximum size of ${limit} bytes`);
-    const buf = await handle.readFile();
-    if (buf.length > limit) throw new SizeLimitError(`${what} exceeds maximum size of ${limit} bytes`);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-  } finally {
-    await handle.close();
-  }
+/** Reads a whole regular file of at most `limit` bytes (errors: see readFailureText). */
+export function readInputFile(file: string, limit: number): Promise<Uint8Array> {
+  return readRegularFile(file, limit);
 }
 
-export class SizeLimitError extends Error {}
+/**
+ * readInputFile where a missing file is undefined (registries). Other failures throw an Error
+ * whose message is readFailureText's (`read <path>: not a regular file`).
+ */
+export async function readOptionalInputFile(file: string, limit: number): Promise<Uint8Array | undefined> {
+  try {
+    return await readRegularFile(file, limit);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw Object.assign(new Error(readFailureText(err, file)), { code: (err as NodeJS.ErrnoException).code });
+  }
+}
 
 /** Writes via a temporary file in the same directory and renames it into place. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {

@@ -15,7 +15,7 @@ import { loadIntentFile } from '../intent/load-node.js';
 import { normalizeIntent } from '../intent/normalize.js';
 import { Gate, type GateEvaluation } from '../gate.js';
 import { createEngine } from '../load/node.js';
-import { writeFileAtomic, exists, packagePath, readInputFile } from './files.js';
+import { writeOutputFile, exists, packagePath, readInputFile } from './files.js';
 import { compareBytewise } from '../canonical/order.js';
 import { VERSION } from '../version.js';
 import { GaitError } from '../errors.js';
@@ -109,7 +109,7 @@ async function fmt(ctx: CommandContext, args: readonly string[], usage: string):
   let written = false;
   if (write && changed) {
     const mode = (await fs.stat(file).then((s) => s.mode & 0o777).catch(() => 0o600));
-    await writeFileAtomic(file, formatted, mode);
+    await writeOutputFile(file, formatted, mode, 'policy');
     written = true;
   }
   if (ctx.json) {
@@ -319,7 +319,7 @@ async function init(ctx: CommandContext, args: readonly string[], usage: string)
   if (!flags.bools.has('force') && (await exists(out))) {
     throw invalidInput(`output path already exists (use --force to overwrite): ${out}`);
   }
-  await writeFileAtomic(out, await readInputFile(templatePath(template), MAX_POLICY_BYTES), 0o600);
+  await writeOutputFile(out, await readInputFile(templatePath(template), MAX_POLICY_BYTES), 0o600, 'policy');
   const next = [`gait policy validate ${out} --json`, `gait policy fmt ${out} --write --json`, `gait policy test ${out} <intent.json> --json`];
   if (!ctx.json) {
     ctx.io.stdout(`policy init ok: template=${template} output=${out}\nnext: ${next.join(' | ')}\n`);

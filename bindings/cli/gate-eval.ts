@@ -358,11 +358,14 @@ async function checkOutputs(flags: ParsedFlags, evaluation: GateEvaluation): Pro
     ['delegation-audit-out', 'delegation audit record', (id) => `delegation_audit_${id}.json`],
     ['credential-evidence-out', 'credential evidence record', (id) => `credential_evidence_${id}.json`],
   ];
-  for (const [flag, what, byDefault] of outputs) {
+  const checks = outputs.flatMap(([flag, what, byDefault]) => {
     const given = flagString(flags, flag).trim();
     const paths = given !== '' ? [flag === 'trace-out' ? resolveTracePath(given, '') : given] : ids.map(byDefault);
-    for (const p of paths) await checkOutputFile(p, what);
-  }
+    return paths.map((p) => checkOutputFile(p, what));
+  });
+  // All at once; the first failure in the order above is reported.
+  const failed = (await Promise.allSettled(checks)).find((c) => c.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
 }
 
 /** cli.md §2.8 trace path rules. */

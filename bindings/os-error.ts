@@ -13,6 +13,12 @@ const GO_ERRNO_TEXT: Readonly<Record<string, string>> = {
   ENAMETOOLONG: 'file name too long',
   EMFILE: 'too many open files',
   EIO: 'input/output error',
+  ENXIO: 'no such device or address',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  EROFS: 'read-only file system',
+  ENOTREG: 'not a regular file',
 };
 
 /** `<op> <path>: <reason>`, the reason in Go's words where the errno is known. */

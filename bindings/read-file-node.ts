@@ -3,14 +3,17 @@
  * through here, because `fs.readFile` trusts nothing it should: `/dev/zero` reports size 0 and
  * never ends, a FIFO blocks `open` until a writer comes, `/proc` files report size 0 and are longer.
  *
- * - The file is opened with O_NONBLOCK, so opening a FIFO returns at once; `fstat` on the open
- *   descriptor (not the path, which could be swapped) then refuses anything but a regular file.
+ * - The path is `stat`ed first and anything but a regular file is refused without being opened
+ *   (opening some devices has side effects: a watchdog arms, a tape rewinds).
+ * - The file is then opened with O_NONBLOCK, so a FIFO swapped in meanwhile returns at once;
+ *   `fstat` on the open descriptor (the path could have been swapped) checks again.
  * - At most `limit + 1` bytes are ever read, whatever the size the file reports.
  *
  * Errors are errno-style (`code`, Go's wording through goPathError) with `op` saying which step
  * failed, so each caller can word them as Gait does (`read intent: open <path>: ...`).
  */
-import { promises as fs, constants, openSync, fstatSync, readSync, closeSync, type Stats } from 'node:fs';
+import { goPathError } from './os-error.js';
+import { promises as fs, constants, openSync, fstatSync, statSync, readSync, closeSync, type Stats } from 'node:fs';
 
 /** The file is larger than the caller's limit. */
 export class FileTooLargeError extends Error {
@@ -49,6 +52,11 @@ function checkRegular(stat: Stats): void {
 export async function readRegularFile(path: string, limit: number): Promise<Uint8Array> {
   let handle: fs.FileHandle;
   try {
+    checkRegular(await fs.stat(path));
+  } catch (err) {
+    throw withOp(err, 'open');
+  }
+  try {
     handle = await fs.open(path, OPEN_FLAGS);
   } catch (err) {
     throw withOp(err, 'open');
@@ -78,6 +86,11 @@ export async function readRegularFile(path: string, limit: number): Promise<Uint
 export function readRegularFileSync(path: string, limit: number): Uint8Array {
   let fd: number;
   try {
+    checkRegular(statSync(path));
+  } catch (err) {
+    throw withOp(err, 'open');
+  }
+  try {
     fd = openSync(path, OPEN_FLAGS);
   } catch (err) {
     throw withOp(err, 'open');
@@ -101,6 +114,22 @@ export function readRegularFileSync(path: string, limit: number): Uint8Array {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The text of a failed read, in Go's words and naming the file: `open <path>: no such file or
+ * directory`, `read <path>: is a directory`, `read <path>: not a regular file`, or
+ * `<path> exceeds maximum size of <limit> bytes`. Callers prefix what they were reading.
+ */
+export function readFailureText(err: unknown, path: string): string {
+  if (err instanceof FileTooLargeError) return err.message;
+  const op = (err as { op?: unknown } | undefined)?.op;
+  return goPathError(err, typeof op === 'string' ? op : 'open', path);
+}
+
+/** UTF-8 text of file bytes as Node's `readFile(path, 'utf8')` gives it (BOM kept, bad bytes U+FFFD). */
+export function utf8Text(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
 }
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {

@@ -5,9 +5,13 @@
  * script.createCachedData(). The cache is only valid for this Node/V8 version and flags; V8
  * rejects it otherwise and bin/gait.js compiles from source.
  *
- *   node scripts/cli-code-cache.mjs
+ * The warm-up runs in a temporary directory (the CLI's relative outputs, such as the default
+ * trace_<id>.json, land there and are removed): the build writes nothing outside dist/. The cache
+ * is written atomically (temporary file + rename), so a CLI starting meanwhile never reads half.
+ *
+ *   node scripts/cli-code-cache.mjs [--out <file>]   (default dist/bundle/cli-script.js.cache)
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -26,7 +30,12 @@ const EXAMPLES = fileURLToPath(new URL('../examples/gait/policy/', import.meta.u
 const POLICY = readFileSync(join(EXAMPLES, 'base_high_risk.yaml'), 'utf8');
 const INTENT = readFileSync(join(EXAMPLES, 'intents/intent_read.json'), 'utf8');
 
+const outIndex = process.argv.indexOf('--out');
+const out = outIndex > 0 && process.argv[outIndex + 1] ? process.argv[outIndex + 1] : `${file}.cache`;
+
 const cwd = mkdtempSync(join(tmpdir(), 'gait-code-cache-'));
+const previousCwd = process.cwd();
+process.chdir(cwd);
 try {
   writeFileSync(join(cwd, 'policy.yaml'), POLICY);
   writeFileSync(join(cwd, 'intent.json'), INTENT);
@@ -41,7 +50,10 @@ try {
     if (code !== 0) throw new Error(`code cache warm-up: gait ${argv.slice(0, 2).join(' ')} exited ${code}`);
   }
 } finally {
+  process.chdir(previousCwd);
   rmSync(cwd, { recursive: true, force: true });
 }
 
-writeFileSync(`${file}.cache`, script.createCachedData());
+const tmp = `${out}.${process.pid}.tmp`;
+writeFileSync(tmp, script.createCachedData());
+renameSync(tmp, out);

@@ -2,16 +2,15 @@
  * `gait delegate mint|verify` (signed_artifacts.md §4.4): mint a signed delegation token, or
  * check one token's signature, expiry and optional expectations (exit 2 when it fails).
  */
-import { promises as fs } from 'node:fs';
 import type { CommandContext } from './output.js';
 import { printJson, printError } from './output.js';
 import { parseFlags, flagString } from './flags.js';
-import { GaitError, invalidInput } from '../errors.js';
+import { invalidInput } from '../errors.js';
 import { nowTime } from '../time.js';
 import { VERSION } from '../version.js';
 import { resolveVerifyKey } from '../crypto/keys.js';
 import { nodeKeyIO } from '../crypto/io-node.js';
-import { osErrorText } from './files.js';
+import { readInputFile, readFailureText, FileTooLargeError } from './files.js';
 import {
   MAX_ARTIFACT_BYTES, delegationTokenSummary, mintDelegationToken, parseDelegationToken, parsePositiveTtl,
   serializeDelegationToken, splitCsv, validateDelegationToken,
@@ -91,24 +90,13 @@ const VERIFY_FLAGS = [
   'public-key', 'public-key-env', 'private-key', 'private-key-env',
 ];
 
+/** The token file: a regular file of at most MAX_ARTIFACT_BYTES. */
 async function readTokenFile(file: string): Promise<Uint8Array> {
-  let handle;
   try {
-    handle = await fs.open(file, 'r');
+    return await readInputFile(file, MAX_ARTIFACT_BYTES);
   } catch (err) {
-    throw invalidInput(`read delegation token: ${osErrorText(err, 'open', file)}`);
-  }
-  try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw invalidInput(`read delegation token: read ${file}: is a directory`);
-    if (stat.size > MAX_ARTIFACT_BYTES) throw invalidInput(`read delegation token: ${file} exceeds ${MAX_ARTIFACT_BYTES} bytes`);
-    const buf = await handle.readFile();
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-  } catch (err) {
-    if (err instanceof GaitError) throw err;
-    throw invalidInput(`read delegation token: ${osErrorText(err, 'read', file)}`);
-  } finally {
-    await handle.close();
+    if (err instanceof FileTooLargeError) throw invalidInput(`read delegation token: ${file} exceeds ${MAX_ARTIFACT_BYTES} bytes`);
+    throw invalidInput(`read delegation token: ${readFailureText(err, file)}`);
   }
 }
 

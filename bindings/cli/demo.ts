@@ -2,7 +2,6 @@
  * `gait demo --policy`: evaluates the bundled example policies against the bundled intents
  * (examples/gait/EXPECTED.jsonl), checks each against its expected outcome, and prints a table.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CommandContext } from './output.js';
 import { printJson, printError } from './output.js';
@@ -13,7 +12,11 @@ import { policyDigest } from '../policy/digest.js';
 import { Gate } from '../gate.js';
 import { createEngine } from '../load/node.js';
 import { testOne } from './policy-commands.js';
-import { packagePath } from './files.js';
+import { packagePath, readInputFile } from './files.js';
+import { utf8Text } from '../read-file-node.js';
+
+/** The bundled EXPECTED.jsonl is a few KiB. */
+const MAX_EXPECTED_BYTES = 1024 * 1024;
 import { verdictExitCode } from '../decision.js';
 
 const USAGE = `Usage: gait demo --policy [--json]
@@ -52,7 +55,7 @@ export function examplesDir(): string {
 
 /** Runs every expected case; shared by the demo and the test suite. */
 export async function runExpectedCases(dir: string): Promise<DemoCase[]> {
-  const lines = (await fs.readFile(path.join(dir, 'EXPECTED.jsonl'), 'utf8')).split('\n').filter((l) => l.trim() !== '');
+  const lines = utf8Text(await readInputFile(path.join(dir, 'EXPECTED.jsonl'), MAX_EXPECTED_BYTES)).split('\n').filter((l) => l.trim() !== '');
   const engine = await createEngine();
   const gates = new Map<string, Gate>();
   const cases: DemoCase[] = [];

@@ -1,47 +1,176 @@
-/** File access for the CLI with Go-like error texts and atomic writes (never half-written). */
-import { promises as fs, existsSync } from 'node:fs';
+/**
+ * File access for the CLI: bounded reads of regular files with Go-like error texts, and atomic
+ * writes (never half-written) that never replace anything but a regular file.
+ *
+ * Inputs go through readRegularFile (bindings/read-file-node.ts): a FIFO, a device or a directory
+ * is refused at once, and no read passes its limit + 1 bytes.
+ *
+ * Outputs (writeFileAtomic): the data goes to a new temporary file (O_EXCL, random name) in the
+ * target's directory, then is renamed over the target. Before that, the target path is checked:
+ * - missing: created (parent directories 0750);
+ * - a regular file: replaced;
+ * - a symbolic link: followed; the file it points to is replaced and the link stays a link; a link
+ *   to a missing file is refused (writing would create a file wherever the link points);
+ * - anything else (directory, character or block device, FIFO, socket): refused, untouched.
+ */
+import { promises as fs, existsSync, type Stats } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { goPathError } from '../os-error.js';
+import { GaitError } from '../errors.js';
+import { readRegularFile, readFailureText, FileTooLargeError } from '../read-file-node.js';
+
+export { readFailureText, FileTooLargeError };
 
 /** `open <path>: no such file or directory`, as Go's os errors read. */
 export function osErrorText(err: unknown, op: string, file: string): string {
   return goPathError(err, op, file);
 }
 
-/** Reads a whole file, refusing anything larger than `limit` bytes. */
-export async function readLimited(file: string, limit: number, what: string): Promise<Uint8Array> {
-  const handle = await fs.open(file, 'r');
+/** Reads a whole regular file of at most `limit` bytes (errors: see readFailureText). */
+export function readInputFile(file: string, limit: number): Promise<Uint8Array> {
+  return readRegularFile(file, limit);
+}
+
+/**
+ * readInputFile where a missing file is undefined (registries). Other failures throw an Error
+ * whose message is readFailureText's (`read <path>: not a regular file`).
+ */
+export async function readOptionalInputFile(file: string, limit: number): Promise<Uint8Array | undefined> {
   try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) {
-      const err = new Error('is a directory') as NodeJS.ErrnoException;
-      err.code = 'EISDIR';
-      throw err;
-    }
-    if (stat.size > limit) throw new SizeLimitError(`${what} exceeds maximum size of ${limit} bytes`);
-    const buf = await handle.readFile();
-    if (buf.length > limit) throw new SizeLimitError(`${what} exceeds maximum size of ${limit} bytes`);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-  } finally {
-    await handle.close();
+    return await readRegularFile(file, limit);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw Object.assign(new Error(readFailureText(err, file)), { code: (err as NodeJS.ErrnoException).code });
   }
 }
 
-export class SizeLimitError extends Error {}
+// ---------------------------------------------------------------------------------------------
+// Outputs
 
-/** Writes via a temporary file in the same directory and renames it into place. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
-  const dir = path.dirname(file);
-  await fs.mkdir(dir, { recursive: true, mode: 0o750 });
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+/** An output path that must not be written: not a regular file, or a link to a missing file. */
+export class OutputPathError extends Error {
+  constructor(readonly path: string, readonly code: 'EISDIR' | 'ENOTREG' | 'ENOENT', reason: string) {
+    super(`${path} ${reason}; refusing to replace it`);
+    this.name = 'OutputPathError';
+  }
+}
+
+function kindOf(stat: Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isSocket()) return 'a socket';
+  return 'a special file';
+}
+
+function requireRegular(stat: Stats, shown: string): void {
+  if (stat.isFile()) return;
+  throw new OutputPathError(shown, stat.isDirectory() ? 'EISDIR' : 'ENOTREG', `is ${kindOf(stat)}, not a regular file`);
+}
+
+function withOp(err: unknown, op: string): unknown {
+  if (err && typeof err === 'object' && !(err instanceof OutputPathError)) (err as { op?: string }).op ??= op;
+  return err;
+}
+
+/**
+ * The file an output to `file` replaces: `file` itself, or the file its symbolic link points to.
+ * Throws OutputPathError when that is not a regular file (or is a dangling link).
+ */
+export async function resolveOutputPath(file: string): Promise<string> {
+  let stat: Stats;
   try {
-    await fs.writeFile(tmp, data, { mode });
-    await fs.rename(tmp, file);
+    stat = await fs.lstat(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return file;
+    throw withOp(err, 'open');
+  }
+  if (!stat.isSymbolicLink()) {
+    requireRegular(stat, file);
+    return file;
+  }
+  let target: string;
+  try {
+    target = await fs.realpath(file);
+    stat = await fs.stat(target);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new OutputPathError(file, 'ENOENT', 'is a symbolic link to a missing file');
+    }
+    throw withOp(err, 'open');
+  }
+  requireRegular(stat, file);
+  return target;
+}
+
+/**
+ * Writes via a temporary file in the target's directory and renames it into place; refuses to
+ * replace anything but a regular file (see the top of this file). Errors keep their errno `code`
+ * and carry `op` (`open`, `mkdir`, `write`, `rename`); OutputPathError for a refused target.
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+  const target = await resolveOutputPath(file);
+  const dir = path.dirname(target);
+  try {
+    await fs.mkdir(dir, { recursive: true, mode: 0o750 });
+  } catch (err) {
+    throw withOp(err, 'mkdir');
+  }
+  const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  let op = 'open';
+  try {
+    const handle = await fs.open(tmp, 'wx', mode);
+    try {
+      op = 'write';
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
+    // Checked again just before the rename: the target may have been swapped meanwhile.
+    op = 'open';
+    await resolveOutputPath(target);
+    op = 'rename';
+    await fs.rename(tmp, target);
   } catch (err) {
     await fs.rm(tmp, { force: true });
-    throw err;
+    throw withOp(err, op);
+  }
+}
+
+/** Out of disk or quota, or a failing device: the environment failed, not the input (exit 1). */
+const IO_FAILURES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG', 'EROFS']);
+
+/**
+ * The GaitError for a failed output, naming the file: `write <what>: <path> is a FIFO, not a
+ * regular file; refusing to replace it` or `write <what>: write <path>: no space left on device`.
+ * io_failure (exit 1) when the system failed, invalid_input (exit 6) otherwise.
+ */
+export function outputFailure(what: string, err: unknown, file: string): GaitError {
+  if (err instanceof GaitError) return err;
+  if (err instanceof OutputPathError) return new GaitError(`write ${what}: ${err.message}`, 'invalid_input');
+  const e = err as { code?: string; op?: string } | undefined;
+  const text = goPathError(err, e?.op ?? 'open', file);
+  return new GaitError(`write ${what}: ${text}`, e?.code && IO_FAILURES.has(e.code) ? 'io_failure' : 'invalid_input');
+}
+
+/** Checks an output path before anything is written (outputFailure's errors). */
+export async function checkOutputFile(file: string, what: string): Promise<void> {
+  try {
+    await resolveOutputPath(file);
+  } catch (err) {
+    throw outputFailure(what, err, file);
+  }
+}
+
+/** writeFileAtomic, failing with outputFailure's errors. */
+export async function writeOutputFile(file: string, data: string | Uint8Array, mode: number, what: string): Promise<void> {
+  try {
+    await writeFileAtomic(file, data, mode);
+  } catch (err) {
+    throw outputFailure(what, err, file);
   }
 }
 

@@ -5,13 +5,13 @@
 import * as path from 'node:path';
 import type { CommandContext } from './output.js';
 import { printJson, printError } from './output.js';
-import { parseFlags, flagString } from './flags.js';
+import { parseFlags, flagString, type ParsedFlags } from './flags.js';
 import { GaitError, invalidInput } from '../errors.js';
 import { loadPolicyFile } from '../policy/load-node.js';
 import { loadIntentFile } from '../intent/load-node.js';
 import { rawRiskClass } from '../intent/normalize.js';
 import { loadWrkrInventory } from '../intent/wrkr-node.js';
-import { Gate, type WrkrInventory } from '../gate.js';
+import { Gate, type GateEvaluation, type WrkrInventory } from '../gate.js';
 import {
   startDecision, needsDelegation, applyDelegation, needsApproval, applyApproval, needsCredential, applyBroker,
   finishDecision, decisionPayload,
@@ -26,7 +26,7 @@ import { sortedUnique } from '../canonical/order.js';
 import { splitCsv } from '../tokens/common.js';
 import type { Policy } from '../policy/model.js';
 import { createEngine } from '../load/node.js';
-import { writeFileAtomic } from './files.js';
+import { checkOutputFile, writeOutputFile } from './files.js';
 import { correlationId } from './envelope.js';
 import { toPrettyJson } from './json.js';
 import { resolveSigningKey } from '../crypto/keys.js';
@@ -159,6 +159,7 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   );
   for (const w of key.warnings) warnings.add(w);
 
+  await checkOutputs(flags, evaluation);
   let limits: LimitsOutcome | undefined;
   if (needsCounters(evaluation)) {
     const stateFile = flagString(flags, 'rate-limit-state').trim() || DEFAULT_STATE_PATH;
@@ -232,14 +233,14 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
     latencyMs: performance.now() - started,
   });
   const signed = await signTrace(record, key.privateKey);
-  await writeFileAtomic(tracePath, toPrettyJson(signed), 0o600);
+  await writeOutputFile(tracePath, toPrettyJson(signed), 0o600, 'trace record');
 
   // Audit records: approval whenever approvals were required or tokens evaluated; delegation
   // whenever a rule required it (cli.md §2.3 step 21).
   let approvalAuditPath: string | undefined;
   if (decision.required_approvals > 0 || (approval?.outcomes.length ?? 0) > 0) {
     approvalAuditPath = flagString(flags, 'approval-audit-out').trim() || `approval_audit_${traceId}.json`;
-    await writeFileAtomic(approvalAuditPath, serializeAuditRecord(buildApprovalAuditRecord({
+    await writeOutputFile(approvalAuditPath, serializeAuditRecord(buildApprovalAuditRecord({
       createdAt: evaluation.result.created_at,
       producerVersion: VERSION,
       traceId,
@@ -248,12 +249,12 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
       policyDigest,
       requiredApprovals: decision.required_approvals,
       entries: approval?.entries ?? [],
-    })), 0o600);
+    })), 0o600, 'approval audit record');
   }
   let delegationAuditPath: string | undefined;
   if (decision.delegation_required) {
     delegationAuditPath = flagString(flags, 'delegation-audit-out').trim() || `delegation_audit_${traceId}.json`;
-    await writeFileAtomic(delegationAuditPath, serializeAuditRecord(buildDelegationAuditRecord({
+    await writeOutputFile(delegationAuditPath, serializeAuditRecord(buildDelegationAuditRecord({
       createdAt: evaluation.result.created_at,
       now,
       producerVersion: VERSION,
@@ -264,13 +265,13 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
       delegationRequired: true,
       delegationRef: decision.delegation_ref || undefined,
       entries: delegation?.entries ?? [],
-    })), 0o600);
+    })), 0o600, 'delegation audit record');
   }
   let evidencePath: string | undefined;
   if (issued && decision.credential) {
     evidencePath = flagString(flags, 'credential-evidence-out').trim() || `credential_evidence_${traceId}.json`;
     const issuedAt = formatRfc3339Nano(now, true);
-    await writeFileAtomic(evidencePath, toPrettyJson({
+    await writeOutputFile(evidencePath, toPrettyJson({
       schema_id: 'gait.gate.broker_credential_record',
       schema_version: '1.0.0',
       created_at: issuedAt,
@@ -286,7 +287,7 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
       credential_ref: issued.credential_ref,
       issued_at: issuedAt,
       ttl_seconds: issued.ttl_seconds || undefined,
-    }), 0o600);
+    }), 0o600, 'credential evidence record');
   }
   if (ctx.json) {
     return printJson(ctx, decisionPayload(decision, {
@@ -345,6 +346,29 @@ export function parseEvaluationTime(text: string): RfcTime {
   } catch (err) {
     throw invalidInput(`invalid --evaluation-time: ${(err as Error).message}`);
   }
+}
+
+/**
+ * Every output this evaluation may write, checked before rate-limit counts are consumed or
+ * anything is written, so a bad output path (a FIFO, a device, a directory, a `..` trace path)
+ * fails with nothing done. The default names depend on the final verdict: all are checked.
+ */
+async function checkOutputs(flags: ParsedFlags, evaluation: GateEvaluation): Promise<void> {
+  const ids = (['allow', 'block', 'require_approval', 'dry_run'] as const).map((v) => computeTraceId(evaluation.policy_digest, evaluation.intent_digest, v));
+  const outputs: [flag: string, what: string, byDefault: (id: string) => string][] = [
+    ['trace-out', 'trace record', (id) => resolveTracePath('', id)],
+    ['approval-audit-out', 'approval audit record', (id) => `approval_audit_${id}.json`],
+    ['delegation-audit-out', 'delegation audit record', (id) => `delegation_audit_${id}.json`],
+    ['credential-evidence-out', 'credential evidence record', (id) => `credential_evidence_${id}.json`],
+  ];
+  const checks = outputs.flatMap(([flag, what, byDefault]) => {
+    const given = flagString(flags, flag).trim();
+    const paths = given !== '' ? [flag === 'trace-out' ? resolveTracePath(given, '') : given] : ids.map(byDefault);
+    return paths.map((p) => checkOutputFile(p, what));
+  });
+  // All at once; the first failure in the order above is reported.
+  const failed = (await Promise.allSettled(checks)).find((c) => c.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
 }
 
 /** cli.md §2.8 trace path rules. */

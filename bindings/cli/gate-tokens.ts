@@ -3,11 +3,10 @@
  * which key verifies what, reading token files, the delegation and approval stages, and the
  * approved-script fast path. Keys are loaded only when their stage runs.
  */
-import { promises as fs } from 'node:fs';
 import type { ParsedFlags } from './flags.js';
 import { flagString } from './flags.js';
 import { invalidInput, type GaitError } from '../errors.js';
-import { osErrorText } from './files.js';
+import { readInputFile, readOptionalInputFile, readFailureText } from './files.js';
 import { resolveVerifyKey, type KeySources } from '../crypto/keys.js';
 import { nodeKeyIO } from '../crypto/io-node.js';
 import type { GateEvaluation } from '../gate.js';
@@ -18,7 +17,7 @@ import { formatRfc3339Nano, nowTime } from '../time.js';
 import {
   mergeTokenPaths, parseApprovalToken, parseDelegationToken, approvalContext, evaluateApprovals, evaluateDelegations,
   readRegistry, verifyRegistry, isRegistryFailClosed, registryFailureDecision, matchApprovedScriptIntent,
-  preApprovedOutcome, CONTEXT_EVIDENCE_WARNING, type ApprovalStageResult, type DelegationStageResult,
+  preApprovedOutcome, CONTEXT_EVIDENCE_WARNING, MAX_ARTIFACT_BYTES, type ApprovalStageResult, type DelegationStageResult,
 } from '../tokens/index.js';
 
 export const TOKEN_FLAGS = [
@@ -53,11 +52,12 @@ export async function stageVerifyKey(
   return { key: stage === 'approved-script' ? undefined : traceKey, explicit: false };
 }
 
-async function readToken(path: string, what: string): Promise<string> {
+/** A token file: a regular file of at most MAX_ARTIFACT_BYTES. */
+async function readToken(path: string, what: string): Promise<Uint8Array> {
   try {
-    return await fs.readFile(path, 'utf8');
+    return await readInputFile(path, MAX_ARTIFACT_BYTES);
   } catch (err) {
-    throw invalidInput(`read ${what}: ${osErrorText(err, 'open', path)}`);
+    throw invalidInput(`read ${what}: ${readFailureText(err, path)}`);
   }
 }
 
@@ -135,7 +135,7 @@ export async function registryFastPath(input: {
   };
   let registry;
   try {
-    registry = await readRegistry(path, { readFile: (p) => fs.readFile(p).then((b) => new Uint8Array(b)).catch((e) => { if (e.code === 'ENOENT') return undefined; throw e; }) });
+    registry = await readRegistry(path, { readFile: (p) => readOptionalInputFile(p, MAX_ARTIFACT_BYTES) });
   } catch (err) {
     return fail('registry_unavailable', (err as Error).message);
   }

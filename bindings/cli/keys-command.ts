@@ -4,7 +4,7 @@ import type { CommandContext } from './output.js';
 import { printJson, printError } from './output.js';
 import { parseFlags, flagString } from './flags.js';
 import { invalidInput } from '../errors.js';
-import { exists, writeFileAtomic } from './files.js';
+import { checkOutputFile, exists, writeOutputFile } from './files.js';
 import { encodePrivateKey, encodePublicKey, keyId } from '../crypto/keys.js';
 import { generateKeyPairAsync } from '../crypto/ed25519.js';
 
@@ -35,9 +35,12 @@ export async function runKeys(ctx: CommandContext, args: readonly string[]): Pro
       if (await exists(privatePath)) throw invalidInput(`private key path already exists (use --force): ${privatePath}`);
       if (await exists(publicPath)) throw invalidInput(`public key path already exists (use --force): ${publicPath}`);
     }
+    // Both paths are checked before either is written: never one key of a pair.
+    await checkOutputFile(privatePath, 'private key');
+    await checkOutputFile(publicPath, 'public key');
     const pair = await generateKeyPairAsync();
-    await writeFileAtomic(privatePath, encodePrivateKey(pair.privateKey), 0o600);
-    await writeFileAtomic(publicPath, encodePublicKey(pair.publicKey), 0o600);
+    await writeOutputFile(privatePath, encodePrivateKey(pair.privateKey), 0o600, 'private key');
+    await writeOutputFile(publicPath, encodePublicKey(pair.publicKey), 0o600, 'public key');
     const id = keyId(pair.publicKey);
     if (ctx.json) {
       return printJson(ctx, { ok: true, prefix, key_id: id, public_key_path: publicPath, private_key_path: privatePath }, 0);

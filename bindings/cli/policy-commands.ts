@@ -5,14 +5,17 @@ import type { CommandContext } from './output.js';
 import { printJson, printError } from './output.js';
 import { parseFlags, flagString } from './flags.js';
 import { invalidInput } from '../errors.js';
-import { loadPolicyFile } from '../policy/load-node.js';
+import { loadPolicyFile, readPolicyFile } from '../policy/load-node.js';
+import { parsePolicyBytes } from '../policy/parse.js';
+import { MAX_POLICY_BYTES } from '../policy/yaml-source.js';
+import { utf8Text } from '../read-file-node.js';
 import { policyDigest } from '../policy/digest.js';
 import { formatPolicy } from '../policy/format.js';
 import { loadIntentFile } from '../intent/load-node.js';
 import { normalizeIntent } from '../intent/normalize.js';
 import { Gate, type GateEvaluation } from '../gate.js';
 import { createEngine } from '../load/node.js';
-import { writeFileAtomic, exists, packagePath } from './files.js';
+import { writeOutputFile, exists, packagePath, readInputFile } from './files.js';
 import { compareBytewise } from '../canonical/order.js';
 import { VERSION } from '../version.js';
 import { GaitError } from '../errors.js';
@@ -96,15 +99,17 @@ async function fmt(ctx: CommandContext, args: readonly string[], usage: string):
   if (flags.positionals.length !== 1) throw invalidInput('expected <policy.yaml>');
   const file = flags.positionals[0]!;
   if (file.trim() === '') throw invalidInput('policy path must not be empty');
-  const policy = await loadPolicyFile(file);
+  // One bounded read serves both the parse and the comparison.
+  const bytes = await readPolicyFile(file);
+  const policy = parsePolicyBytes(bytes);
   const formatted = formatPolicy(policy);
-  const original = await fs.readFile(file, 'utf8');
+  const original = utf8Text(bytes);
   const changed = original !== formatted;
   const write = flags.bools.has('write');
   let written = false;
   if (write && changed) {
     const mode = (await fs.stat(file).then((s) => s.mode & 0o777).catch(() => 0o600));
-    await writeFileAtomic(file, formatted, mode);
+    await writeOutputFile(file, formatted, mode, 'policy');
     written = true;
   }
   if (ctx.json) {
@@ -314,7 +319,7 @@ async function init(ctx: CommandContext, args: readonly string[], usage: string)
   if (!flags.bools.has('force') && (await exists(out))) {
     throw invalidInput(`output path already exists (use --force to overwrite): ${out}`);
   }
-  await writeFileAtomic(out, await fs.readFile(templatePath(template)), 0o600);
+  await writeOutputFile(out, await readInputFile(templatePath(template), MAX_POLICY_BYTES), 0o600, 'policy');
   const next = [`gait policy validate ${out} --json`, `gait policy fmt ${out} --write --json`, `gait policy test ${out} <intent.json> --json`];
   if (!ctx.json) {
     ctx.io.stdout(`policy init ok: template=${template} output=${out}\nnext: ${next.join(' | ')}\n`);

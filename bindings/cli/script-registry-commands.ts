@@ -3,7 +3,6 @@
  * a signed approved-script entry bound to a policy digest and a script hash, and list a
  * registry's entries with their expiry status (no signature check).
  */
-import { promises as fs } from 'node:fs';
 import type { CommandContext } from './output.js';
 import { printJson, printError } from './output.js';
 import { parseFlags, flagString } from './flags.js';
@@ -14,9 +13,9 @@ import { loadPolicyFile } from '../policy/load-node.js';
 import { policyDigest } from '../policy/digest.js';
 import { loadIntentFile } from '../intent/load-node.js';
 import { normalizeIntent } from '../intent/normalize.js';
-import { osErrorText } from './files.js';
+import { readOptionalInputFile } from './files.js';
 import {
-  DEFAULT_REGISTRY_TTL, listRegistryEntries, mintRegistryEntry, readRegistry, serializeRegistry, splitCsv,
+  DEFAULT_REGISTRY_TTL, MAX_ARTIFACT_BYTES, listRegistryEntries, mintRegistryEntry, readRegistry, serializeRegistry, splitCsv,
   upsertRegistryEntry, type ApprovedScriptRegistry,
 } from '../tokens/index.js';
 import { timeOf, ttlNanos } from '../tokens/common.js';
@@ -38,20 +37,12 @@ export const LIST_SCRIPTS_USAGE = `Usage:
 const APPROVE_SCRIPT_EXPLAIN = 'Create a signed approved-script registry entry bound to a policy digest and script hash.';
 const LIST_SCRIPTS_EXPLAIN = 'List approved-script registry entries with expiry status and deterministic ordering.';
 
-/** Registry file access: a missing file reads as undefined (an empty registry). */
+/**
+ * Registry file access: a missing file reads as undefined (an empty registry); otherwise a regular
+ * file of at most MAX_ARTIFACT_BYTES (the registry parser's own limit).
+ */
 async function readRegistryFile(file: string): Promise<ApprovedScriptRegistry> {
-  return readRegistry(file, {
-    async readFile(p: string) {
-      try {
-        const buf = await fs.readFile(p);
-        return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        const op = (err as NodeJS.ErrnoException).code === 'EISDIR' ? 'read' : 'open';
-        throw new Error(osErrorText(err, op, p));
-      }
-    },
-  });
+  return readRegistry(file, { readFile: (p) => readOptionalInputFile(p, MAX_ARTIFACT_BYTES) });
 }
 
 const APPROVE_SCRIPT_FLAGS = ['policy', 'intent', 'registry', 'approver', 'pattern-id', 'ttl', 'scope', ...SIGNING_FLAGS];

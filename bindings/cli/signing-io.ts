@@ -10,7 +10,7 @@ import { goTrim, trimLower } from '../canonical/text.js';
 import { resolveSigningKey, type SigningKey } from '../crypto/keys.js';
 import { nodeKeyIO } from '../crypto/io-node.js';
 import { flagString, type ParsedFlags } from './flags.js';
-import { osErrorText, writeFileAtomic } from './files.js';
+import { osErrorText, writeOutputFile } from './files.js';
 
 /** The flags every signing command takes besides its own. */
 export const SIGNING_FLAGS = ['key-mode', 'private-key', 'private-key-env'] as const;
@@ -88,7 +88,8 @@ export function parseIntFlag(flags: ParsedFlags, name: string): number {
 
 /**
  * Writes an artifact file atomically (mode 0600), creating its parent directories (0750) first.
- * Errors: `create <what> directory: …`, `write <what>: …` (Go os error text).
+ * Errors: `create <what> directory: …`, `write <what>: …` (Go os error text, naming the file;
+ * a target that is not a regular file is refused: see files.ts).
  */
 export async function writeArtifact(file: string, text: string, what: string): Promise<void> {
   const dir = path.dirname(file);
@@ -100,11 +101,7 @@ export async function writeArtifact(file: string, text: string, what: string): P
     const reported = e.code === 'EEXIST' ? Object.assign(new Error(e.message), { code: 'ENOTDIR' }) : err;
     throw invalidInput(`create ${what} directory: ${osErrorText(reported, 'mkdir', e.path ?? dir)}`);
   }
-  try {
-    await writeFileAtomic(file, text, 0o600);
-  } catch (err) {
-    throw invalidInput(`write ${what}: ${osErrorText(err, 'open', file)}`);
-  }
+  await writeOutputFile(file, text, 0o600, what);
 }
 
 /** A path flag as the commands use it: trimmed. */

@@ -3,10 +3,13 @@ import type { CommandContext } from './output.js';
 import { printJson, printError } from './output.js';
 import { parseFlags, flagString } from './flags.js';
 import { GaitError, invalidInput } from '../errors.js';
-import { readLimited, osErrorText } from './files.js';
+import { readInputFile, readFailureText } from './files.js';
 import { resolveVerifyKey } from '../crypto/keys.js';
 import { nodeKeyIO } from '../crypto/io-node.js';
 import { verifyTrace } from '../crypto/trace.js';
+
+/** Traces are a few KiB; 16 MiB bounds a trace with huge step lists and refuses anything else. */
+export const MAX_TRACE_BYTES = 16 * 1024 * 1024;
 
 const USAGE = `Usage: gait trace verify <trace.json> [--public-key <path>|--public-key-env <VAR>|--private-key <path>|--private-key-env <VAR>] [--json]
   Exit 0 when the signature holds, 2 when the trace was altered or signed by another key.
@@ -37,10 +40,13 @@ export async function runTrace(ctx: CommandContext, args: readonly string[]): Pr
     );
     let text: string;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(await readLimited(file, 16 * 1024 * 1024, 'trace'));
+      const bytes = await readInputFile(file, MAX_TRACE_BYTES).catch((err: unknown) => {
+        throw invalidInput(`read trace: ${readFailureText(err, file)}`);
+      });
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch (err) {
       if (err instanceof TypeError) throw invalidInput(`read trace: ${file} is not valid UTF-8`);
-      throw invalidInput(`read trace: ${osErrorText(err, 'open', file)}`);
+      throw err;
     }
     const result = await verifyTrace(text, key);
     const exitCode = result.ok ? 0 : 2;

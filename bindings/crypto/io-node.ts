@@ -1,27 +1,33 @@
 /**
- * Node implementation of {@link KeyIO}: files through `node:fs/promises`, environment from
+ * Node implementation of {@link KeyIO}: regular files of at most MAX_KEY_FILE_BYTES (a FIFO or
+ * `/dev/zero` is refused), environment from
  * `process.env` (or a given map). Read errors carry Go's `os` error text
  * (`open <path>: no such file or directory`), which the key loader wraps as
  * `read private key: …` / `read public key: …` (signed_artifacts.md §1.1).
  */
-import { readFile } from 'node:fs/promises';
 import type { KeyIO } from './keys.js';
 import { goPathError } from '../os-error.js';
+import { readRegularFile, readFailureText, utf8Text, FileTooLargeError } from '../read-file-node.js';
+
+/**
+ * Key files are a line of base64 (an ed25519 key is 88 characters at most): 64 KiB leaves room
+ * for whitespace and comments and still refuses anything that is not a key.
+ */
+export const MAX_KEY_FILE_BYTES = 64 * 1024;
 
 /** Go's `*PathError` text for a failed `os.ReadFile(path)`. */
 export function goReadFileError(err: unknown, path: string): string {
-  const e = err as { code?: string; message?: string };
-  const code = e?.code ?? '';
+  const e = err as { code?: string; op?: unknown };
+  if (err instanceof FileTooLargeError || typeof e?.op === 'string') return readFailureText(err, path);
   // os.ReadFile opens first (open errors), then reads (a directory fails at read time in Go).
-  const op = code === 'EISDIR' ? 'read' : 'open';
-  return goPathError(err, op, path);
+  return goPathError(err, e?.code === 'EISDIR' ? 'read' : 'open', path);
 }
 
 export function nodeKeyIO(env: Readonly<Record<string, string | undefined>> = process.env): KeyIO {
   return {
     async readFile(path: string): Promise<string> {
       try {
-        return await readFile(path, 'utf8');
+        return utf8Text(await readRegularFile(path, MAX_KEY_FILE_BYTES));
       } catch (err) {
         throw new Error(goReadFileError(err, path));
       }

@@ -1,13 +1,18 @@
 /**
  * Loading a Wrkr inventory from disk (intent.md §5): path trimmed and cleaned like Go's
  * filepath.Clean, `stat`/`read` errors in Go's wording, and a per-process cache keyed by the
- * cleaned path that is refreshed when the file's modification time changes.
+ * cleaned path that is refreshed when the file's modification time changes. Only a regular file
+ * of at most MAX_WRKR_INVENTORY_BYTES is read (Gait has no limit; a FIFO or `/dev/zero` is refused).
  */
 import { promises as fs } from 'node:fs';
 import { invalidInput } from '../errors.js';
 import { goTrim } from '../canonical/text.js';
 import { goPathError } from './load-node.js';
+import { readRegularFile, readFailureText, utf8Text } from '../read-file-node.js';
 import { parseWrkrInventory, type WrkrInventoryMap } from './wrkr.js';
+
+/** 16 MiB: tens of thousands of tools. */
+export const MAX_WRKR_INVENTORY_BYTES = 16 * 1024 * 1024;
 
 /** Go's filepath.Clean for slash-separated paths. */
 export function cleanPath(p: string): string {
@@ -45,10 +50,9 @@ export async function loadWrkrInventory(path: string): Promise<WrkrInventoryMap>
   if (hit && hit.mtimeMs === mtimeMs) return hit.tools;
   let text: string;
   try {
-    text = await fs.readFile(clean, 'utf8');
+    text = utf8Text(await readRegularFile(clean, MAX_WRKR_INVENTORY_BYTES));
   } catch (err) {
-    const op = (err as NodeJS.ErrnoException).code === 'EISDIR' ? 'read' : 'open';
-    throw invalidInput(`read wrkr inventory: ${goPathError(err, op, clean)}`);
+    throw invalidInput(`read wrkr inventory: ${readFailureText(err, clean)}`);
   }
   const tools = parseWrkrInventory(text);
   cache.set(clean, { mtimeMs, tools });

@@ -1,31 +1,25 @@
 /**
  * Node file loading for policies (`LoadPolicyFile`, policy.md §1): read failures become
  * `read policy: <os error>` in Go's wording (`open <path>: no such file or directory`), so CLI
- * output matches Gait's. Oversized files are refused from their size, before being read.
+ * output matches Gait's. Only a regular file is read (a FIFO or `/dev/zero` is refused), and never
+ * more than the size limit + 1 bytes.
  */
-import { open } from 'node:fs/promises';
 import { invalidInput } from '../errors.js';
-import { goPathError } from '../os-error.js';
+import { readRegularFile, readFailureText, FileTooLargeError } from '../read-file-node.js';
 import type { Policy } from './model.js';
 import { parsePolicyBytes } from './parse.js';
 import { MAX_POLICY_BYTES } from './yaml-source.js';
 
-export async function loadPolicyFile(path: string): Promise<Policy> {
-  let bytes: Uint8Array;
-  let op = 'open';
+/** The bytes of a policy file (at most MAX_POLICY_BYTES). Throws GaitError (invalid_input). */
+export async function readPolicyFile(path: string): Promise<Uint8Array> {
   try {
-    const handle = await open(path, 'r');
-    try {
-      op = 'read';
-      const { size } = await handle.stat();
-      if (size > MAX_POLICY_BYTES) throw invalidInput(`policy exceeds maximum size of ${MAX_POLICY_BYTES} bytes`);
-      bytes = await handle.readFile();
-    } finally {
-      await handle.close();
-    }
+    return await readRegularFile(path, MAX_POLICY_BYTES);
   } catch (e) {
-    if (e instanceof Error && e.name === 'GaitError') throw e;
-    throw invalidInput(`read policy: ${goPathError(e, op, path)}`);
+    if (e instanceof FileTooLargeError) throw invalidInput(`policy exceeds maximum size of ${MAX_POLICY_BYTES} bytes`);
+    throw invalidInput(`read policy: ${readFailureText(e, path)}`);
   }
-  return parsePolicyBytes(bytes);
+}
+
+export async function loadPolicyFile(path: string): Promise<Policy> {
+  return parsePolicyBytes(await readPolicyFile(path));
 }

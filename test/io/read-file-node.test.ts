@@ -46,3 +46,26 @@ describe.each(both)('readRegularFile (%s)', (_name, read) => {
     await expect(read(join(dir, 'missing'), 1024)).rejects.toMatchObject({ code: 'ENOENT', op: 'open' });
   });
 });
+
+// Opening some devices has side effects (a watchdog arms, a tape rewinds): the path is checked
+// before it is opened, and a device is refused without ever being opened. A character device
+// with no driver behind it (major 240, "local/experimental use") shows it: open fails with ENXIO.
+const canMknod = (() => {
+  if (process.getuid?.() !== 0) return false;
+  try {
+    execFileSync('mknod', [join(tmpdir(), `gait-mknod-probe-${process.pid}`), 'c', '240', '0']);
+    rmSync(join(tmpdir(), `gait-mknod-probe-${process.pid}`));
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!canMknod).each(both)('readRegularFile (%s) and devices', (_name, read) => {
+  it('refuses a device without opening it', async () => {
+    const device = join(dir, 'no-driver');
+    rmSync(device, { force: true });
+    execFileSync('mknod', [device, 'c', '240', '0']);
+    await expect(read(device, 1024)).rejects.toMatchObject({ code: 'ENOTREG', op: 'read' });
+  });
+});

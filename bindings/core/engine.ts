@@ -24,8 +24,8 @@ interface CoreExports {
  * `engine.unload` (which `gate.dispose()` calls). After that the engine refuses to evaluate it.
  */
 export class LoadedPolicy {
-  /** @internal The engine holding it; undefined once unloaded. Checked by every evaluation. */
-  owner: Engine | undefined;
+  /** @internal The engine holding it; undefined once unloaded (only `Engine.unload` writes it). */
+  readonly owner: Engine | undefined;
 
   /** @internal Made by `Engine.load` only. */
   constructor(
@@ -98,7 +98,7 @@ export class Engine {
     return this.core.noop(x);
   }
 
-  /** Bytes of linear memory currently in use. */
+  /** Size of linear memory in bytes: its high-water mark (WASM memory never shrinks). */
   get memoryBytes(): number {
     return this.core.memory.buffer.byteLength;
   }
@@ -127,7 +127,7 @@ export class Engine {
     const owner = policy.owner;
     if (owner === undefined) return;
     if (owner !== this) throw new EngineError('engine.unload: this policy is loaded into another engine');
-    policy.owner = undefined;
+    (policy as { owner: Engine | undefined }).owner = undefined;
     const size = this.heap.sizeOf(policy.address)!;
     this.heap.free(policy.address);
     this.bytes.fill(0, policy.address, policy.address + size); // nothing stale is left to read

@@ -126,7 +126,13 @@ describe('engine memory: unload', () => {
     }
     gate.dispose(); // harmless
     const sym = (Symbol as { dispose?: symbol }).dispose;
-    if (sym) (gate as unknown as Record<symbol, () => void>)[sym]!();
+    if (sym) {
+      (gate as unknown as Record<symbol, () => void>)[sym]!(); // harmless too
+      const scoped = createGate(engine, P); // what `using scoped = createGate(...)` does at block end
+      (scoped as unknown as Record<symbol, () => void>)[sym]!();
+      expect(scoped.disposed).toBe(true);
+      expect(() => scoped.verdict(object)).toThrow(/disposed/);
+    }
     // Other gates on the same engine are untouched.
     const again = new Gate(engine, P);
     expect(again.verdict(object).verdict).toBe('allow');

@@ -9,6 +9,7 @@ import { createEngineSync } from '../../bindings/load/node.js';
 import { Gate } from '../../bindings/gate.js';
 import { createGate } from '../../bindings/api.js';
 import { GaitError } from '../../bindings/errors.js';
+import { ToolAdapter, GateEvaluationError } from '../../bindings/adapter.js';
 import { policy, rule, intent, target } from './builders.js';
 
 const PAGE = 65536;
@@ -91,6 +92,18 @@ describe('engine memory: unload', () => {
     expect(other.address).toBe(loaded.address);
     expect(() => engine.evaluate(loaded, OTHER, [])).toThrow(EngineError);
     expect(engine.evaluate(other, OTHER, []).verdict).toBe('allow');
+  });
+
+  it('a ToolAdapter over a disposed gate never runs the tool', async () => {
+    const gate = createGate(createEngineSync(), P);
+    const adapter = new ToolAdapter(gate);
+    const intentObject = { schema_id: 'gait.gate.intent_request', schema_version: '1.0.0', created_at: '2026-01-01T00:00:00Z', producer_version: 't', tool_name: 'tool.write', args: {}, targets: [], context: { identity: 'u', workspace: '/w', risk_class: 'low' } };
+    let runs = 0;
+    const executor = () => ++runs;
+    expect((await adapter.execute({ intent: intentObject, executor })).executed).toBe(true);
+    gate.dispose();
+    await expect(adapter.execute({ intent: intentObject, executor })).rejects.toThrow(GateEvaluationError);
+    expect(runs).toBe(1);
   });
 
   it('refuses a policy loaded into another engine', () => {

@@ -57,6 +57,7 @@ export function instantiateSync(source: WebAssembly.Module | ArrayBuffer | Array
 /**
  * Loads a policy into a gate: YAML text (strictly parsed like Gait), a plain object with the same
  * keys (validated the same way), or an already-normalized Policy.
+ * The gate holds engine memory until `gate.dispose()`: see `Gate`.
  */
 export function createGate(engine: Engine, policy: string | Record<string, unknown> | Policy): Gate {
   if (typeof policy === 'string') return new Gate(engine, parsePolicyYaml(policy));

@@ -8,7 +8,7 @@ import type { NormalizedIntent } from './intent/model.js';
 import type { CoreOutcome } from './core/outcome.js';
 import type { WrkrContext } from './core/encode.js';
 import type { Engine, LoadedPolicy } from './core/engine.js';
-import { IntentInvalidStatus } from './core/engine.js';
+import { EngineError, IntentInvalidStatus } from './core/engine.js';
 import { compilePolicy } from './core/compile.js';
 import { encodeInvalidIntent, encodePrepared } from './core/encode.js';
 import { encodeIntentObject } from './core/encode-object.js';
@@ -110,6 +110,19 @@ function joinNames(names: readonly string[]): string {
   return names.length === 1 ? names[0]! : names.length === 0 ? '' : names.join(',');
 }
 
+/**
+ * A policy loaded into an engine's WASM memory, evaluated against intents.
+ *
+ * Memory: each gate holds its compiled policy (a few KB) in the engine's memory until
+ * `gate.dispose()` frees it for the next gate to reuse. Gates are not freed by garbage collection:
+ * a process that makes gates over and over (one per request, per reloaded policy) must dispose of
+ * the ones it is done with, or the engine's memory grows to its 1 GiB maximum, after which
+ * creating gates throws (existing gates keep working). After `dispose()` every evaluation method
+ * throws a GaitError (an EngineError): a disposed gate never returns a verdict. Disposing twice
+ * does nothing. Where the runtime has `Symbol.dispose`, `using gate = createGate(...)` disposes of
+ * it at the end of the block. Gates made with `createGate(policy)` share the runtime entry's
+ * default engine; disposing of one gate affects no other.
+ */
 export class Gate {
   readonly policy: Policy;
   readonly policyDigest: string;
@@ -126,6 +139,21 @@ export class Gate {
 
   static fromYaml(engine: Engine, yamlText: string): Gate {
     return new Gate(engine, parsePolicyYaml(yamlText));
+  }
+
+  /** Frees the gate's policy in the engine's memory; the gate can no longer evaluate. Idempotent. */
+  dispose(): void {
+    this.engine.unload(this.loaded);
+  }
+
+  /** True once `dispose()` has run. */
+  get disposed(): boolean {
+    return !this.loaded.loaded;
+  }
+
+  /** Before any work: a disposed gate says so (the engine would refuse its policy anyway). */
+  private assertLive(): void {
+    if (this.loaded.owner === undefined) throw new EngineError('this gate is disposed: its policy was unloaded from the engine; create a new gate');
   }
 
   /**
@@ -154,6 +182,7 @@ export class Gate {
    * the full path. Throws GaitError like `evaluate`.
    */
   verdict(intent: string | unknown, options: EvaluateOptions = {}): GateVerdict {
+    this.assertLive();
     const value = fastPathValue(intent);
     const encoded = value !== undefined && !options.wrkrInventory ? encodeIntentObject(value, this.loaded.compiled) : undefined;
     if (encoded) {
@@ -166,6 +195,7 @@ export class Gate {
 
   /** Evaluates an intent given as JSON text or a parsed JSON object. */
   evaluate(intent: string | unknown, options: EvaluateOptions = {}): GateEvaluation {
+    this.assertLive();
     return this.evaluateValue(intent, fastPathValue(intent), options);
   }
 
@@ -181,6 +211,7 @@ export class Gate {
 
   /** Evaluates an intent already decoded with Go's JSON rules (intent/decode.ts). */
   evaluateRaw(raw: RawIntent, options: EvaluateOptions = {}): GateEvaluation {
+    this.assertLive();
     let normalized: NormalizedIntent;
     try {
       normalized = normalizeIntent(raw, { digests: false });
@@ -193,6 +224,7 @@ export class Gate {
 
   /** Evaluates a normalized intent (claims are stripped here: no envelope is bound). */
   evaluateNormalized(normalized: NormalizedIntent, options: EvaluateOptions = {}): GateEvaluation {
+    this.assertLive();
     return this.evaluatePrepared(stripContextClaims(normalized, { digests: false }), options);
   }
 
@@ -271,6 +303,13 @@ export class Gate {
     };
     return new Evaluation(result, matched, this.policyDigest, prepared, contextSource, outcome, stepVerdicts);
   }
+}
+
+// `using gate = ...` where the runtime has Symbol.dispose (the type stays `dispose()`: the
+// compile target's lib has no Disposable).
+const disposeSymbol = (Symbol as { dispose?: symbol }).dispose;
+if (typeof disposeSymbol === 'symbol') {
+  Object.defineProperty(Gate.prototype, disposeSymbol, { value: Gate.prototype.dispose, writable: true, configurable: true });
 }
 
 /** A GateEvaluation whose prepared-intent digests are computed once, on first use. */

@@ -3,7 +3,7 @@
  * runtime entry (node, deno, browser, workerd) re-exports this and adds a loader.
  */
 export { instantiate, instantiateSync, createGate, type CoreSource } from './api.js';
-export { Engine, EngineError } from './core/engine.js';
+export { Engine, EngineError, type LoadedPolicy } from './core/engine.js';
 export { Gate, type GateEvaluation, type GateResult, type GateVerdict, type StepVerdict, type EvaluateOptions, type WrkrInventory, type WrkrEntry } from './gate.js';
 export { decide, decisionPayload, verdictExitCode, type Decision, type DecisionPayload, type DecideOptions } from './decision.js';
 export { ToolAdapter, GateEnforcementError, GateEvaluationError, type AdapterOutcome, type AdapterMode, type JudgedIntent, type ToolAdapterOptions } from './adapter.js';

@@ -193,9 +193,18 @@ function runCommand(config: BrokerConfig, req: BrokerRequest, input: string): Pr
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
+    // The command leads its own group, so a signal that stops gate eval would not reach it: pass
+    // the kill on, then let the signal end this process as it would have.
+    const onSignal = (signal: NodeJS.Signals) => {
+      killGroup(child);
+      for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
+      process.kill(process.pid, signal);
+    };
+    for (const s of STOP_SIGNALS) process.once(s, onSignal);
     const finish = (ok: boolean) => {
       if (settled) return;
       settled = true;
+      for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
       clearTimeout(timer);
       if (!ok) killGroup(child);
       child.stdin?.destroy();
@@ -222,6 +231,8 @@ function runCommand(config: BrokerConfig, req: BrokerRequest, input: string): Pr
     child.on('close', (code, signal) => finish(code === 0 && signal === null));
   });
 }
+
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** SIGKILL to the command's process group (it leads one: spawned detached); the child alone as a fallback. */
 function killGroup(child: ChildProcess): void {

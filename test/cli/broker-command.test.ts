@@ -134,4 +134,21 @@ describe('command broker bounds', () => {
       '--credential-broker', 'command', '--credential-command', script, '--credential-command-args', path.join(cwd, 'pids')], cwd);
     expectBlocked(r, 4000);
   }, 20_000);
+
+  it('a gate eval stopped by SIGTERM or SIGINT while the broker runs takes the broker group with it', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const script = file(`slow-${signal}.sh`, `#!/bin/sh\nsleep 30 &\necho $$ $! > "$1"\nwait\n`, 0o755);
+      const cwd = mkdtempSync(path.join(dir, `signal-${signal}-`));
+      const pidFile = path.join(cwd, 'pids');
+      const child = spawn(process.execPath, [BIN, 'gate', 'eval', '--policy', POLICY, '--intent', INTENT, '--json',
+        '--credential-broker', 'command', '--credential-command', script, '--credential-command-args', pidFile], { cwd, stdio: 'ignore' });
+      const exited = new Promise<{ code: number | null; sig: string | null }>((r) => child.on('exit', (code, sig) => r({ code, sig })));
+      for (let i = 0; i < 100 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 30));
+      await new Promise((r) => setTimeout(r, 100));
+      child.kill(signal);
+      const { code, sig } = await exited;
+      expect(code === null ? sig : code, `gate eval ended by ${signal}`).not.toBe(0);
+      await expectGone(pidFile);
+    }
+  }, 20_000);
 });

@@ -9,6 +9,6 @@ export { decide, decisionPayload, verdictExitCode, type Decision, type DecisionP
 export { ToolAdapter, GateEnforcementError, GateEvaluationError, type AdapterOutcome, type ToolAdapterOptions } from './adapter.js';
 export { GaitError, type ErrorCategory } from './errors.js';
 export { parsePolicyYaml, policyDigest, formatPolicy, type Policy, type Verdict } from './policy/index.js';
-export { normalizeIntent, intentDigest, type NormalizedIntent } from './intent/index.js';
-export { parseWrkrInventory } from './intent/wrkr.js';
+export { type NormalizedIntent } from './intent/index.js';
+export { normalizeIntent, intentDigest, parseWrkrInventory } from './public.js';
 export { VERSION } from './version.js';

@@ -106,6 +106,9 @@ export function policyInputText(where: string, policy: unknown): string {
   if (!isPlainObject(policy)) throw expected(where, POLICY_INPUT, policy);
   const bad = firstNonJson(policy);
   if (bad) throw invalidInput(`${where}: the policy object holds a value JSON cannot carry at ${bad}`);
+  if (!Object.values(policy).some((v) => v !== undefined)) {
+    throw invalidInput(`${where}: the policy object has no policy keys (for the empty policy pass { default_verdict: 'require_approval' })`);
+  }
   return JSON.stringify(policy);
 }
 

@@ -116,6 +116,14 @@ describe('createGate(policy)', () => {
     expect(createGate(engine, { default_verdict: 'block', rules: undefined }).policy.default_verdict).toBe('block');
   });
 
+  it('rejects an empty object (a stray options object would otherwise be an empty require_approval policy)', () => {
+    for (const empty of [{}, { rules: undefined }, Object.create(null)]) {
+      expect(gaitError(() => createGate(engine, empty)).message)
+        .toBe("createGate: the policy object has no policy keys (for the empty policy pass { default_verdict: 'require_approval' })");
+    }
+    expect(createGate(engine, { default_verdict: 'require_approval' }).policy.rules).toEqual([]);
+  });
+
   it('policy bytes must be UTF-8', () => {
     expect(gaitError(() => createGate(engine, new Uint8Array([0x64, 0xff]) as unknown as string)).message).toMatch(/not valid UTF-8/);
   });

@@ -5,6 +5,7 @@
  */
 import type { Policy, PolicyRule } from './model.js';
 import { compareBytewise } from '../canonical/order.js';
+import { withPolicy } from '../arguments.js';
 
 /** Warning codes, in the order warnings are listed. */
 export const POLICY_WARNING_CODES = [
@@ -214,7 +215,7 @@ function identityCase(p: Policy): string[] {
 
 /** The warnings for a normalized policy (from parsePolicyYaml), in POLICY_WARNING_CODES order. */
 export function policyWarnings(p: Policy): string[] {
-  return [
+  return withPolicy('policyWarnings', p, () => [
     ...controlCharacters(p),
     ...duplicateNames(p),
     ...defaultAllowExactMatch(p),
@@ -223,5 +224,5 @@ export function policyWarnings(p: Policy): string[] {
     ...unknownRiskClasses(p),
     ...approverCase(p),
     ...identityCase(p),
-  ];
+  ]);
 }

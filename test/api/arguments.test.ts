@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   instantiateSync, createGate, parsePolicyYaml, formatPolicy, policyDigest, normalizeIntent, intentDigest,
-  parseWrkrInventory, GaitError,
+  parseWrkrInventory, policyWarnings, GaitError,
 } from '../../bindings/index.js';
 import * as node from '../../bindings/load/node.js';
 import { fixturePolicyFiles, fixtureText } from '../policy/helpers.js';
@@ -149,6 +149,7 @@ describe('parsePolicyYaml(text)', () => {
 describe.each([
   ['formatPolicy', (x: unknown) => formatPolicy(x as never)],
   ['policyDigest', (x: unknown) => policyDigest(x as never)],
+  ['policyWarnings', (x: unknown) => policyWarnings(x as never)],
 ] as const)('%s(policy)', (name, call) => {
   it.each([...WRONG, ARRAY, ['a string', 'default_verdict: allow\n', 'a string'], ['a plain object', { default_verdict: 'allow' }, 'a plain object']])(
     'rejects %s', (_name, value, described) => {

@@ -6,6 +6,8 @@
 import { GaitError, invalidInput } from './errors.js';
 import { decodeUtf8 } from './policy/yaml-source.js';
 import { goBytesToString } from './policy/decode.js';
+import { normalizePolicy } from './policy/normalize.js';
+import type { Policy } from './policy/model.js';
 
 /** How an argument is named in error messages: its type, and its value for small scalars. */
 export function describeValue(x: unknown): string {
@@ -95,12 +97,17 @@ export function firstNonJson(value: unknown): string | undefined {
 const POLICY_INPUT = 'a policy (YAML text, its UTF-8 bytes as a Uint8Array, a plain object with policy keys, or a Policy from parsePolicyYaml)';
 const POLICY_TEXT = 'policy YAML text (a string, or its UTF-8 bytes as a Uint8Array)';
 
+/** The shape of a normalized Policy (what parsePolicyYaml returns). */
+function isPolicyShaped(x: Record<string, unknown>): boolean {
+  return Array.isArray(x['rules']) && isPlainObject(x['scripts']) && isPlainObject(x['fail_closed']) && isPlainObject(x['mcp_trust']);
+}
+
 /**
- * createGate's policy argument as YAML text: text as given, bytes decoded (strict UTF-8, size
- * limit), a plain object (a Policy from parsePolicyYaml is one) as JSON, which is YAML, so that
- * one strict parser validates every form.
+ * createGate's policy argument, checked: YAML text as given, bytes decoded (strict UTF-8, size
+ * limit), a Policy (from parsePolicyYaml) normalized again, any other plain object as JSON text
+ * (JSON is YAML: the one strict parser validates it like a policy file).
  */
-export function policyInputText(where: string, policy: unknown): string {
+export function policyInput(where: string, policy: unknown): string | Policy {
   if (typeof policy === 'string') return policy;
   if (policy instanceof Uint8Array) return decodeUtf8(policy);
   if (!isPlainObject(policy)) throw expected(where, POLICY_INPUT, policy);
@@ -109,7 +116,13 @@ export function policyInputText(where: string, policy: unknown): string {
   if (!Object.values(policy).some((v) => v !== undefined)) {
     throw invalidInput(`${where}: the policy object has no policy keys (for the empty policy pass { default_verdict: 'require_approval' })`);
   }
-  return JSON.stringify(policy);
+  if (!isPolicyShaped(policy)) return JSON.stringify(policy);
+  try {
+    return normalizePolicy(policy as unknown as Policy);
+  } catch (err) {
+    if (err instanceof TypeError) throw invalidInput(`${where}: expected a Policy (from parsePolicyYaml): ${err.message}`);
+    throw err;
+  }
 }
 
 /** parsePolicyYaml's argument: text, or bytes (strict UTF-8, size limit). */

@@ -7,7 +7,7 @@ import { Engine, EngineError } from '../core/engine.js';
 import { instantiate, instantiateSync, createGate as createGateWith, type CoreSource } from '../api.js';
 import type { Gate } from '../gate.js';
 import type { Policy } from '../policy/model.js';
-import { notAnEngine, policyInputText } from '../arguments.js';
+import { notAnEngine, policyInput } from '../arguments.js';
 
 /** A policy as `createGate` takes it: YAML text, a plain object with the same keys, or a Policy. */
 export type PolicyInput = string | Uint8Array | Record<string, unknown> | Policy;
@@ -143,7 +143,7 @@ export function defineRuntime(loader: RuntimeLoader): RuntimeApi {
     }
     if (b !== undefined) throw notAnEngine('createGate', a); // createGate(engine, policy) with a non-engine
     // The policy is checked before the engine is looked for: a wrong argument is the caller's error.
-    return createGateWith(defaultEngine(), policyInputText('createGate', a));
+    return createGateWith(defaultEngine(), policyInput('createGate', a));
   }
 
   return { init, initSync, defaultEngine, createGate: createGate as RuntimeApi['createGate'] };

@@ -96,6 +96,16 @@ describe('createGate(policy)', () => {
     }
   });
 
+  it('a large Policy from parsePolicyYaml loads although its normalized JSON form is over 4 MiB', () => {
+    const rules = Array.from({ length: 4000 }, (_, i) => `  - name: r${i}\n    effect: block\n    match: { tool_names: [tool.t${i}] }\n`);
+    const policy = parsePolicyYaml(`default_verdict: allow\nrules:\n${rules.join('')}`);
+    expect(JSON.stringify(policy).length).toBeGreaterThan(4 * 1024 * 1024);
+    expect(createGate(engine, policy).policyDigest).toBe(policyDigest(policy));
+    // Policy-shaped, broken inside: a GaitError, not a TypeError.
+    const broken = { ...parsePolicyYaml('rules:\n  - name: r\n    effect: block\n'), rules: [{ name: 'r' }] };
+    expect(gaitError(() => createGate(engine, broken)).message).toMatch(/^createGate: expected a Policy \(from parsePolicyYaml\): /);
+  });
+
   it('rejects values inside a policy object that JSON would silently change', () => {
     const cases: Array<[unknown, string]> = [
       [{ default_verdict: NaN }, 'default_verdict: NaN'],

@@ -123,7 +123,7 @@ function defaultAllowExactMatch(p: Policy): string[] {
     out.push(
       `default_allow_exact_match: default_verdict is allow and ${ruleLabel(r)} (${r.effect}) matches exact strings in ` +
         `${fields.join(', ')}: any other spelling (${dodges.join(', ')}) is allowed; ` +
-        'prefer default_verdict: block with allow rules for what is permitted',
+        'prefer default_verdict: block with allow rules for what is permitted, and give the gate canonical paths',
     );
   }
   return out;
@@ -146,7 +146,8 @@ function denyListWithoutAllowList(p: Policy): string[] {
     if (deny.length === 0) continue;
     out.push(
       `deny_list_without_allow_list: ${ruleLabel(r)} ${deny.join(', ')} without ${missing.join(', ')}: deny lists ` +
-        'compare spellings (/tmp/../etc/passwd is not under /etc/**); list what is allowed instead',
+        'compare spellings (/tmp/../etc/passwd is not under /etc/**); list what is allowed instead, and give the gate ' +
+        'canonical paths (no list resolves `..`)',
     );
   }
   return out;

@@ -56,7 +56,7 @@ describe('exact-match blocks under default_verdict allow', () => {
   it('a block on specific tool names and targets with default allow is reported per rule', () => {
     const w = warn(`default_verdict: allow\nrules:\n${rule('{ tool_names: [tool.read], target_values: [/etc/passwd] }')}`);
     expect(w).toEqual([
-      'default_allow_exact_match: default_verdict is allow and rule "block-delete" (block) matches exact strings in match.tool_names, match.target_values: any other spelling (the same tool under another name, /tmp/../etc/passwd for /etc/passwd) is allowed; prefer default_verdict: block with allow rules for what is permitted',
+      'default_allow_exact_match: default_verdict is allow and rule "block-delete" (block) matches exact strings in match.tool_names, match.target_values: any other spelling (the same tool under another name, /tmp/../etc/passwd for /etc/passwd) is allowed; prefer default_verdict: block with allow rules for what is permitted, and give the gate canonical paths',
     ]);
   });
 
@@ -77,7 +77,7 @@ describe('exact-match blocks under default_verdict allow', () => {
   it('an endpoint deny list without an allow list is reported, whatever the default', () => {
     const w = warn(`default_verdict: block\nrules:\n${rule('{ tool_names: [tool.write] }', '    endpoint:\n      path_denylist: [/etc/**]\n      domain_denylist: [evil.example]\n', 'allow', 'writes')}`);
     expect(w).toEqual([
-      'deny_list_without_allow_list: rule "writes" endpoint.path_denylist, endpoint.domain_denylist without endpoint.path_allowlist, endpoint.domain_allowlist: deny lists compare spellings (/tmp/../etc/passwd is not under /etc/**); list what is allowed instead',
+      'deny_list_without_allow_list: rule "writes" endpoint.path_denylist, endpoint.domain_denylist without endpoint.path_allowlist, endpoint.domain_allowlist: deny lists compare spellings (/tmp/../etc/passwd is not under /etc/**); list what is allowed instead, and give the gate canonical paths (no list resolves `..`)',
     ]);
     expect(warn(`default_verdict: block\nrules:\n${rule('{ tool_names: [tool.write] }', '    endpoint:\n      path_allowlist: [/tmp/**]\n      path_denylist: [/tmp/secret/**]\n', 'allow', 'writes')}`)).toEqual([]);
   });

@@ -6,8 +6,8 @@
 import { Engine, EngineError } from './core/engine.js';
 import { Gate } from './gate.js';
 import { parsePolicyYaml } from './policy/parse.js';
-import { normalizePolicy } from './policy/normalize.js';
 import type { Policy } from './policy/model.js';
+import { notAnEngine, policyInput } from './arguments.js';
 
 /** Anything a runtime can hand us as the core: a compiled module, its bytes, or a fetch Response. */
 export type CoreSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response | PromiseLike<Response>;
@@ -55,18 +55,13 @@ export function instantiateSync(source: WebAssembly.Module | ArrayBuffer | Array
 }
 
 /**
- * Loads a policy into a gate: YAML text (strictly parsed like Gait), a plain object with the same
- * keys (validated the same way), or an already-normalized Policy.
+ * Loads a policy into a gate: YAML text (strictly parsed like Gait), its UTF-8 bytes, a plain
+ * object with the same keys, or a Policy from parsePolicyYaml (objects are validated the same
+ * way: JSON is YAML, so one strict parser reads every form). Anything else is a GaitError.
  * The gate holds engine memory until `gate.dispose()`: see `Gate`.
  */
-export function createGate(engine: Engine, policy: string | Record<string, unknown> | Policy): Gate {
-  if (typeof policy === 'string') return new Gate(engine, parsePolicyYaml(policy));
-  if (isNormalizedPolicy(policy)) return new Gate(engine, normalizePolicy(policy));
-  // JSON is YAML: one strict parser validates objects and text alike.
-  return new Gate(engine, parsePolicyYaml(JSON.stringify(policy)));
-}
-
-function isNormalizedPolicy(p: object): p is Policy {
-  const x = p as Partial<Policy>;
-  return Array.isArray(x.rules) && typeof x.fail_closed === 'object' && typeof x.mcp_trust === 'object' && typeof x.scripts === 'object';
+export function createGate(engine: Engine, policy: string | Uint8Array | Record<string, unknown> | Policy): Gate {
+  if (!(engine instanceof Engine)) throw notAnEngine('createGate', engine);
+  const input = policyInput('createGate', policy);
+  return new Gate(engine, typeof input === 'string' ? parsePolicyYaml(input) : input);
 }

@@ -3,6 +3,7 @@
  * Gait's `EvaluatePolicyDetailed` (policy.md §7.1): normalize, strip unverified context claims,
  * fail-closed on un-normalizable intents, Wrkr enrichment, then one call into the WASM core.
  */
+import { intentInput } from './arguments.js';
 import type { Policy, Verdict } from './policy/model.js';
 import type { NormalizedIntent } from './intent/model.js';
 import type { CoreOutcome } from './core/outcome.js';
@@ -161,6 +162,7 @@ export class Gate {
    * --json` prints, without trace fields. Throws GaitError on invalid input (never allows).
    */
   check(intent: string | unknown, options: EvaluateOptions & DecideOptions = {}): DecisionPayload {
+    intent = intentInput('Gate', intent);
     return decisionPayload(this.decide(intent, options));
   }
 
@@ -169,6 +171,7 @@ export class Gate {
    * to enforce the policy's rate limits and destructive budgets in memory.
    */
   decide(intent: string | unknown, options: EvaluateOptions & DecideOptions & { counters?: Map<string, number>; now?: RfcTime } = {}): Decision {
+    intent = intentInput('Gate', intent);
     const evaluation = this.evaluate(intent, options);
     const limits = options.counters ? applyLimits(evaluation, options.counters, options.now ?? nowTime(), this.policy.rules) : options.limits;
     return decide(evaluation, { ...options, limits });
@@ -183,6 +186,7 @@ export class Gate {
    */
   verdict(intent: string | unknown, options: EvaluateOptions = {}): GateVerdict {
     this.assertLive();
+    intent = intentInput('Gate', intent);
     const value = fastPathValue(intent);
     const encoded = value !== undefined && !options.wrkrInventory ? encodeIntentObject(value, this.loaded.compiled) : undefined;
     if (encoded) {
@@ -196,6 +200,7 @@ export class Gate {
   /** Evaluates an intent given as JSON text or a parsed JSON object. */
   evaluate(intent: string | unknown, options: EvaluateOptions = {}): GateEvaluation {
     this.assertLive();
+    intent = intentInput('Gate', intent);
     return this.evaluateValue(intent, fastPathValue(intent), options);
   }
 

@@ -8,7 +8,7 @@ export { Gate, type GateEvaluation, type GateResult, type GateVerdict, type Step
 export { decide, decisionPayload, verdictExitCode, type Decision, type DecisionPayload, type DecideOptions } from './decision.js';
 export { ToolAdapter, GateEnforcementError, GateEvaluationError, type AdapterOutcome, type AdapterMode, type JudgedIntent, type ToolAdapterOptions } from './adapter.js';
 export { GaitError, type ErrorCategory } from './errors.js';
-export { parsePolicyYaml, policyDigest, formatPolicy, type Policy, type Verdict } from './policy/index.js';
-export { normalizeIntent, intentDigest, type NormalizedIntent } from './intent/index.js';
-export { parseWrkrInventory } from './intent/wrkr.js';
+export { parsePolicyYaml, policyDigest, formatPolicy, policyWarnings, type Policy, type Verdict } from './policy/index.js';
+export { type NormalizedIntent } from './intent/index.js';
+export { normalizeIntent, intentDigest, parseWrkrInventory } from './public.js';
 export { VERSION } from './version.js';

@@ -11,6 +11,7 @@ import { MAX_POLICY_BYTES } from '../policy/yaml-source.js';
 import { utf8Text } from '../read-file-node.js';
 import { policyDigest } from '../policy/digest.js';
 import { formatPolicy } from '../policy/format.js';
+import { policyWarnings } from '../policy/warnings.js';
 import { loadIntentFile } from '../intent/load-node.js';
 import { normalizeIntent } from '../intent/normalize.js';
 import { Gate, type GateEvaluation } from '../gate.js';
@@ -31,7 +32,7 @@ Templates: baseline-lowrisk, baseline-mediumrisk, baseline-highrisk
 `;
 
 const USAGE: Record<string, string> = {
-  validate: 'Usage: gait policy validate <policy.yaml> [--json]\n  Strictly parse a policy, normalize it and print its digest.\n',
+  validate: 'Usage: gait policy validate <policy.yaml> [--json]\n  Strictly parse a policy, normalize it and print its digest, then warnings (stderr, or JSON `warnings`; never fatal).\n',
   fmt: 'Usage: gait policy fmt <policy.yaml> [--write] [--json]\n  Print (or --write) the canonical form of a policy; idempotent; the digest never changes.\n',
   test: 'Usage: gait policy test <policy.yaml> <intent_fixture.json> [--json]\n  Evaluate one intent against a policy. Exit 0 allow/dry_run, 3 block, 4 require_approval, 6 invalid input.\n',
   simulate:
@@ -78,8 +79,11 @@ async function validate(ctx: CommandContext, args: readonly string[], usage: str
   const policy = await loadPolicyFile(flags.positionals[0]!);
   const digest = policyDigest(policy);
   const summary = `policy validate ok: default=${policy.default_verdict} rules=${policy.rules.length} digest=${digest}`;
+  // Gait prints no warnings: they never change the exit code, and stdout keeps Gait's one line.
+  const warnings = policyWarnings(policy);
   if (!ctx.json) {
     ctx.io.stdout(summary + '\n');
+    for (const w of warnings) ctx.io.stderr(`warning: ${w}\n`);
     return 0;
   }
   return printJson(ctx, {
@@ -90,6 +94,7 @@ async function validate(ctx: CommandContext, args: readonly string[], usage: str
     default_verdict: policy.default_verdict,
     rule_count: policy.rules.length || undefined,
     summary,
+    warnings: warnings.length ? warnings : undefined,
   }, 0);
 }
 

@@ -7,9 +7,10 @@ import { Engine, EngineError } from '../core/engine.js';
 import { instantiate, instantiateSync, createGate as createGateWith, type CoreSource } from '../api.js';
 import type { Gate } from '../gate.js';
 import type { Policy } from '../policy/model.js';
+import { notAnEngine, policyInput } from '../arguments.js';
 
 /** A policy as `createGate` takes it: YAML text, a plain object with the same keys, or a Policy. */
-export type PolicyInput = string | Record<string, unknown> | Policy;
+export type PolicyInput = string | Uint8Array | Record<string, unknown> | Policy;
 
 /** Where `init()` may get the core from: a module, bytes, a Response, or a URL to fetch. */
 export type InitSource = CoreSource | URL | string;
@@ -138,10 +139,11 @@ export function defineRuntime(loader: RuntimeLoader): RuntimeApi {
 
   function createGate(a: Engine | PolicyInput, b?: PolicyInput): Gate {
     if (a instanceof Engine) {
-      if (b === undefined) throw new EngineError('createGate(engine, policy): the policy is missing');
-      return createGateWith(a, b);
+      return createGateWith(a, b as PolicyInput); // a missing policy is `got undefined` (invalid_input)
     }
-    return createGateWith(defaultEngine(), a);
+    if (b !== undefined) throw notAnEngine('createGate', a); // createGate(engine, policy) with a non-engine
+    // The policy is checked before the engine is looked for: a wrong argument is the caller's error.
+    return createGateWith(defaultEngine(), policyInput('createGate', a));
   }
 
   return { init, initSync, defaultEngine, createGate: createGate as RuntimeApi['createGate'] };

@@ -25,6 +25,7 @@ function kindOf(node: Node | null): string {
   if (isScalar(node)) {
     const v = node.value;
     if (v === null) return 'null';
+    if (v instanceof Uint8Array) return '[]uint8'; // !!binary
     if (typeof v === 'bigint') return 'integer';
     if (typeof v === 'number') return 'float';
     if (typeof v === 'boolean') return 'bool';
@@ -127,10 +128,45 @@ class Decoder {
   /** Scalar -> string field, the reference decoder's coercion (fmt %v of the decoded value). */
   private toText(v: unknown): string {
     if (typeof v === 'string') return v.isWellFormed() ? v : v.toWellFormed();
+    // !!binary: the `yaml` library gives a Buffer under Node and a plain Uint8Array elsewhere;
+    // Gait stores the decoded bytes as the string.
+    if (v instanceof Uint8Array) return goBytesToString(v);
     if (v === null || v === undefined) return '';
     if (typeof v === 'number') return goFormatFloat(v);
     return String(v); // bigint, boolean
   }
+}
+
+/**
+ * Bytes -> text as Go's JSON encoder sees a Go string: valid UTF-8 sequences decode, and every
+ * byte that does not start one becomes U+FFFD on its own (where TextDecoder would merge a
+ * truncated sequence into one U+FFFD).
+ */
+export function goBytesToString(b: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    let need = -1;
+    let min = 0;
+    if (c < 0x80) { out += String.fromCharCode(c); i++; continue; }
+    if (c >= 0xc2 && c <= 0xdf) { need = 1; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { need = 2; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { need = 3; min = 0x10000; }
+    let cp = need > 0 ? c & (0x3f >> need) : -1;
+    for (let k = 1; k <= need && cp >= 0; k++) {
+      const cc = b[i + k];
+      cp = cc === undefined || (cc & 0xc0) !== 0x80 ? -1 : (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      out += '\ufffd';
+      i++;
+      continue;
+    }
+    out += String.fromCodePoint(cp);
+    i += need + 1;
+  }
+  return out;
 }
 
 /** Decode the (already checked) document into a raw, un-normalized policy. */

@@ -6,6 +6,7 @@
  */
 import type { JsonValue } from '../canonical/jcs.js';
 import { digestJson } from '../canonical/sha256.js';
+import { withPolicy } from '../arguments.js';
 import type { Policy, PolicyMatch, PolicyRateLimit, PolicyRule } from './model.js';
 
 type JsonObject = { [key: string]: JsonValue };
@@ -144,5 +145,5 @@ export function policyDigestPayload(p: Policy): JsonObject {
 
 /** Lowercase hex SHA-256 (64 chars) of the canonical payload. Expects a normalized policy. */
 export function policyDigest(p: Policy): string {
-  return digestJson(policyDigestPayload(p));
+  return withPolicy('policyDigest', p, () => digestJson(policyDigestPayload(p)));
 }

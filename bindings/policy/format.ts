@@ -8,6 +8,7 @@
  */
 import type { Policy } from './model.js';
 import { POLICY_SCHEMA, type Struct } from './schema.js';
+import { withPolicy } from '../arguments.js';
 
 // Scalars a YAML 1.1 or 1.2 reader resolves to null, bool, number or timestamp.
 const SPECIAL_WORDS = new Set([
@@ -127,7 +128,9 @@ function emit(obj: Record<string, unknown>, def: Struct, indent: number, lines: 
 
 /** Canonical YAML text of a normalized policy, with a trailing newline. */
 export function formatPolicy(p: Policy): string {
-  const lines: string[] = [];
-  emit(p as unknown as Record<string, unknown>, POLICY_SCHEMA, 0, lines);
-  return lines.join('\n') + '\n';
+  return withPolicy('formatPolicy', p, () => {
+    const lines: string[] = [];
+    emit(p as unknown as Record<string, unknown>, POLICY_SCHEMA, 0, lines);
+    return lines.join('\n') + '\n';
+  });
 }

@@ -8,10 +8,14 @@ import { YamlSource, decodeUtf8, prepareText } from './yaml-source.js';
 import { detectLegacyKeys } from './legacy.js';
 import { decodePolicy } from './decode.js';
 import { normalizePolicy } from './normalize.js';
+import { policyText } from '../arguments.js';
 
-/** Parse policy text (a leading BOM is ignored; over 4 MiB is rejected). */
-export function parsePolicyYaml(text: string): Policy {
-  const src = YamlSource.parse(prepareText(text));
+/**
+ * Parse policy text, or its bytes (strict UTF-8). A leading BOM is ignored; over 4 MiB is
+ * rejected; any other argument is a GaitError.
+ */
+export function parsePolicyYaml(text: string | Uint8Array): Policy {
+  const src = YamlSource.parse(prepareText(policyText('parsePolicyYaml', text)));
   const legacy = detectLegacyKeys(src);
   if (legacy) throw legacy;
   const problem = src.firstProblem();

@@ -1,0 +1,34 @@
+/**
+ * The intent and inventory functions as the package exports them: arguments checked (a wrong
+ * type is a GaitError that says what was expected), intents taken as JSON text, bytes or a plain
+ * object and decoded with Go's JSON rules before normalization.
+ */
+import { assertNormalizedIntent, intentInput, jsonText } from './arguments.js';
+import { invalidInput } from './errors.js';
+import { decodeIntentJson, decodeIntentValue } from './intent/decode.js';
+import { normalizeIntent as normalizeRaw, type NormalizeOptions } from './intent/normalize.js';
+import { intentDigest as digestOf } from './intent/digest.js';
+import { parseWrkrInventory as parseWrkr, type WrkrInventoryMap } from './intent/wrkr.js';
+import type { NormalizedIntent } from './intent/model.js';
+
+/** An intent (JSON text, its UTF-8 bytes, or a plain object) normalized like Gait, with digests. */
+export function normalizeIntent(intent: string | Uint8Array | Record<string, unknown>, options: NormalizeOptions = {}): NormalizedIntent {
+  const input = intentInput('normalizeIntent', intent);
+  return normalizeRaw(typeof input === 'string' ? decodeIntentJson(input) : decodeIntentValue(input), options);
+}
+
+/** The intent digest of a normalized intent (from normalizeIntent). */
+export function intentDigest(normalized: NormalizedIntent): string {
+  assertNormalizedIntent('intentDigest', normalized);
+  try {
+    return digestOf(normalized);
+  } catch (err) {
+    if (err instanceof TypeError) throw invalidInput(`intentDigest: expected a normalized intent (from normalizeIntent): ${err.message}`);
+    throw err;
+  }
+}
+
+/** A Wrkr inventory (JSON text or its UTF-8 bytes) as a map by tool name. */
+export function parseWrkrInventory(text: string | Uint8Array): WrkrInventoryMap {
+  return parseWrkr(jsonText('parseWrkrInventory', 'Wrkr inventory JSON text', text));
+}

@@ -1,0 +1,236 @@
+// The rate-limit state file under attack: stale and dead locks, symlinked paths, malformed
+// contents, special files, failed lock writes and processes killed mid-update. Every case must
+// fail closed: never more allows than the limit, never a count lost, never an allow on an error.
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync, symlinkSync, lstatSync, mkdirSync, utimesSync, existsSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { gait, FIXTURES } from './run.js';
+import { withStateFile } from '../../bindings/cli/state-file.js';
+import { ownerRecord } from '../../bindings/cli/state-lock.js';
+
+const tempDir = () => mkdtempSync(path.join(tmpdir(), 'gait-state-'));
+const bin = fileURLToPath(new URL('../../bin/gait.js', import.meta.url));
+const INTENT = FIXTURES + 'policy-test/intent.json';
+const LIMIT = 7;
+const PROCESSES = 20;
+// More trials for a soak run: GAIT_STATE_TRIALS=30 npx vitest run test/cli/state-file.test.ts
+const TRIALS = Number(process.env['GAIT_STATE_TRIALS'] ?? 2);
+
+const policyText = (requests: number) => `default_verdict: block
+rules:
+  - name: limited-write
+    effect: allow
+    match:
+      tool_names: [tool.write]
+    rate_limit:
+      requests: ${requests}
+      window: hour
+      scope: tool_identity
+`;
+
+interface Proc {
+  code: number;
+  signal: NodeJS.Signals | null;
+  out: string;
+}
+
+function start(args: string[], cwd: string): { child: ChildProcess; done: Promise<Proc> } {
+  const child = spawn(process.execPath, [bin, ...args], { cwd });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const done = new Promise<Proc>((resolve) => child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, out })));
+  return { child, done };
+}
+
+function setup(requests = LIMIT): { dir: string; policy: string; state: string; args: (state: string, i: number) => string[] } {
+  const dir = tempDir();
+  const policy = path.join(dir, 'p.yaml');
+  writeFileSync(policy, policyText(requests));
+  const state = path.join(dir, 'st.json');
+  const args = (s: string, i: number) => ['gate', 'eval', '--policy', policy, '--intent', INTENT, '--rate-limit-state', s,
+    '--evaluation-time', '2026-03-10T14:30:00Z', '--trace-out', path.join(dir, `trace-${i}.json`), '--json'];
+  return { dir, policy, state, args };
+}
+
+/** Reads a state file the way a strict reader must: exact shape, integer counts, no duplicates. */
+function strictCounters(file: string): Record<string, number> {
+  const text = readFileSync(file, 'utf8');
+  const doc = JSON.parse(text);
+  expect(Object.keys(doc)).toEqual(['schema_id', 'schema_version', 'counters']);
+  expect(doc.schema_id).toBe('gait.gate.rate_limit_state');
+  expect(doc.schema_version).toBe('1.0.0');
+  expect(Array.isArray(doc.counters)).toBe(true);
+  const out: Record<string, number> = {};
+  for (const c of doc.counters) {
+    expect(Object.keys(c)).toEqual(['key', 'count']);
+    expect(Number.isSafeInteger(c.count) && c.count >= 0).toBe(true);
+    expect(out[c.key]).toBeUndefined();
+    out[c.key] = c.count;
+  }
+  return out;
+}
+
+const total = (file: string) => Object.values(strictCounters(file)).reduce((a, b) => a + b, 0);
+
+/** Runs PROCESSES evaluations at once; returns the exit codes after checking every output. */
+async function race(runs: Array<{ args: string[]; cwd: string }>): Promise<number[]> {
+  const results = await Promise.all(runs.map((r) => start(r.args, r.cwd).done));
+  for (const r of results) {
+    expect([0, 1, 3]).toContain(r.code);
+    const json = JSON.parse(r.out);
+    if (r.code === 1) {
+      // A lock timeout: exit 1 (Gait's category for lock contention), never an allow.
+      expect(json.ok).toBe(false);
+      expect(json.error).toMatch(/lock timeout/);
+    } else {
+      expect(json.ok).toBe(true);
+    }
+  }
+  return results.map((r) => r.code);
+}
+
+const lockLeftovers = (dir: string) => readdirSync(dir).filter((n) => n.includes('.lock'));
+
+function checkTrial(codes: number[], state: string, limit = LIMIT): void {
+  const allowed = codes.filter((c) => c === 0).length;
+  const answered = codes.filter((c) => c !== 1).length;
+  // Never more than the limit; every allow counted; a timeout (exit 1) is the only excuse for
+  // fewer than the limit.
+  expect(allowed).toBeLessThanOrEqual(limit);
+  expect(allowed).toBe(Math.min(limit, answered));
+  if (allowed > 0) expect(total(state)).toBe(allowed);
+}
+
+describe('stale locks (finding 1)', () => {
+  it(`an old lock left behind: ${PROCESSES} processes x ${TRIALS} trials never exceed the limit`, async () => {
+    let overshoot = 0;
+    for (let t = 0; t < TRIALS; t++) {
+      const { dir, state, args } = setup();
+      // Left by an older version (a pid), by a crash before the write (empty), or by Gait.
+      const leftovers = ['4242', '', '{"schema_id":"gait.gate.rate_limit_lock","schema_version":"1.0.0","pid":4242,"created_at":"2026-01-01T00:00:00Z"}\n'];
+      writeFileSync(`${state}.lock`, leftovers[t % leftovers.length]!);
+      const old = new Date(Date.now() - 60_000);
+      utimesSync(`${state}.lock`, old, old);
+      const codes = await race(Array.from({ length: PROCESSES }, (_, i) => ({ args: args(state, i), cwd: dir })));
+      overshoot += Math.max(0, codes.filter((c) => c === 0).length - LIMIT);
+      checkTrial(codes, state);
+      expect(lockLeftovers(dir)).toEqual([]);
+    }
+    expect(overshoot).toBe(0);
+  }, 60_000 + TRIALS * 20_000);
+
+  it('a lock whose holder is alive on this host is never taken over, however old', async () => {
+    const { dir, state, args } = setup();
+    const record = ownerRecord();
+    writeFileSync(`${state}.lock`, JSON.stringify(record));
+    const old = new Date(Date.now() - 3600_000);
+    utimesSync(`${state}.lock`, old, old);
+    const results = await Promise.all(Array.from({ length: 4 }, (_, i) => start(args(state, i), dir).done));
+    for (const r of results) {
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.out).error).toMatch(/lock/);
+    }
+    expect(existsSync(state)).toBe(false);
+    expect(JSON.parse(readFileSync(`${state}.lock`, 'utf8')).holder.token).toBe(record.holder.token);
+  }, 30_000);
+
+  it('a fresh lock whose holder died on this host is taken over at once', async () => {
+    const { dir, state, args } = setup();
+    const dead = spawnSync(process.execPath, ['-e', 'console.log(JSON.stringify({pid: process.pid}))'], { encoding: 'utf8' });
+    const pid = JSON.parse(dead.stdout).pid as number;
+    const record = ownerRecord();
+    writeFileSync(`${state}.lock`, JSON.stringify({ ...record, pid, holder: { ...record.holder, pid, start_time: '1', token: 'deadbeef'.repeat(4) } }));
+    const codes = await race(Array.from({ length: 10 }, (_, i) => ({ args: args(state, i), cwd: dir })));
+    expect(codes.filter((c) => c === 1)).toEqual([]);
+    checkTrial(codes, state);
+    expect(lockLeftovers(dir)).toEqual([]);
+  }, 30_000);
+});
+
+describe('a failed lock write leaves nothing behind (finding 4)', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+
+  /** Every write through a handle opened on a matching path fails as on a full disk. */
+  function failWrites(match: (file: string) => boolean): void {
+    const realOpen = fsp.open.bind(fsp);
+    vi.spyOn(fsp, 'open').mockImplementation(async (...a: Parameters<typeof fsp.open>) => {
+      const handle = await realOpen(...a);
+      if (!match(String(a[0]))) return handle;
+      return new Proxy(handle, {
+        get(target, prop) {
+          if (prop === 'write' || prop === 'writeFile' || prop === 'writev') return () => Promise.reject(enospc());
+          const v = Reflect.get(target, prop);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+    });
+  }
+
+  for (const linkWorks of [true, false]) {
+    it(`full disk while taking the lock${linkWorks ? '' : ' (no hard links)'}: error, no lock file left`, async () => {
+      const dir = tempDir();
+      const state = path.join(dir, 'st.json');
+      // With hard links the record is written to a temporary file first; without, to the lock.
+      failWrites(linkWorks ? (f) => f.includes('.lock') : (f) => f.endsWith('.lock'));
+      if (!linkWorks) vi.spyOn(fsp, 'link').mockRejectedValue(Object.assign(new Error('EPERM: operation not permitted, link'), { code: 'EPERM' }));
+      let called = false;
+      await expect(withStateFile(state, () => (called = true))).rejects.toThrow(/no space left/);
+      expect(called).toBe(false);
+      expect(readdirSync(dir)).toEqual([]);
+      vi.restoreAllMocks();
+      // and the next evaluation is not blocked by anything
+      await expect(withStateFile(state, (c) => c.set('k|a|b|c', 1))).resolves.toBeDefined();
+      expect(readdirSync(dir)).toEqual(['st.json']);
+    });
+  }
+});
+
+describe('processes killed mid-update (finding 6)', () => {
+  it('a holder killed while holding the lock does not block the next run', async () => {
+    const { dir, state, args } = setup();
+    const module = new URL('../../dist/cli/state-file.js', import.meta.url).href;
+    // Takes the lock, says so, then hangs inside the update until it is killed.
+    const holder = spawn(process.execPath, ['--input-type=module', '-e', `
+      const { withStateFile } = await import(${JSON.stringify(module)});
+      await withStateFile(${JSON.stringify(state)}, () => { console.log('held'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000); });
+    `]);
+    await new Promise<void>((resolve) => holder.stdout.on('data', (d) => String(d).includes('held') && resolve()));
+    const gone = new Promise((resolve) => holder.on('close', resolve));
+    holder.kill('SIGKILL');
+    await gone;
+    expect(lockLeftovers(dir)).toEqual(['st.json.lock']);
+    const started = Date.now();
+    const next = await start(args(state, 0), dir).done;
+    expect(next.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(total(state)).toBe(1);
+    expect(lockLeftovers(dir)).toEqual([]);
+  }, 30_000);
+
+  it(`kill -9 at random moments: the file stays valid and the next run is not blocked`, async () => {
+    for (let t = 0; t < TRIALS; t++) {
+      const { dir, state, args } = setup(1000);
+      const procs = Array.from({ length: PROCESSES }, (_, i) => start(args(state, i), dir));
+      const kills = procs.map(({ child }) => {
+        if (Math.random() < 0.5) return Promise.resolve();
+        return new Promise<void>((resolve) => setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 50 + Math.random() * 1500));
+      });
+      await Promise.all(kills);
+      const results = await Promise.all(procs.map((p) => p.done));
+      const allowed = results.filter((r) => r.code === 0).length;
+      // Each allow was counted; a killed process may have counted without reporting.
+      if (existsSync(state)) expect(total(state)).toBeGreaterThanOrEqual(allowed);
+      const started = Date.now();
+      const next = await start(args(state, 99), dir).done;
+      expect(next.code).toBe(0);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(total(state)).toBeGreaterThanOrEqual(allowed + 1);
+    }
+  }, 60_000 + TRIALS * 20_000);
+});

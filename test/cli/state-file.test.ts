@@ -151,6 +151,67 @@ describe('stale locks (finding 1)', () => {
   }, 30_000);
 });
 
+describe('symlinked state paths (finding 2)', () => {
+  it('the file and a symlink to it share one set of counters; the symlink stays a symlink', async () => {
+    for (let t = 0; t < TRIALS; t++) {
+      const { dir, state, args } = setup();
+      writeFileSync(state, '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[]}\n');
+      mkdirSync(path.join(dir, 'other'));
+      const link = path.join(dir, 'other', 'link.json');
+      symlinkSync('../st.json', link);
+      const codes = await race(Array.from({ length: PROCESSES }, (_, i) => ({ args: args(i % 2 ? link : state, i), cwd: dir })));
+      checkTrial(codes, state);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(lockLeftovers(dir)).toEqual([]);
+      expect(lockLeftovers(path.join(dir, 'other'))).toEqual([]);
+    }
+  }, 60_000 + TRIALS * 20_000);
+
+  it('a dangling symlink: the target is created, the link kept', async () => {
+    const { dir, state, args } = setup();
+    const link = path.join(dir, 'link.json');
+    symlinkSync('st.json', link);
+    const r = await start(args(link, 0), dir).done;
+    expect(r.code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(total(state)).toBe(1);
+  });
+});
+
+describe('special files (finding 5)', () => {
+  it('a directory as state path: exit 6 naming the path', async () => {
+    const { dir, state, args } = setup();
+    mkdirSync(state);
+    const r = await gait(args(state, 0), { cwd: dir });
+    expect(r.exit).toBe(6);
+    expect(r.json.error).toContain(state);
+    expect(r.json.error).toMatch(/directory/);
+    expect(lockLeftovers(dir)).toEqual([]);
+  });
+
+  it('a FIFO as state path: exit 6 at once, no hang', async () => {
+    const { dir, state, args } = setup();
+    expect(spawnSync('mkfifo', [state]).status).toBe(0);
+    const { child, done } = start(args(state, 0), dir);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const r = await done;
+    clearTimeout(timer);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(6);
+    expect(JSON.parse(r.out).error).toContain(state);
+    expect(lstatSync(state).isFIFO()).toBe(true);
+  }, 20_000);
+
+  it('a symlink to a device: exit 6, the device untouched', async () => {
+    const { dir, state, args } = setup();
+    symlinkSync('/dev/zero', state);
+    const r = await gait(args(state, 0), { cwd: dir });
+    expect(r.exit).toBe(6);
+    expect(r.json.error).toContain(state);
+    expect(lstatSync('/dev/zero').isCharacterDevice()).toBe(true);
+  });
+});
+
 describe('a failed lock write leaves nothing behind (finding 4)', () => {
   afterEach(() => vi.restoreAllMocks());
 

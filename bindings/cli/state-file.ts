@@ -7,8 +7,10 @@
  * - The path is resolved to the real file first (symlinks followed, also dangling ones), so every
  *   name of one file shares one lock, and the atomic replace writes the real file: a symlink is
  *   never replaced by a file.
- * - A directory, FIFO or device, or more than 64 MiB, is invalid input (exit 6), found before the
- *   lock is taken and again, without blocking, when the file is read.
+ * - Reading is strict and fails closed: anything but a valid state file (wrong shape or schema,
+ *   duplicate or unknown members, non-integer counts, duplicate counters, trailing bytes, invalid
+ *   UTF-8, an empty file, a directory, FIFO or device, more than 64 MiB) is invalid input (exit 6)
+ *   and the file is left untouched. Only a missing file is an empty state.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -19,6 +21,7 @@ import { compareBytewise } from '../canonical/order.js';
 import { toPrettyJson } from './json.js';
 import { readRegularFile, FileTooLargeError } from '../read-file-node.js';
 import { goPathError } from '../os-error.js';
+import { parseJsonTree, kindName, type JNode } from '../intent/json-tree.js';
 
 export const DEFAULT_STATE_PATH = '.gait-out/gate_rate_limits.json';
 export const STATE_SCHEMA_ID = 'gait.gate.rate_limit_state';
@@ -85,25 +88,52 @@ async function readState(real: string, file: string): Promise<Map<string, number
   return parseState(bytes, describe(file, real));
 }
 
-export function parseState(bytes: Uint8Array, file: string): Map<string, number> {
-  let doc: unknown;
+/** The members of an object, each required exactly once, none other, names case-sensitive. */
+function members(node: JNode, names: readonly string[], what: string, fail: (why: string) => GaitError): Map<string, JNode> {
+  if (node.k !== 'obj') throw fail(`${what} must be an object, found ${kindName(node)}`);
+  const out = new Map<string, JNode>();
+  for (const [name, value] of node.entries) {
+    if (!names.includes(name)) throw fail(`unknown member ${JSON.stringify(name)} in ${what}`);
+    if (out.has(name)) throw fail(`duplicate member ${JSON.stringify(name)} in ${what}`);
+    out.set(name, value);
+  }
+  for (const name of names) if (!out.has(name)) throw fail(`missing member ${JSON.stringify(name)} in ${what}`);
+  return out;
+}
+
+export function parseState(bytes: Uint8Array, where: string): Map<string, number> {
+  const fail = (why: string) => invalidInput(`parse rate limit state ${where}: ${why}`);
+  let text: string;
   try {
-    doc = JSON.parse(new TextDecoder().decode(bytes));
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw fail('invalid UTF-8');
+  }
+  let doc: JNode;
+  try {
+    doc = parseJsonTree(text, 8, 'nested too deeply');
   } catch (err) {
-    throw invalidInput(`parse rate limit state ${file}: ${(err as Error).message}`);
+    throw fail((err as Error).message);
   }
+  const top = members(doc, ['schema_id', 'schema_version', 'counters'], 'the state', fail);
+  const id = top.get('schema_id')!;
+  if (id.k !== 'str' || id.v !== STATE_SCHEMA_ID) throw fail(`schema_id must be ${JSON.stringify(STATE_SCHEMA_ID)}`);
+  const version = top.get('schema_version')!;
+  if (version.k !== 'str' || version.v !== STATE_SCHEMA_VERSION) throw fail(`schema_version must be ${JSON.stringify(STATE_SCHEMA_VERSION)}`);
+  const list = top.get('counters')!;
+  if (list.k !== 'arr') throw fail(`counters must be an array, found ${kindName(list)}`);
   const counters = new Map<string, number>();
-  const list = (doc as { counters?: unknown })?.counters;
-  if (typeof doc !== 'object' || doc === null || (list !== undefined && list !== null && !Array.isArray(list))) {
-    throw invalidInput(`parse rate limit state ${file}: expected an object with a counters array`);
-  }
-  for (const entry of (list as unknown[] | null | undefined) ?? []) {
-    const { key, count } = (entry ?? {}) as { key?: unknown; count?: unknown };
-    if (typeof key !== 'string' || typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-      throw invalidInput(`parse rate limit state ${file}: invalid counter entry`);
+  list.items.forEach((item, i) => {
+    const entry = members(item, ['key', 'count'], `counters[${i}]`, fail);
+    const key = entry.get('key')!;
+    const count = entry.get('count')!;
+    if (key.k !== 'str' || key.v === '') throw fail(`counters[${i}].key must be a non-empty string`);
+    if (count.k !== 'num' || !/^(0|[1-9][0-9]*)$/.test(count.raw) || !Number.isSafeInteger(count.v)) {
+      throw fail(`counters[${i}].count must be a non-negative integer, found ${count.k === 'num' ? count.raw : kindName(count)}`);
     }
-    counters.set(key, count);
-  }
+    if (counters.has(key.v)) throw fail(`duplicate counter key ${JSON.stringify(key.v)}`);
+    counters.set(key.v, count.v);
+  });
   return counters;
 }
 

@@ -178,6 +178,105 @@ describe('symlinked state paths (finding 2)', () => {
   });
 });
 
+const GAIT_WRITTEN = `{
+  "schema_id": "gait.gate.rate_limit_state",
+  "schema_version": "1.0.0",
+  "counters": [
+    {
+      "key": "hour|tool_identity|2026-03-10T14:00:00Z|tool.write|example-user",
+      "count": 3
+    }
+  ]
+}
+`;
+
+describe('malformed state files fail closed (finding 3)', () => {
+  const bad: Array<[string, string]> = [
+    ['empty file', ''],
+    ['whitespace', '  \n'],
+    ['empty object', '{}'],
+    ['array', '[]'],
+    ['null', 'null'],
+    ['null counters', '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":null}'],
+    ['no schema', '{"counters":[]}'],
+    ['wrong schema_id', '{"schema_id":"x","schema_version":"1.0.0","counters":[]}'],
+    ['wrong schema_version', '{"schema_id":"gait.gate.rate_limit_state","schema_version":"2.0.0","counters":[]}'],
+    ['case-variant key', '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","Counters":[{"key":"a|b|c|d","count":1}]}'],
+    ['duplicate member', '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[{"key":"a|b|c|d","count":9}],"counters":[]}'],
+    ['unknown member', '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[],"extra":1}'],
+    ['fractional count', '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[{"key":"a|b|c|d","count":1.5}]}'],
+    ['exponent count', '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[{"key":"a|b|c|d","count":1e1}]}'],
+    ['negative count', '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[{"key":"a|b|c|d","count":-1}]}'],
+    ['huge count', '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[{"key":"a|b|c|d","count":99999999999999999999}]}'],
+    ['string count', '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[{"key":"a|b|c|d","count":"1"}]}'],
+    ['missing count', '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[{"key":"a|b|c|d"}]}'],
+    ['entry member twice', '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[{"key":"a|b|c|d","count":5,"count":0}]}'],
+    ['duplicate counter keys', '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[{"key":"a|b|c|d","count":5},{"key":"a|b|c|d","count":0}]}'],
+    ['empty counter key', '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[{"key":"","count":1}]}'],
+    ['null entry', '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[null]}'],
+    ['trailing garbage', '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[]} x'],
+    ['two documents', '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[]}{}'],
+    ['byte order mark', '\ufeff{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[]}'],
+  ];
+  for (const [name, text] of bad) {
+    it(`${name}: exit 6 naming the file, file untouched`, async () => {
+      const { dir, state, args } = setup();
+      writeFileSync(state, text);
+      const r = await gait(args(state, 0), { cwd: dir });
+      expect(r.exit).toBe(6);
+      expect(r.json).toMatchObject({ ok: false, error_category: 'invalid_input' });
+      expect(r.json.error).toContain(state);
+      expect(r.json.error).toMatch(/rate limit state/);
+      expect(readFileSync(state, 'utf8')).toBe(text);
+      expect(lockLeftovers(dir)).toEqual([]);
+    });
+  }
+
+  it('invalid UTF-8 is refused', async () => {
+    const { dir, state, args } = setup();
+    const bytes = Buffer.concat([Buffer.from('{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[{"key":"a|b|c|'), Buffer.from([0xff]), Buffer.from('","count":1}]}')]);
+    writeFileSync(state, bytes);
+    const r = await gait(args(state, 0), { cwd: dir });
+    expect(r.exit).toBe(6);
+    expect(readFileSync(state)).toEqual(bytes);
+  });
+
+  it('a file as Gait writes it loads and keeps counting', async () => {
+    const { dir, state, args } = setup();
+    writeFileSync(state, GAIT_WRITTEN);
+    const r = await gait(args(state, 0), { cwd: dir });
+    expect(r.exit).toBe(0);
+    expect(r.json.rate_limit_used).toBe(4);
+    expect(strictCounters(state)).toEqual({ 'hour|tool_identity|2026-03-10T14:00:00Z|tool.write|example-user': 4 });
+  });
+
+  it('an empty counters array is valid; a missing file starts empty', async () => {
+    const { dir, state, args } = setup();
+    writeFileSync(state, '{"schema_id":"gait.gate.rate_limit_state","schema_version":"1.0.0","counters":[]}');
+    expect((await gait(args(state, 0), { cwd: dir })).json.rate_limit_used).toBe(1);
+    const fresh = path.join(dir, 'sub', 'fresh.json');
+    expect((await gait(args(fresh, 1), { cwd: dir })).json.rate_limit_used).toBe(1);
+    expect(total(fresh)).toBe(1);
+  });
+});
+
+// Differential check against the real Gait: GAIT_ORACLE=/path/to/gait npx vitest run test/cli/state-file.test.ts
+const ORACLE = process.env['GAIT_ORACLE'];
+describe.skipIf(!ORACLE)('state files shared with Gait', () => {
+  it('Gait reads what we write and we read what Gait writes (wall-clock windows)', async () => {
+    const { dir, policy, state } = setup();
+    mkdirSync(path.join(dir, '.gait-out')); // Gait's first-run bug: it needs the folder
+    const args = ['gate', 'eval', '--policy', policy, '--intent', INTENT, '--rate-limit-state', state, '--json'];
+    const oracle = () => JSON.parse(spawnSync(ORACLE!, args, { cwd: dir, encoding: 'utf8' }).stdout);
+    expect(oracle().rate_limit_used).toBe(1);
+    const ours = await gait(args, { cwd: dir });
+    expect(ours.exit).toBe(0);
+    expect(ours.json.rate_limit_used).toBe(2);
+    expect(oracle().rate_limit_used).toBe(3);
+    expect(total(state)).toBe(3);
+  });
+});
+
 describe('special files (finding 5)', () => {
   it('a directory as state path: exit 6 naming the path', async () => {
     const { dir, state, args } = setup();

@@ -16,7 +16,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { GaitError, invalidInput } from '../errors.js';
-import { acquireStateLock } from './state-lock.js';
+import { acquireStateLock, LOCK_STALE_MS } from './state-lock.js';
 import { compareBytewise } from '../canonical/order.js';
 import { toPrettyJson } from './json.js';
 import { readRegularFile, FileTooLargeError } from '../read-file-node.js';
@@ -162,6 +162,18 @@ async function replaceAtomically(real: string, data: string): Promise<void> {
   await dirHandle?.close().catch(() => {});
 }
 
+/** Removes temporary state files of writers that died before their rename (only old ones). */
+async function sweepTemporaries(real: string): Promise<void> {
+  const dir = path.dirname(real);
+  const prefix = `.${path.basename(real)}.`;
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const stat = await fs.lstat(path.join(dir, name)).catch(() => undefined);
+    if (stat?.isFile() && Date.now() - stat.mtimeMs > LOCK_STALE_MS) await fs.rm(path.join(dir, name), { force: true }).catch(() => {});
+  }
+}
+
 /** Runs `update` on the persisted counters under the lock and writes the result atomically. */
 export async function withStateFile<T>(file: string, update: (counters: Map<string, number>) => T): Promise<T> {
   const real = await realStatePath(file);
@@ -183,6 +195,7 @@ export async function withStateFile<T>(file: string, update: (counters: Map<stri
     } catch (err) {
       throw new GaitError(`write rate limit state ${describe(file, real)}: ${(err as Error).message}`, 'io_failure');
     }
+    await sweepTemporaries(real);
     return result;
   } finally {
     await lock.release();

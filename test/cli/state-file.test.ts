@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { gait, FIXTURES } from './run.js';
 import { withStateFile } from '../../bindings/cli/state-file.js';
-import { ownerRecord } from '../../bindings/cli/state-lock.js';
+import { ownerRecord, acquireStateLock } from '../../bindings/cli/state-lock.js';
+import { createHash } from 'node:crypto';
 
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'gait-state-'));
 const bin = fileURLToPath(new URL('../../bin/gait.js', import.meta.url));
@@ -149,6 +150,76 @@ describe('stale locks (finding 1)', () => {
     checkTrial(codes, state);
     expect(lockLeftovers(dir)).toEqual([]);
   }, 30_000);
+});
+
+describe('lock protocol details', () => {
+  const deadRecord = (token: string) => {
+    const dead = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
+    const pid = Number(dead.stdout.trim());
+    const record = ownerRecord();
+    return JSON.stringify({ ...record, pid, holder: { ...record.holder, pid, token } });
+  };
+
+  it('a breaker that died holding its claim does not wedge the lock', async () => {
+    const dir = tempDir();
+    const lock = path.join(dir, 'st.json.lock');
+    const token = 'ab'.repeat(16);
+    writeFileSync(lock, deadRecord(token));
+    const claim = `${lock}.break-${createHash('sha256').update(`token:${token}`).digest('hex').slice(0, 32)}`;
+    writeFileSync(claim, deadRecord('cd'.repeat(16)));
+    const started = Date.now();
+    const held = await acquireStateLock(lock);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await held.assertHeld();
+    await held.release();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('many acquirers in one process: one holder at a time', async () => {
+    const dir = tempDir();
+    const lock = path.join(dir, 'st.json.lock');
+    let inside = 0;
+    let most = 0;
+    await Promise.all(Array.from({ length: 30 }, async () => {
+      const held = await acquireStateLock(lock, { timeoutMs: 20_000 });
+      inside++;
+      most = Math.max(most, inside);
+      await new Promise((r) => setTimeout(r, 2));
+      inside--;
+      await held.release();
+    }));
+    expect(most).toBe(1);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('the holder keeps its lock fresh; a lost lock is noticed before writing', async () => {
+    const dir = tempDir();
+    const lock = path.join(dir, 'st.json.lock');
+    const held = await acquireStateLock(lock, { staleMs: 300 });
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(Date.now() - lstatSync(lock).mtimeMs).toBeLessThan(1_000);
+    // Someone removed it and another process took it: the holder must not write.
+    await fsp.unlink(lock);
+    writeFileSync(lock, JSON.stringify(ownerRecord()));
+    await expect(held.assertHeld()).rejects.toThrow(/lock lost/);
+    await held.release();
+    expect(existsSync(lock)).toBe(true); // not ours: left alone
+  });
+
+  it('temporary files left by killed writers are swept once old', async () => {
+    const { dir, state, args } = setup();
+    const leftovers = [`.st.json.0123456789abcdef.tmp`, `st.json.lock.${'ef'.repeat(16)}.tmp`, `st.json.lock.break-${'0'.repeat(32)}`];
+    const old = new Date(Date.now() - 60_000);
+    for (const name of leftovers) {
+      writeFileSync(path.join(dir, name), '');
+      utimesSync(path.join(dir, name), old, old);
+    }
+    writeFileSync(path.join(dir, '.st.json.fresh.tmp'), '');
+    expect((await gait(args(state, 0), { cwd: dir })).exit).toBe(0);
+    expect(readdirSync(dir).filter((n) => n.includes('st.json')).sort()).toEqual(['.st.json.fresh.tmp', 'st.json']);
+  });
 });
 
 describe('symlinked state paths (finding 2)', () => {

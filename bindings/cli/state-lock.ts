@@ -132,7 +132,7 @@ function parseRecord(bytes: Uint8Array): LockRecord | undefined {
   const r = doc as Partial<LockRecord> | null;
   const h = r?.holder as Partial<LockHolder> | undefined;
   if (typeof r !== 'object' || r === null || r.schema_id !== LOCK_SCHEMA_ID || typeof h !== 'object' || h === null) return undefined;
-  if (!Number.isSafeInteger(h.pid) || h.pid! <= 0) return undefined;
+  if (!Number.isInteger(h.pid) || h.pid! <= 0 || h.pid! > 0x7fffffff) return undefined; // never 0 or -1 (process groups)
   for (const k of ['host', 'boot_id', 'pid_ns', 'start_time', 'token'] as const) if (typeof h[k] !== 'string') return undefined;
   if (!/^[0-9a-f]{16,}$/.test(h.token!)) return undefined;
   return r as LockRecord;

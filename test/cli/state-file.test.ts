@@ -99,6 +99,7 @@ const lockLeftovers = (dir: string) => readdirSync(dir).filter((n) => n.includes
 function checkTrial(codes: number[], state: string, limit = LIMIT): void {
   const allowed = codes.filter((c) => c === 0).length;
   const answered = codes.filter((c) => c !== 1).length;
+  if (process.env['GAIT_STATE_TRIALS']) console.log(`trial: ${allowed} allowed, ${answered - allowed} blocked, ${codes.length - answered} lock timeouts`);
   // Never more than the limit; every allow counted; a timeout (exit 1) is the only excuse for
   // fewer than the limit.
   expect(allowed).toBeLessThanOrEqual(limit);

@@ -423,6 +423,43 @@ describe('a failed lock write leaves nothing behind (finding 4)', () => {
   }
 });
 
+/** A 16 KiB tmpfs (needs root and a sandbox that allows mounts); undefined when unavailable. */
+function smallDisk(): { dir: string; unmount: () => void } | undefined {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return undefined;
+  const dir = tempDir();
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', dir]).status !== 0) return undefined;
+  return { dir, unmount: () => void spawnSync('umount', [dir]) };
+}
+
+describe('a really full disk (tmpfs, skipped where mounting is not allowed)', () => {
+  const disk = smallDisk();
+  if (disk) disk.unmount();
+  it.skipIf(!disk)('full before the lock, or with room for the lock only: never an allow without its count, nothing left behind', async () => {
+    const { dir: work, policy, args } = setup();
+    for (const fillKiB of [12, 8]) {
+      const small = smallDisk()!;
+      try {
+        const state = path.join(small.dir, 'st.json');
+        expect((await gait(args(state, 0), { cwd: work })).exit).toBe(0);
+        const before = readFileSync(state, 'utf8');
+        spawnSync('dd', ['if=/dev/zero', `of=${path.join(small.dir, 'fill')}`, 'bs=1k', `count=${fillKiB}`]);
+        const r = await gait(args(state, 1), { cwd: work });
+        if (r.exit === 0) {
+          expect(total(state)).toBe(2);
+        } else {
+          expect(r.exit).toBe(1);
+          expect(r.json.error).toMatch(/no space left/);
+          expect(readFileSync(state, 'utf8')).toBe(before);
+        }
+        expect(readdirSync(small.dir).sort()).toEqual(['fill', 'st.json']);
+      } finally {
+        small.unmount();
+      }
+    }
+    void policy;
+  });
+});
+
 describe('processes killed mid-update (finding 6)', () => {
   it('a holder killed while holding the lock does not block the next run', async () => {
     const { dir, state, args } = setup();

@@ -63,18 +63,11 @@ export async function readRegularFile(path: string, limit: number): Promise<Uint
   }
   try {
     checkRegular(await handle.stat());
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const want = Math.min(CHUNK, limit + 1 - total);
-      const chunk = new Uint8Array(want);
-      const { bytesRead } = await handle.read(chunk, 0, want, null);
-      if (bytesRead === 0) break;
-      chunks.push(bytesRead === want ? chunk : chunk.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > limit) throw new FileTooLargeError(path, limit);
+    const bounded = new BoundedRead(path, limit);
+    for (let chunk; (chunk = bounded.next()); ) {
+      if (!bounded.took((await handle.read(chunk, 0, chunk.length, null)).bytesRead)) break;
     }
-    return concat(chunks, total);
+    return bounded.bytes();
   } catch (err) {
     throw withOp(err, 'read');
   } finally {
@@ -97,18 +90,11 @@ export function readRegularFileSync(path: string, limit: number): Uint8Array {
   }
   try {
     checkRegular(fstatSync(fd));
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const want = Math.min(CHUNK, limit + 1 - total);
-      const chunk = new Uint8Array(want);
-      const bytesRead = readSync(fd, chunk, 0, want, null);
-      if (bytesRead === 0) break;
-      chunks.push(bytesRead === want ? chunk : chunk.subarray(0, bytesRead));
-      total += bytesRead;
-      if (total > limit) throw new FileTooLargeError(path, limit);
+    const bounded = new BoundedRead(path, limit);
+    for (let chunk; (chunk = bounded.next()); ) {
+      if (!bounded.took(readSync(fd, chunk, 0, chunk.length, null))) break;
     }
-    return concat(chunks, total);
+    return bounded.bytes();
   } catch (err) {
     throw withOp(err, 'read');
   } finally {
@@ -132,13 +118,37 @@ export function utf8Text(bytes: Uint8Array): string {
   return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
 }
 
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
+/** The one read loop of both readers: chunks of at most `limit + 1` bytes in all, then one buffer. */
+class BoundedRead {
+  private readonly chunks: Uint8Array[] = [];
+  private total = 0;
+  private current: Uint8Array | undefined;
+  constructor(private readonly path: string, private readonly limit: number) {}
+
+  /** The buffer to read into next. */
+  next(): Uint8Array {
+    this.current = new Uint8Array(Math.min(CHUNK, this.limit + 1 - this.total));
+    return this.current;
   }
-  return out;
+
+  /** Records `n` bytes read into the last buffer; false at end of file. Throws past the limit. */
+  took(n: number): boolean {
+    if (n === 0) return false;
+    const chunk = this.current!;
+    this.chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+    this.total += n;
+    if (this.total > this.limit) throw new FileTooLargeError(this.path, this.limit);
+    return true;
+  }
+
+  bytes(): Uint8Array {
+    if (this.chunks.length === 1) return this.chunks[0]!;
+    const out = new Uint8Array(this.total);
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
 }

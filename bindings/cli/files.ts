@@ -111,7 +111,12 @@ export async function resolveOutputPath(file: string): Promise<string> {
  * replace anything but a regular file (see the top of this file). Errors keep their errno `code`
  * and carry `op` (`open`, `mkdir`, `write`, `rename`); OutputPathError for a refused target.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  mode = 0o600,
+  options: { durable?: boolean } = {},
+): Promise<void> {
   const target = await resolveOutputPath(file);
   const dir = path.dirname(target);
   try {
@@ -126,6 +131,8 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
     try {
       op = 'write';
       await handle.writeFile(data);
+      // durable: the data is on disk before the rename makes it visible (the state file's counts).
+      if (options.durable) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -137,6 +144,12 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
   } catch (err) {
     await fs.rm(tmp, { force: true });
     throw withOp(err, op);
+  }
+  if (options.durable) {
+    // And the rename itself, where the platform allows syncing a directory.
+    const dirHandle = await fs.open(dir, 'r').catch(() => undefined);
+    await dirHandle?.sync().catch(() => {});
+    await dirHandle?.close().catch(() => {});
   }
 }
 

@@ -14,11 +14,11 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { GaitError, invalidInput } from '../errors.js';
 import { acquireStateLock, LOCK_STALE_MS } from './state-lock.js';
 import { compareBytewise } from '../canonical/order.js';
 import { toPrettyJson } from './json.js';
+import { writeFileAtomic } from './files.js';
 import { readRegularFile, FileTooLargeError } from '../read-file-node.js';
 import { goPathError } from '../os-error.js';
 import { parseJsonTree, kindName, type JNode } from '../intent/json-tree.js';
@@ -137,31 +137,6 @@ export function parseState(bytes: Uint8Array, where: string): Map<string, number
   return counters;
 }
 
-/**
- * Writes `data` to a new temporary file beside `real`, syncs it and renames it over `real`, so
- * readers (and a crash at any moment) see the old file or the new one, never a torn one. `real`
- * is the resolved path, so a symlink to it stays a symlink.
- */
-async function replaceAtomically(real: string, data: string): Promise<void> {
-  const dir = path.dirname(real);
-  const tmp = path.join(dir, `.${path.basename(real)}.${randomBytes(8).toString('hex')}.tmp`);
-  const handle = await fs.open(tmp, 'wx', 0o600);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-    await handle.close();
-    await fs.rename(tmp, real);
-  } catch (err) {
-    await handle.close().catch(() => {});
-    await fs.rm(tmp, { force: true }).catch(() => {});
-    throw err;
-  }
-  // Make the rename itself durable where the platform allows syncing a directory.
-  const dirHandle = await fs.open(dir, 'r').catch(() => undefined);
-  await dirHandle?.sync().catch(() => {});
-  await dirHandle?.close().catch(() => {});
-}
-
 /** Removes temporary state files of writers that died before their rename (only old ones). */
 async function sweepTemporaries(real: string): Promise<void> {
   const dir = path.dirname(real);
@@ -191,7 +166,9 @@ export async function withStateFile<T>(file: string, update: (counters: Map<stri
     };
     await lock.assertHeld();
     try {
-      await replaceAtomically(real, toPrettyJson(doc));
+      // `real` is the resolved path: a symlink to it stays a symlink. Synced: a crash leaves the old
+      // counts or the new ones, never a torn file.
+      await writeFileAtomic(real, toPrettyJson(doc), 0o600, { durable: true });
     } catch (err) {
       throw new GaitError(`write rate limit state ${describe(file, real)}: ${(err as Error).message}`, 'io_failure');
     }

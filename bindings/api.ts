@@ -7,7 +7,7 @@ import { Engine, EngineError } from './core/engine.js';
 import { Gate } from './gate.js';
 import { parsePolicyYaml } from './policy/parse.js';
 import type { Policy } from './policy/model.js';
-import { notAnEngine, policyInput } from './arguments.js';
+import { notAnEngine, asGaitError, policyInput } from './arguments.js';
 
 /** Anything a runtime can hand us as the core: a compiled module, its bytes, or a fetch Response. */
 export type CoreSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response | PromiseLike<Response>;
@@ -62,6 +62,11 @@ export function instantiateSync(source: WebAssembly.Module | ArrayBuffer | Array
  */
 export function createGate(engine: Engine, policy: string | Uint8Array | Record<string, unknown> | Policy): Gate {
   if (!(engine instanceof Engine)) throw notAnEngine('createGate', engine);
-  const input = policyInput('createGate', policy);
+  let input: string | Policy;
+  try {
+    input = policyInput('createGate', policy);
+  } catch (err) {
+    throw asGaitError('createGate', err);
+  }
   return new Gate(engine, typeof input === 'string' ? parsePolicyYaml(input) : input);
 }

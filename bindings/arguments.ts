@@ -191,3 +191,14 @@ export function assertNormalizedIntent(where: string, n: unknown): void {
 export function notAnEngine(where: string, got: unknown): GaitError {
   return expected(where, 'an Engine (from instantiate, instantiateSync or init)', got);
 }
+
+/**
+ * The GaitError for an exception that is not one: a getter, Proxy trap or toJSON of the caller's
+ * argument threw while it was read (or an internal error). Public entry points pass every
+ * exception through here, so callers only ever catch GaitErrors; it never becomes a verdict.
+ */
+export function asGaitError(where: string, err: unknown): GaitError {
+  if (err instanceof GaitError) return err;
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new GaitError(`${where}: reading the argument failed: ${message}`, 'internal_failure', { cause: err });
+}

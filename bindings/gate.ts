@@ -3,7 +3,7 @@
  * Gait's `EvaluatePolicyDetailed` (policy.md §7.1): normalize, strip unverified context claims,
  * fail-closed on un-normalizable intents, Wrkr enrichment, then one call into the WASM core.
  */
-import { intentInput } from './arguments.js';
+import { asGaitError, intentInput } from './arguments.js';
 import type { Policy, Verdict } from './policy/model.js';
 import type { NormalizedIntent } from './intent/model.js';
 import type { CoreOutcome } from './core/outcome.js';
@@ -186,22 +186,30 @@ export class Gate {
    */
   verdict(intent: string | unknown, options: EvaluateOptions = {}): GateVerdict {
     this.assertLive();
-    intent = intentInput('Gate', intent);
-    const value = fastPathValue(intent);
-    const encoded = value !== undefined && !options.wrkrInventory ? encodeIntentObject(value, this.loaded.compiled) : undefined;
-    if (encoded) {
-      const d = this.engine.evaluateDecision(this.loaded, encoded);
-      return { verdict: d.verdict, reason_codes: d.reason_codes, violations: d.violations, matched_rule: joinNames(d.matched_rules) };
+    try {
+      intent = intentInput('Gate', intent);
+      const value = fastPathValue(intent);
+      const encoded = value !== undefined && !options.wrkrInventory ? encodeIntentObject(value, this.loaded.compiled) : undefined;
+      if (encoded) {
+        const d = this.engine.evaluateDecision(this.loaded, encoded);
+        return { verdict: d.verdict, reason_codes: d.reason_codes, violations: d.violations, matched_rule: joinNames(d.matched_rules) };
+      }
+      const e = this.evaluateValue(intent, value, options);
+      return { verdict: e.result.verdict, reason_codes: e.result.reason_codes, violations: e.result.violations, matched_rule: e.matched_rule };
+    } catch (err) {
+      throw asGaitError('Gate', err);
     }
-    const e = this.evaluateValue(intent, value, options);
-    return { verdict: e.result.verdict, reason_codes: e.result.reason_codes, violations: e.result.violations, matched_rule: e.matched_rule };
   }
 
   /** Evaluates an intent given as JSON text or a parsed JSON object. */
   evaluate(intent: string | unknown, options: EvaluateOptions = {}): GateEvaluation {
     this.assertLive();
-    intent = intentInput('Gate', intent);
-    return this.evaluateValue(intent, fastPathValue(intent), options);
+    try {
+      intent = intentInput('Gate', intent);
+      return this.evaluateValue(intent, fastPathValue(intent), options);
+    } catch (err) {
+      throw asGaitError('Gate', err);
+    }
   }
 
   /**

@@ -3,7 +3,7 @@
  * type is a GaitError that says what was expected), intents taken as JSON text, bytes or a plain
  * object and decoded with Go's JSON rules before normalization.
  */
-import { assertNormalizedIntent, intentInput, jsonText } from './arguments.js';
+import { asGaitError, assertNormalizedIntent, intentInput, jsonText } from './arguments.js';
 import { invalidInput } from './errors.js';
 import { decodeIntentJson, decodeIntentValue } from './intent/decode.js';
 import { normalizeIntent as normalizeRaw, type NormalizeOptions } from './intent/normalize.js';
@@ -13,8 +13,12 @@ import type { NormalizedIntent } from './intent/model.js';
 
 /** An intent (JSON text, its UTF-8 bytes, or a plain object) normalized like Gait, with digests. */
 export function normalizeIntent(intent: string | Uint8Array | Record<string, unknown>, options: NormalizeOptions = {}): NormalizedIntent {
-  const input = intentInput('normalizeIntent', intent);
-  return normalizeRaw(typeof input === 'string' ? decodeIntentJson(input) : decodeIntentValue(input), options);
+  try {
+    const input = intentInput('normalizeIntent', intent);
+    return normalizeRaw(typeof input === 'string' ? decodeIntentJson(input) : decodeIntentValue(input), options);
+  } catch (err) {
+    throw asGaitError('normalizeIntent', err);
+  }
 }
 
 /** The intent digest of a normalized intent (from normalizeIntent). */

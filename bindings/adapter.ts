@@ -118,7 +118,7 @@ export class ToolAdapter {
       // Observe mode turns a fail-closed block (an intent that could not be read) into a simulated
       // allow; there is still nothing judged to run.
       if (!judged) throw new GateEvaluationError(invalidInput('intent could not be normalized; the tool was not executed'));
-      return { decision: payload, mode: this.mode, executed: true, result: await executor(deepFreeze(structuredClone(judged))) };
+      return { decision: payload, mode: this.mode, executed: true, result: await executor(deepFreeze(plainCopy(judged))) };
     }
     if (payload.verdict === 'dry_run') return { decision: payload, mode: this.mode, executed: false, result: undefined };
     throw new GateEnforcementError(payload);
@@ -131,6 +131,11 @@ export class ToolAdapter {
  */
 function readOnce(intent: unknown): unknown {
   return typeof intent === 'string' ? intent : slowDecodeIntentValue(intent);
+}
+
+/** A JSON-shaped copy: plain objects and arrays only, no undefined members. */
+function plainCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 function deepFreeze<T>(value: T): T {

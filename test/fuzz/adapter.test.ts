@@ -9,9 +9,9 @@ import { types } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { instantiateSync, createGate, GaitError, Gate, ToolAdapter, GateEnforcementError, GateEvaluationError } from '../../bindings/index.js';
-import { ROOT, baseIntentArb, intentTextArb, mutatedJson, policyTextArb } from './arbitraries.js';
+import { ROOT, baseIntentArb, intentTextArb, mutatedJson, policyPoolArb } from './arbitraries.js';
 import { build, hostileArb, STABLE_KINDS, THROWING_KINDS, UNSTABLE_KINDS, type Hostile } from './hostile.js';
-import { property, summary } from './settings.js';
+import { POOL_SIZE, SEED, property, summary } from './settings.js';
 
 const engine = instantiateSync(readFileSync(join(ROOT, 'dist/core.wasm')));
 const gates = new Map<string, Gate | null>();
@@ -29,21 +29,8 @@ function gateOf(text: string): Gate | null {
   }
   return g;
 }
-/**
- * Policies whose verdict turns on one field the hostile generators lie about (tool name, risk
- * class, identity, target), so that a lie that reaches the executor changes the verdict.
- */
-const DISCRIMINATING = [
-  'default_verdict: block\nrules:\n  - {name: allow-read, effect: allow, match: {tool_names: [tool.read]}}\n',
-  'default_verdict: allow\nrules:\n  - {name: block-delete, effect: block, match: {tool_names: [tool.delete, tool.exec]}}\n',
-  'default_verdict: block\nrules:\n  - {name: allow-low, effect: allow, match: {risk_classes: [low]}}\n',
-  'default_verdict: allow\nrules:\n  - {name: block-mallory, effect: block, match: {identities: [mallory]}}\n',
-  'default_verdict: allow\nrules:\n  - {name: block-etc, effect: block, match: {target_values: [/etc/passwd]}}\n  - {name: block-external, effect: block, match: {target_kinds: [host, url]}}\n',
-];
-const policyArb = fc.oneof(
-  { weight: 2, arbitrary: policyTextArb.filter((t) => gateOf(t) !== null) },
-  { weight: 1, arbitrary: fc.constantFrom(...DISCRIMINATING) },
-);
+/** Valid policy texts from a fixed pool (see policyPoolArb), discriminating ones included. */
+const policyArb = policyPoolArb(SEED, POOL_SIZE, (t) => gateOf(t) !== null);
 
 // ---- what a tool sees ------------------------------------------------------------------------------
 

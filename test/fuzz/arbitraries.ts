@@ -224,6 +224,30 @@ export const policyTextArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...EXAMPLE_POLICIES.map((e) => e.text)) },
 );
 
+/**
+ * Policies whose verdict turns on one field the hostile generators lie about (tool name, risk
+ * class, identity, target), so that a lie that reaches a decision or an executor shows.
+ */
+export const DISCRIMINATING_POLICIES = [
+  'default_verdict: allow\n',
+  'default_verdict: block\nrules:\n  - {name: allow-read, effect: allow, match: {tool_names: [tool.read]}}\n',
+  'default_verdict: allow\nrules:\n  - {name: block-delete, effect: block, match: {tool_names: [tool.delete, tool.exec]}}\n',
+  'default_verdict: block\nrules:\n  - {name: allow-low, effect: allow, match: {risk_classes: [low]}}\n',
+  'default_verdict: allow\nrules:\n  - {name: block-mallory, effect: block, match: {identities: [mallory]}}\n',
+  'default_verdict: allow\nrules:\n  - {name: block-etc, effect: block, match: {target_values: [/etc/passwd]}}\n  - {name: block-external, effect: block, match: {target_kinds: [host, url]}}\n',
+];
+
+/**
+ * A fixed pool of valid policy texts for the properties about intents (so their cost is the
+ * evaluation, not YAML parsing): the discriminating ones, the shipped examples, and `size`
+ * generated with the run's seed. Shrinks towards the first (`default_verdict: allow`).
+ */
+export function policyPoolArb(seed: number, size: number, valid: (text: string) => boolean): fc.Arbitrary<string> {
+  const generated = fc.sample(policyTextArb, { numRuns: size * 2, seed }).filter(valid).slice(0, size);
+  const pool = [...new Set([...DISCRIMINATING_POLICIES, ...EXAMPLE_POLICIES.map((e) => e.text), ...generated])].filter(valid);
+  return fc.constantFrom(...pool);
+}
+
 // ---- mutations -----------------------------------------------------------------------------------
 
 /** Every path (list of keys) to a value inside v, v itself included. */
@@ -249,11 +273,12 @@ export function setAt(v: unknown, path: ReadonlyArray<string | number>, value: u
 
 /** Odd JSON values: wrong types, huge and tiny numbers, odd strings, deep and wide structures. */
 export const oddJsonArb: fc.Arbitrary<Json> = fc.oneof(
-  fc.constantFrom<Json>(null, true, false, 0, -0, 1e308, -1e-308, 2 ** 53 + 1, 1.5, '', ' ', '\u0000', '\ud800', '\udfff x', 'x\ud83d', '\u00ff\ufeff', 'A'.repeat(70000), [], {}, [null], { '': '' }),
-  fc.string({ unit: 'binary', maxLength: 8 }),
-  fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>,
-  fc.integer({ min: 30, max: 90 }).map((d) => { let x: Json = 'leaf'; for (let i = 0; i < d; i++) x = i % 2 ? [x] : { k: x }; return x; }),
-  fc.integer({ min: 1000, max: 20000 }).map((n) => Array.from({ length: n }, (_, i) => i) as Json),
+  { weight: 4, arbitrary: fc.constantFrom<Json>(null, true, false, 0, -0, 1e308, -1e-308, 2 ** 53 + 1, 1.5, '', ' ', '\u0000', '\ud800', '\udfff x', 'x\ud83d', '\u00ff\ufeff', 'A'.repeat(70000), [], {}, [null], { '': '' }) },
+  { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 8 }) },
+  { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json> },
+  { weight: 1, arbitrary: fc.integer({ min: 30, max: 90 }).map((d) => { let x: Json = 'leaf'; for (let i = 0; i < d; i++) x = i % 2 ? [x] : { k: x }; return x; }) },
+  // Long lists (YAML parsing costs ~50 µs an item: kept rare and short enough for long runs).
+  { weight: 1, arbitrary: fc.integer({ min: 200, max: 3000 }).map((n) => Array.from({ length: n }, (_, i) => i) as Json) },
 );
 
 /** Replaces or deletes one value somewhere inside a JSON value (chosen by index over all paths). */

@@ -8,9 +8,9 @@ import fc from 'fast-check';
 import { instantiateSync, createGate, GaitError, Gate, normalizeIntent, intentDigest, parsePolicyYaml, formatPolicy, policyDigest } from '../../bindings/index.js';
 import { decodeIntentValue } from '../../bindings/intent/decode.js';
 import { expectVerdictAgrees } from '../core/verdict-agreement.js';
-import { ROOT, anyPolicyTextArb, baseIntentArb, intentTextArb, mutatedJson, policyObjectArb, policyTextArb, VERDICTS } from './arbitraries.js';
+import { ROOT, anyPolicyTextArb, baseIntentArb, intentTextArb, mutatedJson, policyObjectArb, policyPoolArb, VERDICTS } from './arbitraries.js';
 import { build, hostileArb, hostilePolicyArb, STABLE_KINDS, THROWING_KINDS, UNSTABLE_KINDS } from './hostile.js';
-import { property, summary } from './settings.js';
+import { POOL_SIZE, SEED, property, summary } from './settings.js';
 
 const engine = instantiateSync(readFileSync(join(ROOT, 'dist/core.wasm')));
 
@@ -37,8 +37,8 @@ function gateFor(text: string): Gate | GaitError {
   }
   return g;
 }
-/** Valid policy texts only (most generated ones are); the property gets the gate with gateFor. */
-const validPolicyArb = policyTextArb.filter((t) => gateFor(t) instanceof Gate);
+/** Valid policy texts from a fixed pool (see policyPoolArb); the property gets the gate with gateOf. */
+const validPolicyArb = policyPoolArb(SEED, POOL_SIZE, (t) => gateFor(t) instanceof Gate);
 const gateOf = (text: string): Gate => gateFor(text) as Gate;
 
 /** Runs the three gate entry points on a fresh copy of the input; only GaitError may escape. */
@@ -63,7 +63,7 @@ describe('fuzz: only GaitError escapes the library (property 1)', () => {
       const parsed = onlyGaitError('parsePolicyYaml', () => parsePolicyYaml(text));
       expect(parsed instanceof GaitError).toBe(viaGate instanceof GaitError);
       if (!(parsed instanceof GaitError)) onlyGaitError('formatPolicy', () => formatPolicy(parsed));
-    }));
+    }), 0.1);
   });
 
   it('formatPolicy output re-parses to the same digest (fmt is idempotent and keeps the digest)', async () => {
@@ -78,13 +78,13 @@ describe('fuzz: only GaitError escapes the library (property 1)', () => {
       const again = parsePolicyYaml(formatted);
       expect(policyDigest(again)).toBe(policyDigest(policy));
       expect(formatPolicy(again)).toBe(formatted);
-    }));
+    }), 0.1);
   });
 
   it('createGate on policy objects (valid, and with a value replaced by an odd one)', async () => {
     await property('createGate object', 'library', 150, fc.property(fc.oneof(policyObjectArb, mutatedJson(policyObjectArb)), (policy) => {
       onlyGaitError('createGate(object)', () => createGate(engine, policy as Record<string, unknown>));
-    }));
+    }), 0.1);
   });
 
   it('createGate on hostile policy objects (cycles, BigInt, getters, toJSON, Proxies, case variants)', async () => {
@@ -205,14 +205,28 @@ describe('fuzz: determinism (property 3)', () => {
   });
 
   it('an intent object and its JSON text get the same decision and digest', async () => {
+    // One documented difference (decodeIntentValue): in an object an empty-string time means
+    // "unset", while Go's text decoder rejects it; the text is made without those times.
+    const withoutEmptyTimes = (v: unknown): unknown => {
+      const c = structuredClone(v) as any;
+      const drop = (o: any) => {
+        if (o && typeof o === 'object' && !Array.isArray(o)) for (const k of ['created_at', 'issued_at', 'expires_at']) if (o[k] === '') delete o[k];
+      };
+      if (c && typeof c === 'object') {
+        drop(c);
+        drop(c.delegation);
+        if (Array.isArray(c.delegation?.chain)) c.delegation.chain.forEach(drop);
+      }
+      return c;
+    };
     await property('object equals its JSON text', 'library', 250, fc.property(validPolicyArb, fc.oneof(baseIntentArb, mutatedJson(baseIntentArb)), (policy, intent) => {
       const gate = gateOf(policy);
-      const text = JSON.stringify(intent);
+      const text = JSON.stringify(withoutEmptyTimes(intent));
       if (text === undefined) return;
       const fromObject = snapshot(gate, structuredClone(intent));
       const fromText = snapshot(gate, text);
       // Error messages may differ in wording between the object and text decoders; outcomes may not.
-      if (typeof fromObject === 'string' || typeof fromText === 'string') expect(typeof fromObject).toBe(typeof fromText);
+      if (typeof fromObject === 'string' || typeof fromText === 'string') expect(typeof fromObject, `object: ${String(fromObject)}; text: ${String(fromText)}`).toBe(typeof fromText);
       else expect(fromObject).toEqual(fromText);
       expectVerdictAgrees(gate, text, 'verdict vs evaluate (text)');
     }));

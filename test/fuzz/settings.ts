@@ -24,15 +24,21 @@ export const PATH = env['FUZZ_PATH'] || undefined;
 
 export type Kind = 'library' | 'cli' | 'spawn';
 
-/** Cases for one property: its short default, or the long-run setting for its kind. */
-export function runs(kind: Kind, short: number): number {
+/**
+ * Cases for one property: its short default, or the long-run setting for its kind (times
+ * `weight`: the properties that parse YAML on every case use 0.1, being ~10x costlier).
+ */
+export function runs(kind: Kind, short: number, weight = 1): number {
   const lib = num(env['FUZZ_RUNS']);
-  if (kind === 'library') return lib ?? short;
+  if (kind === 'library') return lib !== undefined ? Math.max(1, Math.round(lib * weight)) : short;
   if (kind === 'cli') return num(env['FUZZ_CLI_RUNS']) ?? (lib !== undefined ? Math.max(short, Math.round(lib / 200)) : short);
   return num(env['FUZZ_SPAWN_RUNS']) ?? short;
 }
 
 const totals: Array<{ name: string; runs: number; ms: number; ok: boolean }> = [];
+
+/** Size of the policy pool the intent properties draw from (grows with long runs). */
+export const POOL_SIZE = Math.min(2000, Math.max(100, Math.round((num(env['FUZZ_RUNS']) ?? 0) / 50)));
 
 /** Cases run so far by this file's properties (the fuzz script prints the grand total). */
 export function summary(): string {
@@ -57,8 +63,9 @@ export async function property<Ts extends [unknown, ...unknown[]]>(
   kind: Kind,
   short: number,
   prop: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>,
+  weight = 1,
 ): Promise<void> {
-  const numRuns = runs(kind, short);
+  const numRuns = runs(kind, short, weight);
   const t0 = performance.now();
   const params: fc.Parameters<Ts> = { seed: SEED, numRuns, ...(PATH ? { path: PATH, endOnFailure: true } : {}) };
   const details = prop.isAsync() ? await fc.check(prop as fc.IAsyncProperty<Ts>, params) : fc.check(prop as fc.IProperty<Ts>, params);

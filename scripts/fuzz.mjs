@@ -4,8 +4,9 @@
 //   npm run fuzz                                   10,000 cases per library property, random seed
 //   npm run fuzz -- --runs 100000                  more cases (or FUZZ_RUNS=100000 npm run fuzz)
 //   npm run fuzz -- --seed 42                      a chosen seed
-//   npm run fuzz -- --seed 42 --path "17:3:0" --only "adapter re-judge hostile"
-//                                                  replay one failure (fast-check seed + path)
+//   npm run fuzz -- --runs 10000 --seed 42 --path "17:3:0" --only "adapter re-judge hostile:"
+//                                                  replay one failure: the line its report ends with
+//                                                  (same --runs: the policy pool depends on it)
 //   npm run fuzz -- --cli-runs 500 --spawn-runs 20 in-process / real-process CLI cases per property
 //   npm run fuzz -- --files library,adapter        only some of library, adapter, cli
 //
@@ -62,7 +63,9 @@ console.log(`fuzz: seed ${seed}${path ? ` path ${path}` : ''}, ${runs} cases per
   `${cliRuns ?? `max(short, ${runs}/200)`} per in-process CLI property, ${spawnRuns} per real-process CLI property` +
   `${only ? `, only "${only}"` : ''}; files ${files.join(' ')}`);
 const t0 = Date.now();
-const vitestArgs = ['vitest', 'run', ...files, '--testTimeout=0', '--hookTimeout=0', '--no-file-parallelism', ...(only ? ['-t', only] : [])];
+// vitest's -t is a regular expression: --only is a plain substring of the test name.
+const escapeRegex = (t) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const vitestArgs = ['vitest', 'run', ...files, '--testTimeout=0', '--hookTimeout=0', '--no-file-parallelism', ...(only ? ['-t', escapeRegex(only)] : [])];
 const r = spawnSync('npx', vitestArgs, {
   cwd: ROOT,
   stdio: 'inherit',
@@ -78,5 +81,5 @@ const r = spawnSync('npx', vitestArgs, {
 const seconds = ((Date.now() - t0) / 1000).toFixed(1);
 const code = r.status ?? 1;
 console.log(`fuzz: ${code === 0 ? 'passed' : 'FAILED'} in ${seconds} s, seed ${seed}` +
-  (code === 0 ? '' : `; replay a failure with: npm run fuzz -- --seed ${seed} --path "<path from its report>" --only "<property>"`));
+  (code === 0 ? '' : '; each failure above ends with the command that replays it'));
 process.exit(code);

@@ -180,14 +180,14 @@ const plainInputs: fc.Arbitrary<Input> = fc.oneof(baseIntentArb, mutatedJson(bas
 const textInputs: fc.Arbitrary<Input> = intentTextArb.map((text) => ({ text }));
 
 describe('fuzz: ToolAdapter runs the tool iff the verdict is allow (property 2)', () => {
-  it('runs iff allow, for every kind of input (plain, text, hostile, throwing)', async () => {
+  it('adapter runs iff allow: runs iff allow, for every kind of input (plain, text, hostile, throwing)', async () => {
     const inputs = fc.oneof(plainInputs, textInputs, hostileArb([...STABLE_KINDS, ...UNSTABLE_KINDS, ...THROWING_KINDS]));
     await property('adapter runs iff allow', 'library', 300, fc.asyncProperty(policyArb, inputs, async (policy, x) => {
       expectRunsIffAllow(await runAdapter(gateOf(policy)!, make(x)));
     }));
   });
 
-  it('plain objects and JSON text: what the executor received is judged allow again', async () => {
+  it('adapter re-judge plain: plain objects and JSON text: what the executor received is judged allow again', async () => {
     await property('adapter re-judge plain', 'library', 300, fc.asyncProperty(policyArb, fc.oneof(plainInputs, textInputs), async (policy, x) => {
       const gate = gateOf(policy)!;
       const r = await runAdapter(gate, make(x));
@@ -196,7 +196,7 @@ describe('fuzz: ToolAdapter runs the tool iff the verdict is allow (property 2)'
     }));
   });
 
-  it('hostile but stable objects (case-variant keys, toJSON, __proto__, Proxies): the executor gets what was judged', async () => {
+  it('adapter re-judge hostile: hostile but stable objects (case-variant keys, toJSON, __proto__, Proxies): the executor gets what was judged', async () => {
     await property('adapter re-judge hostile', 'library', 300, fc.asyncProperty(policyArb, hostileArb(STABLE_KINDS), async (policy, h) => {
       const gate = gateOf(policy)!;
       const r = await runAdapter(gate, build(h));
@@ -205,7 +205,7 @@ describe('fuzz: ToolAdapter runs the tool iff the verdict is allow (property 2)'
     }));
   });
 
-  it('objects that change on each read (getters, Proxies): the executor gets what was judged', async () => {
+  it('adapter re-judge changing: objects that change on each read (getters, Proxies): the executor gets what was judged', async () => {
     await property('adapter re-judge changing', 'library', 300, fc.asyncProperty(policyArb, hostileArb(UNSTABLE_KINDS), async (policy, h) => {
       const gate = gateOf(policy)!;
       const r = await runAdapter(gate, build(h));
@@ -214,7 +214,7 @@ describe('fuzz: ToolAdapter runs the tool iff the verdict is allow (property 2)'
     }));
   });
 
-  it('the executor receives an immutable plain value (deeply frozen, no accessors, Proxies or toJSON), even for a plain intent', async () => {
+  it('adapter passes frozen plain value: the executor receives an immutable plain value (deeply frozen, no accessors, Proxies or toJSON), even for a plain intent', async () => {
     const inputs = fc.oneof(plainInputs, textInputs);
     await property('adapter passes frozen plain value', 'library', 200, fc.asyncProperty(policyArb, inputs, async (policy, x) => {
       const r = await runAdapter(gateOf(policy)!, make(x));

@@ -104,28 +104,28 @@ const withJson = (args: string[], json: boolean) => (json ? [...args, '--json'] 
 afterAll(() => console.log(`[fuzz] cli: ${summary()}`));
 
 describe('fuzz: bad files give exit 6 from the CLI, never 0 and never a crash (property 4)', () => {
-  it('bad policy files: policy validate, policy test, gate eval (in-process)', async () => {
+  it('cli bad policy: bad policy files: policy validate, policy test, gate eval (in-process)', async () => {
     await property('cli bad policy', 'cli', 40, fc.asyncProperty(badPolicyBytesArb, fc.boolean(), async (bytes, json) => {
       const p = file('yaml', bytes);
       for (const args of policyCommands(p)) expectInvalidInput(await gait(withJson(args, json), { cwd: dir }), json, args.join(' '));
     }));
   });
 
-  it('bad intent files: policy test, gate eval (in-process)', async () => {
+  it('cli bad intent: bad intent files: policy test, gate eval (in-process)', async () => {
     await property('cli bad intent', 'cli', 40, fc.asyncProperty(badIntentBytesArb, fc.boolean(), async (bytes, json) => {
       const i = file('json', bytes);
       for (const args of intentCommands(i)) expectInvalidInput(await gait(withJson(args, json), { cwd: dir }), json, args.join(' '));
     }));
   });
 
-  it('bad policy files through bin/gait.js (real processes)', async () => {
+  it('cli bad policy (spawn): bad policy files through bin/gait.js (real processes)', async () => {
     await property('cli bad policy (spawn)', 'spawn', 6, fc.asyncProperty(badPolicyBytesArb, async (bytes) => {
       const p = file('yaml', bytes);
       for (const args of policyCommands(p)) expectInvalidInput(gaitProcess(withJson(args, true), { cwd: dir }), true, args.join(' '));
     }));
   });
 
-  it('bad intent files through bin/gait.js (real processes)', async () => {
+  it('cli bad intent (spawn): bad intent files through bin/gait.js (real processes)', async () => {
     await property('cli bad intent (spawn)', 'spawn', 5, fc.asyncProperty(badIntentBytesArb, async (bytes) => {
       const i = file('json', bytes);
       for (const args of intentCommands(i)) expectInvalidInput(gaitProcess(withJson(args, true), { cwd: dir }), true, args.join(' '));
@@ -135,7 +135,7 @@ describe('fuzz: bad files give exit 6 from the CLI, never 0 and never a crash (p
 
 describe('fuzz: the CLI agrees with the library on good files', () => {
   const engine = instantiateSync(readFileSync(path.join(ROOT, 'dist/core.wasm')));
-  it('policy test exits 3 for block, 4 for require_approval, 0 otherwise, as gate.evaluate decides', async () => {
+  it('cli policy test agrees: policy test exits 3 for block, 4 for require_approval, 0 otherwise, as gate.evaluate decides', async () => {
     const intentArb = baseIntentArb.map((i) => JSON.stringify(i)).filter((t) => !badIntent(new TextEncoder().encode(t)));
     await property('cli policy test agrees', 'cli', 30, fc.asyncProperty(policyTextArb.filter((t) => !badPolicy(new TextEncoder().encode(t))), intentArb, async (policy, intent) => {
       const verdict = createGate(engine, policy).evaluate(intent).result.verdict;

@@ -57,7 +57,7 @@ afterAll(() => {
 });
 
 describe('fuzz: only GaitError escapes the library (property 1)', () => {
-  it('createGate / parsePolicyYaml on policy text (valid, mutated, garbage YAML)', async () => {
+  it('createGate text: createGate / parsePolicyYaml on policy text (valid, mutated, garbage YAML)', async () => {
     await property('createGate text', 'library', 150, fc.property(anyPolicyTextArb, (text) => {
       const viaGate = gateFor(text);
       const parsed = onlyGaitError('parsePolicyYaml', () => parsePolicyYaml(text));
@@ -66,7 +66,7 @@ describe('fuzz: only GaitError escapes the library (property 1)', () => {
     }), 0.1);
   });
 
-  it('formatPolicy output re-parses to the same digest (fmt is idempotent and keeps the digest)', async () => {
+  it('formatPolicy round trip: formatPolicy output re-parses to the same digest (fmt is idempotent and keeps the digest)', async () => {
     await property('formatPolicy round trip', 'library', 100, fc.property(anyPolicyTextArb, (text) => {
       let policy;
       try {
@@ -81,19 +81,19 @@ describe('fuzz: only GaitError escapes the library (property 1)', () => {
     }), 0.1);
   });
 
-  it('createGate on policy objects (valid, and with a value replaced by an odd one)', async () => {
+  it('createGate object: createGate on policy objects (valid, and with a value replaced by an odd one)', async () => {
     await property('createGate object', 'library', 150, fc.property(fc.oneof(policyObjectArb, mutatedJson(policyObjectArb)), (policy) => {
       onlyGaitError('createGate(object)', () => createGate(engine, policy as Record<string, unknown>));
     }), 0.1);
   });
 
-  it('createGate on hostile policy objects (cycles, BigInt, getters, toJSON, Proxies, case variants)', async () => {
+  it('createGate hostile: createGate on hostile policy objects (cycles, BigInt, getters, toJSON, Proxies, case variants)', async () => {
     await property('createGate hostile', 'library', 200, fc.property(hostilePolicyArb([...STABLE_KINDS, ...UNSTABLE_KINDS]), (h) => {
       onlyGaitError('createGate(hostile)', () => createGate(engine, build(h) as Record<string, unknown>));
     }));
   });
 
-  it('createGate on policy objects whose getters, traps or toJSON throw', async () => {
+  it('createGate throwing: createGate on policy objects whose getters, traps or toJSON throw', async () => {
     await property('createGate throwing', 'library', 100, fc.property(hostilePolicyArb(THROWING_KINDS), (h) => {
       onlyGaitError('createGate(throwing)', () => createGate(engine, build(h) as Record<string, unknown>));
     }));
@@ -107,50 +107,50 @@ describe('fuzz: only GaitError escapes the library (property 1)', () => {
   };
   const oddArb = fc.constantFrom(...Object.keys(ODD));
 
-  it('createGate on odd top-level values (null, undefined, numbers, Symbols, ...)', async () => {
+  it('createGate odd values: createGate on odd top-level values (null, undefined, numbers, Symbols, ...)', async () => {
     await property('createGate odd values', 'library', 60, fc.property(oddArb, (name) => {
       onlyGaitError(`createGate(${name})`, () => createGate(engine, ODD[name]!() as Record<string, unknown>));
     }));
   });
 
-  it('parsePolicyYaml on arguments that are not strings', async () => {
+  it('parsePolicyYaml non-string: parsePolicyYaml on arguments that are not strings', async () => {
     await property('parsePolicyYaml non-string', 'library', 60, fc.property(oddArb, (name) => {
       onlyGaitError(`parsePolicyYaml(${name})`, () => parsePolicyYaml(ODD[name]!() as string));
     }));
   });
 
-  it('formatPolicy on values that are not parsed policies (user-written policy objects, odd values)', async () => {
+  it('formatPolicy non-policy: formatPolicy on values that are not parsed policies (user-written policy objects, odd values)', async () => {
     await property('formatPolicy non-policy', 'library', 100, fc.property(fc.oneof(policyObjectArb.map((p) => ({ p })), oddArb.map((name) => ({ name }))), (v) => {
       const arg = 'p' in v ? v.p : ODD[v.name]!();
       onlyGaitError('formatPolicy', () => formatPolicy(arg as never));
     }));
   });
 
-  it('gate.evaluate / verdict / decide on intent JSON text (valid, mutated, garbage)', async () => {
+  it('gate on intent text: gate.evaluate / verdict / decide on intent JSON text (valid, mutated, garbage)', async () => {
     await property('gate on intent text', 'library', 250, fc.property(validPolicyArb, intentTextArb, (policy, text) => {
       allEntryPoints(gateOf(policy), () => text);
     }));
   });
 
-  it('gate.evaluate / verdict / decide on intent objects (valid, and with a value replaced)', async () => {
+  it('gate on intent objects: gate.evaluate / verdict / decide on intent objects (valid, and with a value replaced)', async () => {
     await property('gate on intent objects', 'library', 250, fc.property(validPolicyArb, fc.oneof(baseIntentArb, mutatedJson(baseIntentArb)), (policy, intent) => {
       allEntryPoints(gateOf(policy), () => structuredClone(intent));
     }));
   });
 
-  it('gate.evaluate / verdict / decide on hostile objects that do not throw themselves', async () => {
+  it('gate on hostile objects: gate.evaluate / verdict / decide on hostile objects that do not throw themselves', async () => {
     await property('gate on hostile objects', 'library', 300, fc.property(validPolicyArb, hostileArb([...STABLE_KINDS, ...UNSTABLE_KINDS]), (policy, h) => {
       allEntryPoints(gateOf(policy), () => build(h));
     }));
   });
 
-  it('gate.evaluate / verdict / decide on objects whose getters, traps or toJSON throw', async () => {
+  it('gate on throwing objects: gate.evaluate / verdict / decide on objects whose getters, traps or toJSON throw', async () => {
     await property('gate on throwing objects', 'library', 200, fc.property(validPolicyArb, hostileArb(THROWING_KINDS), (policy, h) => {
       allEntryPoints(gateOf(policy), () => build(h));
     }));
   });
 
-  it('normalizeIntent and intentDigest on decoded intents', async () => {
+  it('normalizeIntent decoded: normalizeIntent and intentDigest on decoded intents', async () => {
     await property('normalizeIntent decoded', 'library', 200, fc.property(fc.oneof(baseIntentArb, mutatedJson(baseIntentArb)), (intent) => {
       let raw;
       try {
@@ -164,14 +164,14 @@ describe('fuzz: only GaitError escapes the library (property 1)', () => {
     }));
   });
 
-  it('normalizeIntent and intentDigest on what a caller may hand them (plain and hostile intents)', async () => {
+  it('normalizeIntent plain: normalizeIntent and intentDigest on what a caller may hand them (plain intent objects)', async () => {
     await property('normalizeIntent plain', 'library', 100, fc.property(fc.oneof(baseIntentArb, mutatedJson(baseIntentArb)), (intent) => {
       onlyGaitError('normalizeIntent(value)', () => normalizeIntent(structuredClone(intent) as never));
       onlyGaitError('intentDigest(value)', () => intentDigest(structuredClone(intent) as never));
     }));
   });
 
-  it('normalizeIntent and intentDigest on hostile intents', async () => {
+  it('normalizeIntent hostile: normalizeIntent and intentDigest on hostile intents', async () => {
     await property('normalizeIntent hostile', 'library', 100, fc.property(hostileArb([...STABLE_KINDS, ...THROWING_KINDS]), (h) => {
       onlyGaitError('normalizeIntent(hostile)', () => normalizeIntent(build(h) as never));
       onlyGaitError('intentDigest(hostile)', () => intentDigest(build(h) as never));
@@ -193,7 +193,7 @@ describe('fuzz: determinism (property 3)', () => {
     }
   };
 
-  it('same policy and intent object: same evaluation twice, verdict() agrees with evaluate()', async () => {
+  it('deterministic objects: same policy and intent object: same evaluation twice, verdict() agrees with evaluate()', async () => {
     await property('deterministic objects', 'library', 400, fc.property(validPolicyArb, fc.oneof({ weight: 4, arbitrary: baseIntentArb }, { weight: 1, arbitrary: mutatedJson(baseIntentArb) }), (policy, intent) => {
       const gate = gateOf(policy);
       const v = onlyGaitError('gate.verdict', () => gate.verdict(structuredClone(intent)));
@@ -204,7 +204,7 @@ describe('fuzz: determinism (property 3)', () => {
     }));
   });
 
-  it('an intent object and its JSON text get the same decision and digest', async () => {
+  it('object equals its JSON text: an intent object and its JSON text get the same decision and digest', async () => {
     // One documented difference (decodeIntentValue): in an object an empty-string time means
     // "unset", while Go's text decoder rejects it; the text is made without those times.
     const withoutEmptyTimes = (v: unknown): unknown => {
@@ -232,7 +232,7 @@ describe('fuzz: determinism (property 3)', () => {
     }));
   });
 
-  it('hostile but stable objects (case-variant keys, __proto__, toJSON, Proxies, exotic values): same answer each time', async () => {
+  it('deterministic hostile: hostile but stable objects (case-variant keys, __proto__, toJSON, Proxies, exotic values): same answer each time', async () => {
     await property('deterministic hostile', 'library', 300, fc.property(validPolicyArb, hostileArb(STABLE_KINDS), (policy, h) => {
       const gate = gateOf(policy);
       expect(snapshot(gate, build(h))).toEqual(snapshot(gate, build(h)));

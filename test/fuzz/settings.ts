@@ -48,9 +48,16 @@ export function summary(): string {
   return `${totals.length} properties, ${cases} cases, ${(ms / 1000).toFixed(1)} s, seed ${SEED}` + (failed.length ? `, FAILED: ${failed.join('; ')}` : '');
 }
 
+const escapeRegex = (t: string): string => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** The command that replays one failure (the policy pool depends on FUZZ_RUNS: it is repeated). */
 function replayLine(name: string, seed: number, path: string | undefined): string {
-  return `replay: npm run fuzz -- --seed ${seed}${path ? ` --path "${path}"` : ''} --only ${JSON.stringify(name)}` +
-    `   (or: FUZZ_SEED=${seed}${path ? ` FUZZ_PATH="${path}"` : ''} npx vitest run test/fuzz -t ${JSON.stringify(name)})`;
+  const p = path ? ` --path "${path}"` : '';
+  if (LONG) {
+    const extra = ['FUZZ_CLI_RUNS', 'FUZZ_SPAWN_RUNS'].filter((k) => env[k]).map((k) => ` --${k.slice(5).toLowerCase().replace('_', '-')} ${env[k]}`).join('');
+    return `replay: npm run fuzz -- --runs ${env['FUZZ_RUNS']}${extra} --seed ${seed}${p} --only "${name}:"`;
+  }
+  return `replay: FUZZ_SEED=${seed}${path ? ` FUZZ_PATH="${path}"` : ''} npx vitest run test/fuzz -t "${escapeRegex(name)}:"`;
 }
 
 /**

@@ -106,7 +106,8 @@ const delegationArb = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.nat(), opt(fc.
 
 const argsArb: fc.Arbitrary<JsonObject> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom<JsonObject>({}, { path: '/tmp/out.txt' }, { query: 'select 1', limit: 10 }, { nested: { a: [1, 2, { b: ' x ' }] } }) },
-  { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>, { maxKeys: 4 }) },
+  // Any keys: ASCII, or any code points including lone surrogates ('binary').
+  { weight: 1, arbitrary: fc.dictionary(fc.oneof(fc.string({ maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 4 })), fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>, { maxKeys: 4 }) },
 );
 
 const contextArb = fc.record({
@@ -187,6 +188,13 @@ const ruleArb = fc.record({
   violations: opt(some(['viol_a'])),
   min_approvals: opt(fc.integer({ min: 0, max: 3 })),
   require_broker_credential: fc.option(fc.boolean(), { nil: undefined, freq: 6 }),
+  broker_reference: fc.option(fc.constantFrom('egress', ' db '), { nil: undefined, freq: 8 }),
+  broker_scopes: fc.option(some(['export', 'Write']), { nil: undefined, freq: 8 }),
+  require_distinct_approvers: fc.option(fc.boolean(), { nil: undefined, freq: 8 }),
+  require_context_evidence: fc.option(fc.boolean(), { nil: undefined, freq: 10 }),
+  required_context_evidence_mode: fc.option(fc.constantFrom('required', 'best_effort'), { nil: undefined, freq: 10 }),
+  max_context_age_seconds: fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined, freq: 10 }),
+  destructive_budget: fc.option(fc.record({ requests: fc.integer({ min: 1, max: 3 }), window: fc.constantFrom('minute', 'hour'), scope: fc.constantFrom('tool', 'identity', 'tool_identity') }), { nil: undefined, freq: 10 }),
   rate_limit: fc.option(fc.record({ requests: fc.integer({ min: 1, max: 5 }), window: fc.constantFrom('minute', 'hour') }), { nil: undefined, freq: 8 }),
   endpoint: fc.option(fc.record({
     enabled: fc.constant(true),
@@ -215,6 +223,15 @@ export const policyObjectArb: fc.Arbitrary<JsonObject> = fc.record({
   }).map(compact), { nil: undefined, freq: 5 }),
   scripts: fc.option(fc.record({ max_steps: fc.integer({ min: 0, max: 3 }), require_approval_above: fc.integer({ min: 0, max: 2 }), block_mixed_risk: fc.boolean() }), { nil: undefined, freq: 5 }),
   rules: opt(fc.array(ruleArb, { maxLength: 5 })),
+  default_action: fc.option(verdictText, { nil: undefined, freq: 10 }),
+  mcp_trust: fc.option(fc.record({
+    enabled: fc.boolean(),
+    snapshot: fc.constantFrom('./trust_snapshot.json', ''),
+    action: opt(fc.constantFrom('block', 'require_approval')),
+    min_score: opt(fc.constantFrom(0, 0.5, 1)),
+    max_age: opt(fc.constantFrom('24h', '90m')),
+    publisher_allowlist: opt(some(['Acme', 'acme'])),
+  }).map(compact), { nil: undefined, freq: 10 }),
 }).map((p) => compact(p) as JsonObject);
 
 /** Policy text: YAML (block or flow), JSON (which is YAML), or one of the shipped examples. */

@@ -3,13 +3,13 @@
 // and never a crash; with --json, stdout is one line: the error envelope. Most cases run the CLI
 // in-process (runCli, milliseconds); a few dozen spawn bin/gait.js as a user would.
 // "Bad" is decided by the library (parsePolicyBytes, decodeIntentBytes + normalizeIntent).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { GaitError, instantiateSync, createGate } from '../../bindings/index.js';
+import { GaitError, instantiateSync, createGate, decisionPayload } from '../../bindings/index.js';
 import { parsePolicyBytes } from '../../bindings/policy/parse.js';
 import { decodeIntentBytes } from '../../bindings/intent/decode.js';
 import { normalizeIntent } from '../../bindings/intent/normalize.js';
@@ -101,7 +101,10 @@ const intentCommands = (i: string) => [
 ];
 const withJson = (args: string[], json: boolean) => (json ? [...args, '--json'] : args);
 
-afterAll(() => console.log(`[fuzz] cli: ${summary()}`));
+afterAll(() => {
+  console.log(`[fuzz] cli: ${summary()}`);
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('fuzz: bad files give exit 6 from the CLI, never 0 and never a crash (property 4)', () => {
   it('cli bad policy: bad policy files: policy validate, policy test, gate eval (in-process)', async () => {
@@ -135,6 +138,21 @@ describe('fuzz: bad files give exit 6 from the CLI, never 0 and never a crash (p
 
 describe('fuzz: the CLI agrees with the library on good files', () => {
   const engine = instantiateSync(readFileSync(path.join(ROOT, 'dist/core.wasm')));
+  it('cli gate eval agrees: gate eval --json prints what gate.check() returns (without trace fields), exit code included', async () => {
+    const intentArb = baseIntentArb.map((i) => JSON.stringify(i)).filter((t) => !badIntent(new TextEncoder().encode(t)));
+    await property('cli gate eval agrees', 'cli', 30, fc.asyncProperty(policyTextArb.filter((t) => !badPolicy(new TextEncoder().encode(t))), intentArb, async (policy, intent) => {
+      // The CLI enforces rate limits (fresh state file per case); the library does with `counters`.
+      const gate = createGate(engine, policy);
+      const fromLibrary = JSON.parse(JSON.stringify(decisionPayload(gate.decide(intent, { counters: new Map() }))));
+      const cwd = mkdtempSync(path.join(dir, 'eval-')); // fresh rate-limit state each case
+      const r = await gait(['gate', 'eval', '--policy', file('yaml', policy), '--intent', file('json', intent), '--json'], { cwd });
+      // Fields about the run (ids, written files, dev-key warning), not the decision (as in test/api/api.test.ts).
+      const cli = Object.fromEntries(Object.entries(r.json).filter(([k]) => !['correlation_id', 'trace_id', 'warnings'].includes(k) && !k.endsWith('_path')));
+      expect(cli, r.stdout + r.stderr).toEqual(fromLibrary);
+      expect(r.exit).toBe(fromLibrary.exit_code ?? (fromLibrary.verdict === 'block' ? 3 : fromLibrary.verdict === 'require_approval' ? 4 : 0));
+    }));
+  });
+
   it('cli policy test agrees: policy test exits 3 for block, 4 for require_approval, 0 otherwise, as gate.evaluate decides', async () => {
     const intentArb = baseIntentArb.map((i) => JSON.stringify(i)).filter((t) => !badIntent(new TextEncoder().encode(t)));
     await property('cli policy test agrees', 'cli', 30, fc.asyncProperty(policyTextArb.filter((t) => !badPolicy(new TextEncoder().encode(t))), intentArb, async (policy, intent) => {

@@ -144,6 +144,12 @@ describe('fuzz: only GaitError escapes the library (property 1)', () => {
     }));
   });
 
+  it('gate on odd values: gate.evaluate / verdict / decide on odd top-level values (null, undefined, BigInt, Symbol, Map, bytes, ...)', async () => {
+    await property('gate on odd values', 'library', 60, fc.property(validPolicyArb, oddArb, (policy, name) => {
+      allEntryPoints(gateOf(policy), ODD[name]!);
+    }));
+  });
+
   it('gate on throwing objects: gate.evaluate / verdict / decide on objects whose getters, traps or toJSON throw', async () => {
     await property('gate on throwing objects', 'library', 200, fc.property(validPolicyArb, hostileArb(THROWING_KINDS), (policy, h) => {
       allEntryPoints(gateOf(policy), () => build(h));

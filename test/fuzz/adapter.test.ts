@@ -193,6 +193,16 @@ describe('fuzz: ToolAdapter runs the tool iff the verdict is allow (property 2)'
     }));
   });
 
+  it('adapter sink failure: a traceSink that throws or rejects stops execution, whatever the verdict', async () => {
+    const inputs = fc.oneof(plainInputs, textInputs);
+    await property('adapter sink failure', 'library', 150, fc.asyncProperty(policyArb, inputs, fc.boolean(), async (policy, x, reject) => {
+      const calls: unknown[] = [];
+      const traceSink = reject ? () => Promise.reject(new Error('sink down')) : () => { throw new Error('sink down'); };
+      await new ToolAdapter(gateOf(policy)!, { traceSink }).execute({ intent: make(x), executor: (r) => void calls.push(r) }).catch(() => undefined);
+      expect(calls).toHaveLength(0);
+    }));
+  });
+
   it('adapter re-judge plain: plain objects and JSON text: what the executor received is judged allow again', async () => {
     await property('adapter re-judge plain', 'library', 300, fc.asyncProperty(policyArb, fc.oneof(plainInputs, textInputs), async (policy, x) => {
       const gate = gateOf(policy)!;

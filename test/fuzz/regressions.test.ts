@@ -33,6 +33,13 @@ describe('regression: ToolAdapter gives the executor what the gate judged (found
     if (seen !== undefined) expect(seen.tool_name).toBe('tool.read');
   });
 
+  it('case-variant key with Unicode folding: riſK_claſs (ſ U+017F, K U+212A) overrides risk_class for the gate only', async () => {
+    const policy = 'default_verdict: block\nrules:\n  - {name: allow-low, effect: allow, match: {risk_classes: [low]}}\n';
+    const intent = { tool_name: 'tool.read', context: { identity: 'alice', workspace: '/repo/gait', risk_class: 'critical', 'ri\u017f\u212a_cla\u017f\u017f': 'low' } };
+    const seen = (await executorSees(policy, intent)) as { context?: { risk_class?: string } } | undefined;
+    if (seen !== undefined) expect(seen.context?.risk_class).toBe('low');
+  });
+
   it('lying toJSON: the gate judges toJSON(), the tool reads the object', async () => {
     const intent = { tool_name: 'tool.delete', context: ctx(), toJSON: () => ({ tool_name: 'tool.read', context: ctx() }) };
     const seen = (await executorSees(ALLOW_READ_ONLY, intent)) as { tool_name?: string } | undefined;

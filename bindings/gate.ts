@@ -162,7 +162,6 @@ export class Gate {
    * --json` prints, without trace fields. Throws GaitError on invalid input (never allows).
    */
   check(intent: string | unknown, options: EvaluateOptions & DecideOptions = {}): DecisionPayload {
-    intent = intentInput('Gate', intent);
     return decisionPayload(this.decide(intent, options));
   }
 
@@ -171,8 +170,7 @@ export class Gate {
    * to enforce the policy's rate limits and destructive budgets in memory.
    */
   decide(intent: string | unknown, options: EvaluateOptions & DecideOptions & { counters?: Map<string, number>; now?: RfcTime } = {}): Decision {
-    intent = intentInput('Gate', intent);
-    const evaluation = this.evaluate(intent, options);
+    const evaluation = this.evaluate(intent, options); // checks the argument
     const limits = options.counters ? applyLimits(evaluation, options.counters, options.now ?? nowTime(), this.policy.rules) : options.limits;
     return decide(evaluation, { ...options, limits });
   }

@@ -23,12 +23,12 @@ export function normalizeIntent(intent: string | Uint8Array | Record<string, unk
 
 /** The intent digest of a normalized intent (from normalizeIntent). */
 export function intentDigest(normalized: NormalizedIntent): string {
-  assertNormalizedIntent('intentDigest', normalized);
   try {
+    assertNormalizedIntent('intentDigest', normalized);
     return digestOf(normalized);
   } catch (err) {
     if (err instanceof TypeError) throw invalidInput(`intentDigest: expected a normalized intent (from normalizeIntent): ${err.message}`);
-    throw err;
+    throw asGaitError('intentDigest', err);
   }
 }
 

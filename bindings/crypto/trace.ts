@@ -2,10 +2,10 @@
  * The signed gate trace record, `gait.gate.trace` 1.0.0, as written by Gait v1.3.6 ("B")
  * (cli.md §2.8, §2.12; intent.md §8.4; signed_artifacts.md §4.9, §6.3).
  *
- * Members are emitted in Go struct order. Omission follows Go `omitempty` as read from the schema:
- * the schema's required members plus `observed_at` (always written) and `violations` (schema
- * default `[]`, never null) are always present; everything else is dropped when empty, zero or
- * false. Records are built and re-read through one projection ({@link projectTraceRecord}) so a
+ * Members are emitted in Go struct order. Omission follows Go `omitempty`: the schema's required
+ * members plus `observed_at` (always written) are always present; everything else, `violations`
+ * included (Gait writes no `violations` when there are none, whatever the schema's default says),
+ * is dropped when empty, zero or false. Records are built and re-read through one projection ({@link projectTraceRecord}) so a
  * file is verified over exactly the bytes Go would sign: unknown members dropped, timestamps
  * re-rendered as RFC3339Nano.
  */
@@ -122,7 +122,7 @@ export interface TraceRecord {
   pre_approved?: boolean;
   pattern_id?: string;
   registry_reason?: string;
-  violations: string[];
+  violations?: string[];
   latency_ms?: number;
   approval_token_ref?: string;
   delegation_ref?: TraceDelegationRef;
@@ -486,7 +486,7 @@ function projectUnchecked(raw: Raw): TraceRecord {
   put(out, 'pre_approved', boolField(raw, 'pre_approved'));
   put(out, 'pattern_id', strField(raw, 'pattern_id'));
   put(out, 'registry_reason', strField(raw, 'registry_reason'));
-  out['violations'] = strList(raw, 'violations');
+  put(out, 'violations', strList(raw, 'violations'));
   put(out, 'latency_ms', numField(raw, 'latency_ms', false));
   put(out, 'approval_token_ref', strField(raw, 'approval_token_ref'));
   put(out, 'delegation_ref', projectDelegationRef(objField(raw, 'delegation_ref')));

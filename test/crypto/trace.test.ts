@@ -100,18 +100,18 @@ describe('trace identifiers', () => {
 });
 
 describe('buildTraceRecord', () => {
-  it('minimal record: required members plus observed_at, event_id and violations; nothing else', () => {
+  it('minimal record: required members plus observed_at and event_id; nothing else (no empty violations: Gait omits them)', () => {
     const r = buildTraceRecord(minimalInput());
     expect(Object.keys(r)).toEqual([
       'schema_id', 'schema_version', 'created_at', 'observed_at', 'producer_version', 'trace_id', 'event_id',
-      'tool_name', 'args_digest', 'intent_digest', 'policy_digest', 'verdict', 'violations',
+      'tool_name', 'args_digest', 'intent_digest', 'policy_digest', 'verdict',
     ]);
     expect(r.schema_id).toBe('gait.gate.trace');
     expect(r.schema_version).toBe('1.0.0');
     expect(r.trace_id).toBe('9a714d67a491c4bd98dd7983');
     expect(r.observed_at).toBe('2026-02-18T10:00:01.123456789Z');
     expect(r.event_id).toBe(sha('9a714d67a491c4bd98dd7983:2026-02-18T10:00:01.123456789Z').slice(0, 24));
-    expect(r.violations).toEqual([]);
+    expect(r.violations).toBeUndefined();
   });
 
   it('full record: every member in struct order', () => {
@@ -344,7 +344,7 @@ describe('signing, verification and serialization', () => {
     expect(out).toContain('\n  "tool_name": "a\\u003cb\\u003e\\u0026c\\u2028",\n');
     expect(out).toContain('\n  "violations": [\n    "x"\n  ]\n');
     expect(JSON.parse(out)).toEqual(record);
-    expect(serializeTrace(buildTraceRecord(minimalInput()))).toContain('"violations": []');
+    expect(serializeTrace(buildTraceRecord(minimalInput()))).not.toContain('"violations"');
   });
 
   it('projectTraceRecord is idempotent on built records', () => {

@@ -545,8 +545,9 @@ export interface RelationshipInput {
  * The trace's own relationship block (intent.md §8.4): parent session, entity refs (trace, tool,
  * agent identity, policy digest; sorted by kind then id), policy ref, agent chain (requester,
  * delegators, delegates; sorted by role then identity) and edges (`calls` agent→tool,
- * `governed_by` tool→policy, `delegates_to` per delegation link; sorted by kind, from, to).
- * Empty ids are dropped, as relationship normalization does.
+ * `governed_by` tool→policy, `delegates_to` per delegation link; sorted by kind, from, to) and
+ * `related_entity_ids` (the entity refs' ids, sorted and de-duplicated: what Gait v1.3.6 writes,
+ * although cli.md §2.8 does not list it). Empty ids are dropped, as relationship normalization does.
  */
 export function buildTraceRelationship(input: RelationshipInput): TraceRelationship | undefined {
   const identity = (input.identity ?? '').trim();
@@ -583,7 +584,8 @@ export function buildTraceRelationship(input: RelationshipInput): TraceRelations
 
   const out: Raw = {};
   if (session) out['parent_ref'] = { kind: 'session', id: session };
-  put(out, 'entity_refs', uniqueSorted(refs, refKey, compareRefs));
+  const entityRefs = uniqueSorted(refs, refKey, compareRefs);
+  put(out, 'entity_refs', entityRefs);
   if (Object.keys(policyRef).length > 0) out['policy_ref'] = policyRef;
   put(
     out,
@@ -603,6 +605,9 @@ export function buildTraceRelationship(input: RelationshipInput): TraceRelations
       (a, b) => compareBytewise(a.kind, b.kind) || compareRefs(a.from, b.from) || compareRefs(a.to, b.to),
     ),
   );
+  // Gait v1.3.6 fills this from the entity refs only (not the session parent, the agent chain or
+  // the intent's own relationship block): their ids, de-duplicated, sorted bytewise.
+  put(out, 'related_entity_ids', sortedUnique(entityRefs.map((r) => r.id)));
   return Object.keys(out).length > 0 ? (out as TraceRelationship) : undefined;
 }
 

@@ -36,14 +36,14 @@ interface Reference {
 
 const reference = (name: string): Reference => JSON.parse(readFileSync(path.join(CASES, name, 'reference.json'), 'utf8'));
 
-/** Members that differ on every run (clock, random correlation id, signing key). */
+/** Members that differ on every run (clock, random correlation id, signing key) or by producer (its version). */
 function maskStdout(out: Record<string, any>): Record<string, any> {
   const { correlation_id: _c, ...rest } = out;
   return rest;
 }
 
 function maskTrace(trace: Record<string, any>): Record<string, any> {
-  const { observed_at: _o, event_id: _e, correlation_id: _c, latency_ms: _l, signature: _s, ...rest } = trace;
+  const { observed_at: _o, event_id: _e, correlation_id: _c, latency_ms: _l, signature: _s, producer_version: _p, ...rest } = trace;
   return rest;
 }
 
@@ -106,5 +106,43 @@ describe('issue 10, traces: empty violations are omitted (case 05, S01)', () => 
       const byUs = await gait(['trace', 'verify', file, '--public-key', PUBLIC_KEY, '--json']);
       expect(byUs.exit, `we verify ${file}: ${byUs.stdout}`).toBe(0);
     }
+  });
+});
+
+describe('issue 10, traces: relationship.related_entity_ids (case 04)', () => {
+  const NAME = '04-trace-related-entity-ids';
+
+  it('the trace equals Gait\'s, run-dependent members aside, related_entity_ids included', async () => {
+    const ref = reference(NAME);
+    const ours = await runCase(NAME);
+    expect(ours.exit).toBe(ref.exit);
+    expect(maskStdout(ours.stdout)).toEqual(maskStdout(ref.stdout));
+    expect(maskTrace(ours.trace)).toEqual(maskTrace(ref.trace));
+    expect(Object.keys(ours.trace)).toEqual(Object.keys(ref.trace));
+    expect(Object.keys(ours.trace['relationship'])).toEqual(Object.keys(ref.trace['relationship']));
+    expectProjectionKeepsDigest(ref.trace);
+  });
+
+  it('only the entity refs\' ids, de-duplicated: not the session parent, the delegation chain or the intent\'s own relationship', async () => {
+    // Gait wrote this trace from an intent with a session id, a delegation chain and a
+    // relationship block of its own (which Gait ignores), with identity != tool name.
+    const written = JSON.parse(readFileSync(path.join(WRITTEN, 'trace_session_delegation.json'), 'utf8'));
+    const dir = workDir();
+    const r = await gait(
+      ['gate', 'eval', '--policy', path.join(WRITTEN, 'allow.yaml'), '--intent', path.join(WRITTEN, 'intent_session_delegation.json'),
+        '--json', '--key-mode', 'prod', '--private-key', PRIVATE_KEY, '--trace-out', 'trace.json'],
+      { cwd: dir },
+    );
+    expect(r.exit).toBe(0);
+    const ours = JSON.parse(readFileSync(path.join(dir, 'trace.json'), 'utf8'));
+    expect(maskTrace(ours)).toEqual(maskTrace(written));
+    // Identity equal to the tool name: one id for two refs (checked against Gait v1.3.6).
+    const same = path.join(dir, 'same.json');
+    writeFileSync(same, JSON.stringify({ tool_name: 'tool.read', args: {}, targets: [], context: { identity: 'tool.read', workspace: '/repo', risk_class: 'low' } }));
+    await gait(['gate', 'eval', '--policy', path.join(WRITTEN, 'allow.yaml'), '--intent', same, '--json', '--trace-out', 'same_trace.json'], { cwd: dir });
+    const rel = JSON.parse(readFileSync(path.join(dir, 'same_trace.json'), 'utf8'))['relationship'];
+    expect(rel.related_entity_ids).toEqual([
+      '5bfa18dd01652f249c1f239c', '65819d9cf07c7619aa8aaf2bd4e8d6f8e3f86b139b49a68c535fd14d77a5009f', 'tool.read',
+    ]);
   });
 });

@@ -198,8 +198,10 @@ describe('buildTraceRecord', () => {
         { kind: 'calls', from: { kind: 'agent', id: 'alice' }, to: { kind: 'tool', id: 'tool.write' } },
         { kind: 'governed_by', from: { kind: 'tool', id: 'tool.write' }, to: { kind: 'policy', id: P_EXT } },
       ],
+      // Gait v1.3.6: the entity refs' ids, sorted; not the session id (issue 10 case 04).
+      related_entity_ids: ['9a714d67a491c4bd98dd7983', 'alice', P_EXT, 'tool.write'],
     });
-    expect(Object.keys(r.relationship!)).toEqual(['parent_ref', 'entity_refs', 'policy_ref', 'agent_chain', 'edges']);
+    expect(Object.keys(r.relationship!)).toEqual(['parent_ref', 'entity_refs', 'policy_ref', 'agent_chain', 'edges', 'related_entity_ids']);
   });
 
   it('relationship and delegation_ref with a delegation chain', () => {
@@ -268,7 +270,7 @@ describe('buildTraceRecord', () => {
   it('buildTraceRelationship drops empty ids and returns undefined when nothing is left', () => {
     expect(buildTraceRelationship({ traceId: '', toolName: '', policyDigest: '' })).toBeUndefined();
     const rel = buildTraceRelationship({ traceId: 't', toolName: 'tool', policyDigest: '' });
-    expect(rel).toEqual({ entity_refs: [{ kind: 'tool', id: 'tool' }, { kind: 'trace', id: 't' }] });
+    expect(rel).toEqual({ entity_refs: [{ kind: 'tool', id: 'tool' }, { kind: 'trace', id: 't' }], related_entity_ids: ['t', 'tool'] });
   });
 });
 

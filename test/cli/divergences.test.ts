@@ -146,3 +146,19 @@ describe('issue 10, traces: relationship.related_entity_ids (case 04)', () => {
     ]);
   });
 });
+
+describe('issue 10, gate eval: rate_limit_key is the scope key (case 02)', () => {
+  const NAME = '02-gate-rate-limit-key-format';
+
+  it('prints Gait\'s output and trace', async () => {
+    const ref = reference(NAME);
+    const ours = await runCase(NAME);
+    expect(ours.exit).toBe(ref.exit);
+    expect(maskStdout(ours.stdout)).toEqual(maskStdout(ref.stdout));
+    expect(maskTrace(ours.trace)).toEqual(maskTrace(ref.trace));
+    // The stored counter key stays the full one.
+    const state = JSON.parse(readFileSync(path.join(ours.dir, '.gait-out', 'gate_rate_limits.json'), 'utf8'));
+    expect(state.counters).toHaveLength(1);
+    expect(state.counters[0].key).toMatch(/^minute\|tool_identity\|\d{4}-\d\d-\d\dT\d\d:\d\d:00Z\|tool\.delete\|alice$/);
+  });
+});

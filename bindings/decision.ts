@@ -84,13 +84,18 @@ export interface ApprovalStage {
   validApprovals: number;
 }
 
-/** Steps 15-16: rate limit and destructive budget, counted whatever the verdict. */
+/**
+ * Steps 15-16: rate limit and destructive budget, counted whatever the verdict. Required
+ * approvals start at the evaluation's minimum, as in Gait v1.3.6: a verdict that ends up other
+ * than `require_approval` (a rate limit, a missing delegation token, a script's mixed-risk block
+ * over require_approval steps) still reports them, and the CLI writes their approval audit.
+ */
 export function startDecision(evaluation: GateEvaluation, limits: LimitsOutcome = {}): PendingDecision {
   const d: PendingDecision = {
     verdict: evaluation.result.verdict,
     reasons: new Set(evaluation.result.reason_codes),
     violations: new Set(evaluation.result.violations),
-    requiredApprovals: 0,
+    requiredApprovals: evaluation.outcome.min_approvals,
     validApprovals: 0,
     approvalRef: '',
     delegationRequired: false,

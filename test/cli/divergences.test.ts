@@ -162,3 +162,94 @@ describe('issue 10, gate eval: rate_limit_key is the scope key (case 02)', () =>
     expect(state.counters[0].key).toMatch(/^minute\|tool_identity\|\d{4}-\d\d-\d\dT\d\d:\d\d:00Z\|tool\.delete\|alice$/);
   });
 });
+
+describe('issue 10, gate eval: required_approvals and the approval audit follow the evaluation\'s minimum approvals (case 01)', () => {
+  const NAME = '01-gate-approval-audit-when-verdict-not-require-approval';
+
+  function audit(dir: string, out: Record<string, any>) {
+    expect(out['approval_audit_path']).toBeDefined();
+    return JSON.parse(readFileSync(path.join(dir, out['approval_audit_path']), 'utf8'));
+  }
+
+  it('a script blocked by block_mixed_risk still reports its steps\' minimum and writes the audit', async () => {
+    const ref = reference(NAME);
+    const ours = await runCase(NAME);
+    expect(ours.exit).toBe(ref.exit);
+    expect(maskStdout(ours.stdout)).toEqual(maskStdout(ref.stdout));
+    expect(maskTrace(ours.trace)).toEqual(maskTrace(ref.trace));
+    expect(audit(ours.dir, ours.stdout)).toMatchObject({ required_approvals: 1, valid_approvals: 0, approved: false, trace_id: ref.stdout['trace_id'] });
+  });
+
+  // Outputs of Gait v1.3.6 for these policies (read.json / a delegated intent, no tokens).
+  const READ = { tool_name: 'tool.read', args: {}, context: { identity: 'alice', workspace: '/repo', risk_class: 'low' } };
+  const DELEGATED = { ...READ, delegation: { requester_identity: 'alice', chain: [{ delegator_identity: 'lead', delegate_identity: 'alice' }] } };
+  const cases: [string, string, object, string[], Record<string, unknown>][] = [
+    ['require_delegation without a token (min_approvals 2)', `rules:
+  - name: d
+    effect: require_approval
+    min_approvals: 2
+    match:
+      tool_names: [tool.read]
+      require_delegation: true
+`, DELEGATED, [], { verdict: 'block', required_approvals: 2, reason_codes: ['delegation_token_missing', 'matched_rule_d'], violations: ['delegation_not_granted'], delegation_required: true }],
+    ['require_delegation without a token (min_approvals unset: 1)', `rules:
+  - name: d
+    effect: require_approval
+    match:
+      tool_names: [tool.read]
+      require_delegation: true
+`, DELEGATED, [], { verdict: 'block', required_approvals: 1 }],
+    ['the same under --simulate', `rules:
+  - name: d
+    effect: require_approval
+    min_approvals: 2
+    match:
+      tool_names: [tool.read]
+      require_delegation: true
+`, DELEGATED, ['--simulate'], { verdict: 'allow', required_approvals: 2, simulated_verdict: 'block', would_have_blocked: true }],
+  ];
+  it.each(cases)('%s', async (_name, policyText, intent, extra, expected) => {
+    const dir = workDir();
+    writeFileSync(path.join(dir, 'p.yaml'), policyText);
+    writeFileSync(path.join(dir, 'i.json'), JSON.stringify(intent));
+    const r = await gait(['gate', 'eval', '--policy', 'p.yaml', '--intent', 'i.json', '--json', '--trace-out', 'trace.json', ...extra], { cwd: dir });
+    expect(r.json).toMatchObject(expected);
+    expect(audit(dir, r.json)).toMatchObject({ required_approvals: expected['required_approvals'], valid_approvals: 0, approved: false });
+  });
+
+  it('a rate-limited require_approval rule (min_approvals 3), blocked by its limit', async () => {
+    const dir = workDir();
+    writeFileSync(path.join(dir, 'p.yaml'), `rules:
+  - name: r
+    effect: require_approval
+    min_approvals: 3
+    match:
+      tool_names: [tool.read]
+    rate_limit:
+      requests: 1
+`);
+    writeFileSync(path.join(dir, 'i.json'), JSON.stringify(READ));
+    const run = () => gait(['gate', 'eval', '--policy', 'p.yaml', '--intent', 'i.json', '--json', '--trace-out', 'trace.json', '--evaluation-time', '2026-12-03T11:00:00Z'], { cwd: dir });
+    expect((await run()).json).toMatchObject({ verdict: 'require_approval', required_approvals: 3 });
+    const blocked = await run();
+    expect(blocked.exit).toBe(3);
+    expect(blocked.json).toMatchObject({ verdict: 'block', required_approvals: 3, reason_codes: ['matched_rule_r', 'rate_limit_exceeded'], violations: ['rate_limit_exceeded'] });
+    expect(audit(dir, blocked.json)).toMatchObject({ required_approvals: 3, valid_approvals: 0, approved: false });
+  });
+
+  it('an allow rule with min_approvals asks for none (Gait v1.3.6)', async () => {
+    const dir = workDir();
+    writeFileSync(path.join(dir, 'p.yaml'), `rules:
+  - name: a
+    effect: allow
+    min_approvals: 2
+    match:
+      tool_names: [tool.read]
+`);
+    writeFileSync(path.join(dir, 'i.json'), JSON.stringify(READ));
+    const r = await gait(['gate', 'eval', '--policy', 'p.yaml', '--intent', 'i.json', '--json', '--trace-out', 'trace.json'], { cwd: dir });
+    expect(r.exit).toBe(0);
+    expect(r.json['required_approvals']).toBeUndefined();
+    expect(r.json['approval_audit_path']).toBeUndefined();
+  });
+});

@@ -344,7 +344,8 @@ export function decisionPayload(d: Decision, extra: PayloadExtras = {}): Decisio
     context_source: e.context_source || undefined,
     script: e.script || undefined,
     step_count: e.step_count || undefined,
-    script_hash: e.script_hash || undefined,
+    // Only when the script evaluation ran (Gait prints none for a script the fail-closed checks blocked).
+    script_hash: (e.script && e.script_hash) || undefined,
     composite_risk_class: e.composite_risk_class || undefined,
     step_verdicts: e.step_verdicts.length ? e.step_verdicts.map(stepPayload) : undefined,
     matched_rule: e.matched_rule || undefined,

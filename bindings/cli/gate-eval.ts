@@ -218,8 +218,10 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
     verdict: decision.verdict,
     violations: decision.violations,
     contextSource: evaluation.context_source,
-    script: evaluation.script,
-    stepCount: evaluation.step_count,
+    // From the intent, as Gait does: a script blocked by the fail-closed checks before the script
+    // evaluation still has them in its trace (not in the printed JSON).
+    script: evaluation.prepared?.script !== undefined,
+    stepCount: evaluation.prepared?.script?.steps.length ?? 0,
     scriptHash: evaluation.script_hash,
     compositeRiskClass: evaluation.composite_risk_class,
     stepVerdicts: evaluation.step_verdicts,

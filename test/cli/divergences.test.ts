@@ -253,3 +253,29 @@ describe('issue 10, gate eval: required_approvals and the approval audit follow 
     expect(r.json['approval_audit_path']).toBeUndefined();
   });
 });
+
+describe('issue 10, gate eval: a script blocked by the fail-closed checks (case 03)', () => {
+  const NAME = '03-fail-closed-script-gate-fields';
+
+  it('prints no script fields; the trace still has script, step_count and script_hash from the intent', async () => {
+    const ref = reference(NAME);
+    const ours = await runCase(NAME);
+    expect(ours.exit).toBe(ref.exit);
+    // The stored reference.json was recorded from an earlier form of intent.json: its intent
+    // digest (hence trace id) is not the one Gait v1.3.6 gives for the stored intent today
+    // (6fb3a7ae…, as here). Everything else is compared.
+    const ids = (o: Record<string, any>) => {
+      const { intent_digest: _i, trace_id: _t, ...rest } = maskStdout(o);
+      return rest;
+    };
+    expect(ids(ours.stdout)).toEqual(ids(ref.stdout));
+    expect(ours.stdout['intent_digest']).toBe('6fb3a7ae98cd983b3bbf6e702f27ee53d412cff552e365a2fc8299bfb086a60d');
+    expect(Object.keys(ours.trace)).toEqual(Object.keys(ref.trace));
+    for (const k of ['tool_name', 'args_digest', 'policy_digest', 'verdict', 'script', 'step_count', 'script_hash', 'violations']) {
+      expect(ours.trace[k], k).toEqual(ref.trace[k]);
+    }
+    expect(ours.trace).toMatchObject({ script: true, step_count: 1, script_hash: '3740d0f294a1b473f6f3f8739556a76b2780924ad5b121ce497813eb96603905' });
+    expect(ours.trace['composite_risk_class']).toBeUndefined();
+    expect(ours.trace['step_verdicts']).toBeUndefined();
+  });
+});

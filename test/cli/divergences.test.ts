@@ -279,3 +279,18 @@ describe('issue 10, gate eval: a script blocked by the fail-closed checks (case 
     expect(ours.trace['step_verdicts']).toBeUndefined();
   });
 });
+
+describe('issue 10, S03: an approval audit without tokens has `entries: null`', () => {
+  it('require_approval with no token (Gait v1.3.6 writes "entries": null)', async () => {
+    const dir = workDir();
+    const r = await gait(
+      ['gate', 'eval', '--policy', path.join(WRITTEN, 'require_approval.yaml'), '--intent', path.join(WRITTEN, 'intent_read.json'),
+        '--json', '--trace-out', 'trace.json', '--approval-audit-out', 'audit.json'],
+      { cwd: dir },
+    );
+    expect(r.exit).toBe(4);
+    const text = readFileSync(path.join(dir, 'audit.json'), 'utf8');
+    expect(text).toContain('\n  "entries": null\n}\n');
+    expect(JSON.parse(text)).toMatchObject({ required_approvals: 1, valid_approvals: 0, approved: false, entries: null });
+  });
+});

@@ -166,6 +166,9 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
     limits = await withStateFile(stateFile, (counters) => applyLimits(evaluation, counters, now, policy.rules));
   }
   const pending = startDecision(evaluation, limits);
+  // Gait echoes --approval-token-ref (trimmed) as approval_ref whatever the verdict; a granted
+  // approval replaces it with the valid token ids (approval stage).
+  pending.approvalRef = flagString(flags, 'approval-token-ref').trim();
   let delegation: DelegationStageResult | undefined;
   if (needsDelegation(pending)) {
     const { key: verifyKey, explicit } = await stageVerifyKey(flags, 'delegation', ctx.io.env, key.publicKey);

@@ -294,3 +294,43 @@ describe('issue 10, S03: an approval audit without tokens has `entries: null`', 
     expect(JSON.parse(text)).toMatchObject({ required_approvals: 1, valid_approvals: 0, approved: false, entries: null });
   });
 });
+
+describe('issue 10, S04: --approval-token-ref is trimmed and always echoed', () => {
+  // Gait v1.3.6: approval_ref (and the trace's approval_token_ref) is the trimmed flag value,
+  // whatever the verdict, unless signed approvals granted (then the valid token ids).
+  const policies: Record<string, string> = {
+    allow: 'default_verdict: allow\n',
+    block: 'default_verdict: block\n',
+    require_approval: 'default_verdict: require_approval\n',
+  };
+  const cases: [string, string, string, string[], string | undefined, number][] = [
+    ['allow', 'allow', ' T1 ', [], 'T1', 0],
+    ['block', 'block', ' T1 ', [], 'T1', 3],
+    ['require_approval without a token', 'require_approval', ' T1 ', [], 'T1', 4],
+    ['require_approval under --simulate', 'require_approval', ' T1 ', ['--simulate'], 'T1', 0],
+    ['require_approval with a token that fails (another key)', 'require_approval', ' T1 ', ['--approval-token', path.join(FIXTURES, 'signed/approval_token_valid.json'), '--approval-public-key', path.join(FIXTURES, 'signed/delegation_public.key')], 'T1', 4],
+    ['a granted approval: the valid token ids', 'require_approval', ' T1 ', ['--approval-token', path.join(FIXTURES, 'signed/approval_token_valid.json'), '--approval-public-key', PUBLIC_KEY], 'ec44f8948261811d131eb04a', 0],
+    ['a blank value is no value', 'allow', '   ', [], undefined, 0],
+  ];
+  // scenarios/gait/approval-token-valid/intent.json, which approval_token_valid.json approves.
+  const INTENT = {
+    schema_id: 'gait.gate.intent_request', schema_version: '1.0.0', created_at: '2026-02-18T00:00:00Z', producer_version: '0.0.0-dev',
+    tool_name: 'tool.write', args: { path: '/tmp/approve-valid.txt' },
+    targets: [{ kind: 'path', value: '/tmp/approve-valid.txt', operation: 'write', endpoint_class: 'fs.write' }],
+    arg_provenance: [{ arg_path: '$.path', source: 'user' }],
+    context: { identity: 'agent.scenario', workspace: '/repo/gait', risk_class: 'high', session_id: 'sess-tier11' },
+  };
+  it.each(cases)('%s', async (_name, policy, ref, extra, expected, exit) => {
+    const dir = workDir();
+    writeFileSync(path.join(dir, 'p.yaml'), policies[policy]!);
+    writeFileSync(path.join(dir, 'i.json'), JSON.stringify(INTENT));
+    const r = await gait(
+      ['gate', 'eval', '--policy', 'p.yaml', '--intent', 'i.json', '--json', '--key-mode', 'prod', '--private-key', PRIVATE_KEY,
+        '--trace-out', 'trace.json', '--approval-token-ref', ref, ...extra],
+      { cwd: dir },
+    );
+    expect(r.exit, r.stdout).toBe(exit);
+    expect(r.json['approval_ref']).toBe(expected);
+    expect(JSON.parse(readFileSync(path.join(dir, 'trace.json'), 'utf8'))['approval_token_ref']).toBe(expected);
+  });
+});

@@ -14,7 +14,7 @@ import { digestJson, sha256Hex } from '../canonical/sha256.js';
 import { compareBytewise, sortedUnique } from '../canonical/order.js';
 import { wellFormed } from '../canonical/text.js';
 import { keyId as computeKeyId, type VerifyKey } from './keys.js';
-import { signJson, signJsonSync, verifyJson, withoutSignature, type Signature, type SignedJsonOptions } from './signed-json.js';
+import { SIGNATURE_VERIFY_FAILED, signJson, signJsonSync, verifyJson, withoutSignature, type Signature, type SignedJsonOptions } from './signed-json.js';
 
 export const TRACE_SCHEMA_ID = 'gait.gate.trace';
 export const TRACE_SCHEMA_VERSION = '1.0.0';
@@ -729,17 +729,24 @@ export interface TraceVerifyResult {
   trace_id: string;
   verdict: string;
   signature_status: 'verified' | 'failed';
-  /** The record's `signature.key_id`, or the verify key's id when the record has none. */
-  key_id: string;
+  /**
+   * The record's `signature.key_id` (or the verify key's id when the record has none), only once
+   * the Ed25519 check itself ran (verified, or a well-formed signature that does not hold), as
+   * Gait v1.3.6 reports it.
+   */
+  key_id?: string;
+  /** Why verification stopped before the Ed25519 check; absent when that check ran and failed. */
   error?: string;
 }
 
-export const TRACE_SIGNATURE_MISSING = 'missing signature';
+export const TRACE_SIGNATURE_MISSING = 'trace signature missing';
 
 /**
  * `gait trace verify` (cli.md §2.8). Unparseable input throws `GaitError` (`invalid_input`,
- * exit 6); a missing or failing signature, or any tampering, gives `ok:false` with
- * `signature_status:"failed"` and the verification error (exit 2).
+ * exit 6). A missing signature, or any step before the Ed25519 check failing (digest mismatch
+ * after tampering, bad encoding, another key), gives `ok:false`, `signature_status:"failed"` and
+ * that step's `error`, without `key_id`; a well-formed signature that does not verify gives
+ * `ok:false` with `key_id` and no `error` (exit 2 both).
  */
 export async function verifyTrace(
   record: string | object,
@@ -757,19 +764,19 @@ export async function verifyTrace(
   const projected = projectTraceRecord(parsed);
   const publicKey = key instanceof Uint8Array ? key : key.publicKey;
   const signature = projected.signature;
-  const base = {
-    trace_id: projected.trace_id,
-    verdict: projected.verdict,
-    key_id: signature?.key_id || computeKeyId(publicKey),
-  };
+  const base = { trace_id: projected.trace_id, verdict: projected.verdict };
   if (!signature) return { ok: false, ...base, signature_status: 'failed', error: TRACE_SIGNATURE_MISSING };
+  const keyId = signature.key_id || computeKeyId(publicKey);
   try {
     await verifyJson(withoutSignature(projected), signature, publicKey, options);
   } catch (err) {
+    if (err instanceof GaitError && err.message === SIGNATURE_VERIFY_FAILED) {
+      return { ok: false, ...base, signature_status: 'failed', key_id: keyId };
+    }
     if (err instanceof GaitError) return { ok: false, ...base, signature_status: 'failed', error: err.message };
     throw err;
   }
-  return { ok: true, ...base, signature_status: 'verified' };
+  return { ok: true, ...base, signature_status: 'verified', key_id: keyId };
 }
 
 // Go's encoder escapes these even in indented output (json.MarshalIndent uses HTML escaping).

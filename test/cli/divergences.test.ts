@@ -334,3 +334,74 @@ describe('issue 10, S04: --approval-token-ref is trimmed and always echoed', () 
     expect(JSON.parse(readFileSync(path.join(dir, 'trace.json'), 'utf8'))['approval_token_ref']).toBe(expected);
   });
 });
+
+describe('issue 10, S10/S11/S02: trace verify failures as Gait v1.3.6 reports them', () => {
+  // Variants of a Gait-written trace (with violations, so that S01 cannot interfere).
+  const base = () => JSON.parse(readFileSync(path.join(WRITTEN, 'trace_require_approval.json'), 'utf8'));
+  const TRACE_ID = 'b84b36084acedb4291258283';
+  const variant = (name: string, change: (t: Record<string, any>) => void): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gait-divergence-verify-'));
+    const t = base();
+    change(t);
+    const file = path.join(dir, name);
+    writeFileSync(file, JSON.stringify(t, null, 2));
+    return file;
+  };
+  const verify = (file: string, json = true) => gait(['trace', 'verify', file, '--public-key', PUBLIC_KEY, ...(json ? ['--json'] : [])]);
+  const ENVELOPE = { error_category: 'verification_failed', error_code: 'verification_failed', hint: 're-run verify after checking artifact integrity', retryable: false };
+
+  it('S10: no signature: "trace signature missing", no key_id', async () => {
+    for (const change of [(t: Record<string, any>) => delete t['signature'], (t: Record<string, any>) => (t['signature'] = null)]) {
+      const file = variant('nosig.json', change);
+      const r = await verify(file);
+      expect(r.exit).toBe(2);
+      const { correlation_id: _c, ...out } = r.json;
+      expect(out).toEqual({ ok: false, path: file, trace_id: TRACE_ID, verdict: 'require_approval', signature_status: 'failed', error: 'trace signature missing', ...ENVELOPE });
+      const text = await verify(file, false);
+      expect(text.exit).toBe(2);
+      expect(text.stdout).toBe('trace verify error: trace signature missing\n');
+    }
+  });
+
+  it('S11: a well-formed wrong signature: ok:false with key_id, no error and no envelope', async () => {
+    const file = variant('badsig.json', (t) => {
+      const sig: string = t['signature'].sig;
+      t['signature'].sig = (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1);
+    });
+    const r = await verify(file);
+    expect(r.exit).toBe(2);
+    const { correlation_id: _c, ...out } = r.json;
+    expect(out).toEqual({ ok: false, path: file, trace_id: TRACE_ID, verdict: 'require_approval', signature_status: 'failed', key_id: KEY_ID });
+    const text = await verify(file, false);
+    expect(text.exit).toBe(2);
+    expect(text.stdout).toBe(`trace verify failed: ${file}\nsignature status: failed\n`);
+  });
+
+  it('S02: every other failure: the error and its envelope, no key_id (it is printed only once the signature check is reached)', async () => {
+    const cases: [string, (t: Record<string, any>) => void, string][] = [
+      ['tampered.json', (t) => (t['verdict'] = 'allow'), 'signed_digest mismatch'],
+      ['notb64.json', (t) => (t['signature'].sig = '!!!'), 'decode sig: illegal base64 data at input byte 0'],
+      ['shortsig.json', (t) => (t['signature'].sig = 'AAAA'), 'invalid signature length: 3'],
+      ['nodigest.json', (t) => delete t['signature'].signed_digest, 'missing signed_digest'],
+      ['badalg.json', (t) => (t['signature'].alg = 'rsa'), 'unsupported alg: rsa'],
+      ['badkeyid.json', (t) => (t['signature'].key_id = '00'.repeat(32)), 'key id mismatch'],
+      ['emptysig.json', (t) => (t['signature'] = {}), 'missing signed_digest'],
+    ];
+    for (const [name, change, error] of cases) {
+      const file = variant(name, change);
+      const r = await verify(file);
+      expect(r.exit, name).toBe(2);
+      const { correlation_id: _c, ...out } = r.json;
+      expect(out, name).toEqual({
+        ok: false, path: file, trace_id: TRACE_ID, verdict: name === 'tampered.json' ? 'allow' : 'require_approval',
+        signature_status: 'failed', error, ...ENVELOPE,
+      });
+      expect((await verify(file, false)).stdout, name).toBe(`trace verify error: ${error}\n`);
+    }
+    // Another key: key id mismatch, no key_id either.
+    const other = await gait(['trace', 'verify', path.join(WRITTEN, 'trace_require_approval.json'), '--public-key', path.join(FIXTURES, 'signed/delegation_public.key'), '--json']);
+    expect(other.exit).toBe(2);
+    expect(other.json).toMatchObject({ ok: false, error: 'key id mismatch', signature_status: 'failed' });
+    expect(other.json['key_id']).toBeUndefined();
+  });
+});

@@ -318,7 +318,9 @@ describe('signing, verification and serialization', () => {
     // A forged signature over the tampered record fails at the signature.
     const forged = JSON.parse(flipped);
     forged.signature.signed_digest = digestJson({ ...forged, signature: undefined });
-    expect((await verifyTrace(JSON.stringify(forged), publicKey)).error).toBe('signature verification failed');
+    // Gait v1.3.6 reports a well-formed signature that does not hold with key_id and no error (issue 10 S11).
+    const forgedResult = await verifyTrace(JSON.stringify(forged), publicKey);
+    expect(forgedResult).toEqual({ ok: false, trace_id: forged.trace_id, verdict: 'allow', signature_status: 'failed', key_id: keyId(publicKey) });
   });
 
   it('dev-mode traces do not verify with another key', async () => {
@@ -326,13 +328,16 @@ describe('signing, verification and serialization', () => {
     const signed = await signTrace(buildTraceRecord(minimalInput()), dev.privateKey);
     const other = generateKeyPair().publicKey;
     const r = await verifyTrace(serializeTrace(signed), other);
-    expect(r).toMatchObject({ ok: false, signature_status: 'failed', error: 'key id mismatch', key_id: dev.keyId });
+    // No key_id before the signature check is reached (Gait v1.3.6, issue 10 S02).
+    expect(r).toMatchObject({ ok: false, signature_status: 'failed', error: 'key id mismatch' });
+    expect(r.key_id).toBeUndefined();
   });
 
   it('missing signature, unparseable input', async () => {
     const { publicKey } = generateKeyPair();
     const unsigned = serializeTrace(buildTraceRecord(minimalInput()));
-    expect(await verifyTrace(unsigned, publicKey)).toMatchObject({ ok: false, signature_status: 'failed', error: 'missing signature', key_id: keyId(publicKey) });
+    // Gait v1.3.6's wording, and no key_id (issue 10 S10).
+    expect(await verifyTrace(unsigned, publicKey)).toEqual({ ok: false, trace_id: '9a714d67a491c4bd98dd7983', verdict: 'block', signature_status: 'failed', error: 'trace signature missing' });
     await expect(verifyTrace('{not json', publicKey)).rejects.toBeInstanceOf(GaitError);
     await expect(verifyTrace('[]', publicKey)).rejects.toThrow('parse trace: expected a JSON object');
     await expect(verifyTrace('{"created_at":"yesterday"}', publicKey)).rejects.toThrow('parse trace: parsing time "yesterday" as RFC3339');

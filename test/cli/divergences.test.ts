@@ -5,7 +5,7 @@
 // the scenario key, which must verify here. With GAIT_ORACLE set (a Gait v1.3.6 binary), traces
 // are also exchanged with the real binary in both directions.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';

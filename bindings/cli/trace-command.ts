@@ -46,11 +46,11 @@ export async function runTrace(ctx: CommandContext, args: readonly string[]): Pr
     let text: string;
     try {
       const bytes = await readInputFile(file, MAX_TRACE_BYTES).catch((err: unknown) => {
-        throw invalidInput(`read trace: ${readFailureText(err, file)}`);
+        throw invalidInput(`read trace record: ${readFailureText(err, file)}`);
       });
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch (err) {
-      if (err instanceof TypeError) throw invalidInput(`read trace: ${file} is not valid UTF-8`);
+      if (err instanceof TypeError) throw invalidInput(`read trace record: ${file} is not valid UTF-8`);
       throw err;
     }
     const result = await verifyTrace(text, key);

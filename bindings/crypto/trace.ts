@@ -500,16 +500,16 @@ function projectUnchecked(raw: Raw): TraceRecord {
 
 /**
  * Re-reads a parsed trace as Go's struct would: known members only, struct order, omitempty,
- * RFC3339Nano timestamps. Throws `GaitError` (`invalid_input`, `parse trace: …`) where Go's
- * `json.Unmarshal` would fail (wrong types, bad timestamps). Field names match exactly (Go would
+ * RFC3339Nano timestamps. Throws `GaitError` (`invalid_input`, `parse trace record: …`, Gait's
+ * prefix) where Go's `json.Unmarshal` would fail (wrong types, bad timestamps). Field names match exactly (Go would
  * also match them case-insensitively; traces written by Gait never need that).
  */
 export function projectTraceRecord(raw: unknown): TraceRecord {
-  if (!isObj(raw)) throw invalidInput('parse trace: expected a JSON object');
+  if (!isObj(raw)) throw invalidInput('parse trace record: expected a JSON object');
   try {
     return projectUnchecked(raw);
   } catch (err) {
-    if (err instanceof ProjectionError) throw invalidInput(`parse trace: ${err.message}`);
+    if (err instanceof ProjectionError) throw invalidInput(`parse trace record: ${err.message}`);
     throw err;
   }
 }
@@ -758,7 +758,7 @@ export async function verifyTrace(
     try {
       parsed = JSON.parse(record);
     } catch (err) {
-      throw invalidInput(`parse trace: ${(err as Error).message}`);
+      throw invalidInput(`parse trace record: ${(err as Error).message}`);
     }
   }
   const projected = projectTraceRecord(parsed);

@@ -405,3 +405,20 @@ describe('issue 10, S10/S11/S02: trace verify failures as Gait v1.3.6 reports th
     expect(other.json['key_id']).toBeUndefined();
   });
 });
+
+describe('trace verify: unreadable or unparseable records use Gait v1.3.6\'s prefixes', () => {
+  it('"read trace record: …" and "parse trace record: …" (the rest of the wording may differ: Go library text)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gait-divergence-verify-'));
+    const run = (file: string) => gait(['trace', 'verify', file, '--public-key', PUBLIC_KEY, '--json']);
+    const missing = await run(path.join(dir, 'missing.json'));
+    expect(missing.exit).toBe(6);
+    expect(missing.json['error']).toMatch(/^read trace record: /);
+    for (const [name, text] of [['truncated.json', '{'], ['array.json', '[]'], ['time.json', '{"created_at":"yesterday"}'], ['type.json', '{"step_count":"2"}']]) {
+      writeFileSync(path.join(dir, name!), text!);
+      const r = await run(path.join(dir, name!));
+      expect(r.exit, name).toBe(6);
+      expect(r.json['error'], name).toMatch(/^parse trace record: /);
+      expect(r.json['error_code'], name).toBe('invalid_input');
+    }
+  });
+});

@@ -339,9 +339,9 @@ describe('signing, verification and serialization', () => {
     // Gait v1.3.6's wording, and no key_id (issue 10 S10).
     expect(await verifyTrace(unsigned, publicKey)).toEqual({ ok: false, trace_id: '9a714d67a491c4bd98dd7983', verdict: 'block', signature_status: 'failed', error: 'trace signature missing' });
     await expect(verifyTrace('{not json', publicKey)).rejects.toBeInstanceOf(GaitError);
-    await expect(verifyTrace('[]', publicKey)).rejects.toThrow('parse trace: expected a JSON object');
-    await expect(verifyTrace('{"created_at":"yesterday"}', publicKey)).rejects.toThrow('parse trace: parsing time "yesterday" as RFC3339');
-    await expect(verifyTrace('{"step_count":"2"}', publicKey)).rejects.toThrow('parse trace: step_count: expected integer');
+    await expect(verifyTrace('[]', publicKey)).rejects.toThrow('parse trace record: expected a JSON object');
+    await expect(verifyTrace('{"created_at":"yesterday"}', publicKey)).rejects.toThrow('parse trace record: parsing time "yesterday" as RFC3339');
+    await expect(verifyTrace('{"step_count":"2"}', publicKey)).rejects.toThrow('parse trace record: step_count: expected integer');
   });
 
   it('serializes as 2-space JSON in struct order with Go escaping and a trailing newline', () => {

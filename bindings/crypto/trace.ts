@@ -501,8 +501,8 @@ function projectUnchecked(raw: Raw): TraceRecord {
 /**
  * Re-reads a parsed trace as Go's struct would: known members only, struct order, omitempty,
  * RFC3339Nano timestamps. Throws `GaitError` (`invalid_input`, `parse trace record: …`, Gait's
- * prefix) where Go's `json.Unmarshal` would fail (wrong types, bad timestamps). Field names match exactly (Go would
- * also match them case-insensitively; traces written by Gait never need that).
+ * prefix) where Go's `json.Unmarshal` would fail (wrong types, bad timestamps). Field names match
+ * exactly (Go would also match them case-insensitively; traces written by Gait never need that).
  */
 export function projectTraceRecord(raw: unknown): TraceRecord {
   if (!isObj(raw)) throw invalidInput('parse trace record: expected a JSON object');

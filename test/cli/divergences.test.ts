@@ -422,3 +422,39 @@ describe('trace verify: unreadable or unparseable records use Gait v1.3.6\'s pre
     }
   });
 });
+
+describe('gate eval: a relative --rate-limit-state must stay below the working folder (Gait v1.3.6)', () => {
+  const POLICY = `rules:
+  - name: r
+    effect: require_approval
+    match:
+      tool_names: [tool.read]
+    rate_limit:
+      requests: 2
+`;
+  const INTENT = { tool_name: 'tool.read', args: {}, context: { identity: 'alice', workspace: '/repo', risk_class: 'low' } };
+
+  it.each([
+    ['../state.json', false],
+    ['sub/../../state.json', false],
+    ['sub/../state.json', true],
+    ['./state.json', true],
+  ])('%s (accepted: %s)', async (state, accepted) => {
+    const parent = mkdtempSync(path.join(tmpdir(), 'gait-divergence-state-'));
+    const dir = path.join(parent, 'work');
+    mkdirSync(path.join(dir, '.gait-out'), { recursive: true });
+    writeFileSync(path.join(dir, 'p.yaml'), POLICY);
+    writeFileSync(path.join(dir, 'i.json'), JSON.stringify(INTENT));
+    const r = await gait(['gate', 'eval', '--policy', 'p.yaml', '--intent', 'i.json', '--json', '--trace-out', 'trace.json', '--rate-limit-state', state], { cwd: dir });
+    if (accepted) {
+      expect(r.exit, r.stdout).toBe(4);
+      expect(r.json['rate_limit_used']).toBe(1);
+      return;
+    }
+    expect(r.exit).toBe(6);
+    expect(r.json).toMatchObject({ ok: false, error: 'write rate limit state: path must be local relative or absolute', error_code: 'invalid_input' });
+    // Nothing written, nothing counted.
+    expect(() => readFileSync(path.join(dir, 'trace.json'))).toThrow();
+    expect(() => readFileSync(path.join(parent, 'state.json'))).toThrow();
+  });
+});

@@ -5,9 +5,9 @@
  * Members are emitted in Go struct order. Omission follows Go `omitempty`: the schema's required
  * members plus `observed_at` (always written) are always present; everything else, `violations`
  * included (Gait writes no `violations` when there are none, whatever the schema's default says),
- * is dropped when empty, zero or false. Records are built and re-read through one projection ({@link projectTraceRecord}) so a
- * file is verified over exactly the bytes Go would sign: unknown members dropped, timestamps
- * re-rendered as RFC3339Nano.
+ * is dropped when empty, zero or false. Records are built and re-read through one projection
+ * ({@link projectTraceRecord}) so a file is verified over exactly the bytes Go would sign: unknown
+ * members dropped, timestamps re-rendered as RFC3339Nano.
  */
 import { GaitError, invalidInput } from '../errors.js';
 import { digestJson, sha256Hex } from '../canonical/sha256.js';
@@ -547,7 +547,8 @@ export interface RelationshipInput {
  * delegators, delegates; sorted by role then identity) and edges (`calls` agent→tool,
  * `governed_by` tool→policy, `delegates_to` per delegation link; sorted by kind, from, to) and
  * `related_entity_ids` (the entity refs' ids, sorted and de-duplicated: what Gait v1.3.6 writes,
- * although cli.md §2.8 does not list it). Empty ids are dropped, as relationship normalization does.
+ * although cli.md §2.8 does not list it). Empty ids are dropped, as relationship normalization
+ * does.
  */
 export function buildTraceRelationship(input: RelationshipInput): TraceRelationship | undefined {
   const identity = (input.identity ?? '').trim();

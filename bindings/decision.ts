@@ -84,13 +84,18 @@ export interface ApprovalStage {
   validApprovals: number;
 }
 
-/** Steps 15-16: rate limit and destructive budget, counted whatever the verdict. */
+/**
+ * Steps 15-16: rate limit and destructive budget, counted whatever the verdict. Required
+ * approvals start at the evaluation's minimum, as in Gait v1.3.6: a verdict that ends up other
+ * than `require_approval` (a rate limit, a missing delegation token, a script's mixed-risk block
+ * over require_approval steps) still reports them, and the CLI writes their approval audit.
+ */
 export function startDecision(evaluation: GateEvaluation, limits: LimitsOutcome = {}): PendingDecision {
   const d: PendingDecision = {
     verdict: evaluation.result.verdict,
     reasons: new Set(evaluation.result.reason_codes),
     violations: new Set(evaluation.result.violations),
-    requiredApprovals: 0,
+    requiredApprovals: evaluation.outcome.min_approvals,
     validApprovals: 0,
     approvalRef: '',
     delegationRequired: false,
@@ -339,7 +344,8 @@ export function decisionPayload(d: Decision, extra: PayloadExtras = {}): Decisio
     context_source: e.context_source || undefined,
     script: e.script || undefined,
     step_count: e.step_count || undefined,
-    script_hash: e.script_hash || undefined,
+    // Only when the script evaluation ran (Gait prints none for a script the fail-closed checks blocked).
+    script_hash: (e.script && e.script_hash) || undefined,
     composite_risk_class: e.composite_risk_class || undefined,
     step_verdicts: e.step_verdicts.length ? e.step_verdicts.map(stepPayload) : undefined,
     matched_rule: e.matched_rule || undefined,

@@ -1,6 +1,7 @@
 /**
  * Rate limits and destructive budgets (policy.md §3.6, intent.md §7.2): fixed UTC windows,
- * counters keyed `<window>|<scope>|<bucket RFC3339>|<scopeKey>`. A request is allowed while
+ * counters keyed `<window>|<scope>|<bucket RFC3339>|<scopeKey>` (Gait prints only the scope key
+ * as `rate_limit_key` / `destructive_budget_key`). A request is allowed while
  * `used < requests`, then counted. Counting happens whatever the verdict. Portable: the counters
  * live in any map; the CLI persists them in a locked state file.
  */
@@ -11,7 +12,10 @@ import { formatRfc3339Nano, truncateTime, type RfcTime } from './time.js';
 
 export interface LimitOutcome {
   scope: string;
+  /** The scope key (`<tool>|<identity>`, `<identity>`, `<tool>`): what Gait prints as `*_key`. */
   key: string;
+  /** The stored counter key, `<window>|<scope>|<bucket>|<scope key>`. */
+  counterKey: string;
   used: number;
   remaining: number;
   exceeded: boolean;
@@ -40,11 +44,12 @@ function consume(counters: Map<string, number>, limit: PolicyRateLimit, toolName
     const parts = key.split('|');
     if (key.startsWith(prefix) && parts.length >= 3 && parts[2]! < bucket) counters.delete(key);
   }
-  const key = `${window}|${scope}|${bucket}|${scopeKey(scope, toolName, identity)}`;
-  const used = counters.get(key) ?? 0;
-  if (used >= limit.requests) return { scope, key, used, remaining: 0, exceeded: true };
-  counters.set(key, used + 1);
-  return { scope, key, used: used + 1, remaining: limit.requests - used - 1, exceeded: false };
+  const key = scopeKey(scope, toolName, identity);
+  const counterKey = `${window}|${scope}|${bucket}|${key}`;
+  const used = counters.get(counterKey) ?? 0;
+  if (used >= limit.requests) return { scope, key, counterKey, used, remaining: 0, exceeded: true };
+  counters.set(counterKey, used + 1);
+  return { scope, key, counterKey, used: used + 1, remaining: limit.requests - used - 1, exceeded: false };
 }
 
 /** The budget counts destructive intents only; for scripts, the steps' targets when any exist. */

@@ -166,6 +166,9 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
     limits = await withStateFile(stateFile, (counters) => applyLimits(evaluation, counters, now, policy.rules));
   }
   const pending = startDecision(evaluation, limits);
+  // Gait echoes --approval-token-ref (trimmed) as approval_ref whatever the verdict; a granted
+  // approval replaces it with the valid token ids (approval stage).
+  pending.approvalRef = flagString(flags, 'approval-token-ref').trim();
   let delegation: DelegationStageResult | undefined;
   if (needsDelegation(pending)) {
     const { key: verifyKey, explicit } = await stageVerifyKey(flags, 'delegation', ctx.io.env, key.publicKey);
@@ -218,8 +221,10 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
     verdict: decision.verdict,
     violations: decision.violations,
     contextSource: evaluation.context_source,
-    script: evaluation.script,
-    stepCount: evaluation.step_count,
+    // From the intent, as Gait does: a script blocked by the fail-closed checks before the script
+    // evaluation still has them in its trace (not in the printed JSON).
+    script: evaluation.prepared?.script !== undefined,
+    stepCount: evaluation.prepared?.script?.steps.length ?? 0,
     scriptHash: evaluation.script_hash,
     compositeRiskClass: evaluation.composite_risk_class,
     stepVerdicts: evaluation.step_verdicts,

@@ -97,7 +97,7 @@ export async function approvalStage(
     requireDistinctApprovers: evaluation.outcome.require_distinct_approvers,
     verifyKey: key,
     now,
-    approvalTokenRef: flagString(flags, 'approval-token-ref') || undefined,
+    approvalTokenRef: flagString(flags, 'approval-token-ref').trim() || undefined,
   });
 }
 

@@ -71,6 +71,19 @@ async function realStatePath(file: string): Promise<string> {
   throw invalidInput(`rate limit state ${file}: too many levels of symbolic links`);
 }
 
+/**
+ * Gait v1.3.6 refuses to write the state to a relative path that leaves the working folder once
+ * cleaned (`../s.json`, `a/../../s.json`; `a/../s.json` is fine); absolute paths are allowed.
+ * Gait finds out only when writing; here nothing is created, counted or written first.
+ */
+function checkLocalStatePath(file: string): void {
+  if (path.isAbsolute(file)) return;
+  const cleaned = path.normalize(file);
+  if (cleaned === '..' || cleaned.startsWith(`..${path.sep}`)) {
+    throw invalidInput('write rate limit state: path must be local relative or absolute');
+  }
+}
+
 /** Reads the state strictly; a missing file is an empty state. */
 async function readState(real: string, file: string): Promise<Map<string, number>> {
   let bytes: Uint8Array;
@@ -151,6 +164,7 @@ async function sweepTemporaries(real: string): Promise<void> {
 
 /** Runs `update` on the persisted counters under the lock and writes the result atomically. */
 export async function withStateFile<T>(file: string, update: (counters: Map<string, number>) => T): Promise<T> {
+  checkLocalStatePath(file);
   const real = await realStatePath(file);
   const lock = await acquireStateLock(`${real}.lock`);
   try {

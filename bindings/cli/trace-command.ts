@@ -1,4 +1,9 @@
-/** `gait trace verify <trace.json> --public-key <f>` (cli.md §2.8): exit 0 verified, 2 altered. */
+/**
+ * `gait trace verify <trace.json> --public-key <f>` (cli.md §2.8): exit 0 verified, 2 altered.
+ * As Gait v1.3.6: a failure before the Ed25519 check prints its error (JSON with the error
+ * envelope; text `trace verify error: <msg>` on stdout); a signature that does not hold prints
+ * `ok:false` with `key_id` and no error (text `trace verify failed: …`).
+ */
 import type { CommandContext } from './output.js';
 import { printJson, printError } from './output.js';
 import { parseFlags, flagString } from './flags.js';
@@ -41,11 +46,11 @@ export async function runTrace(ctx: CommandContext, args: readonly string[]): Pr
     let text: string;
     try {
       const bytes = await readInputFile(file, MAX_TRACE_BYTES).catch((err: unknown) => {
-        throw invalidInput(`read trace: ${readFailureText(err, file)}`);
+        throw invalidInput(`read trace record: ${readFailureText(err, file)}`);
       });
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch (err) {
-      if (err instanceof TypeError) throw invalidInput(`read trace: ${file} is not valid UTF-8`);
+      if (err instanceof TypeError) throw invalidInput(`read trace record: ${file} is not valid UTF-8`);
       throw err;
     }
     const result = await verifyTrace(text, key);
@@ -58,10 +63,11 @@ export async function runTrace(ctx: CommandContext, args: readonly string[]): Pr
         verdict: result.verdict || undefined,
         signature_status: result.signature_status,
         key_id: result.key_id || undefined,
-        error: result.ok ? undefined : result.error ?? 'signature verification failed',
+        error: result.error,
       }, exitCode);
     }
     if (result.ok) ctx.io.stdout(`trace verify ok: ${file}\n`);
+    else if (result.error) ctx.io.stdout(`trace verify error: ${result.error}\n`);
     else ctx.io.stdout(`trace verify failed: ${file}\nsignature status: ${result.signature_status}\n`);
     return exitCode;
   } catch (err) {

@@ -2,19 +2,19 @@
  * The signed gate trace record, `gait.gate.trace` 1.0.0, as written by Gait v1.3.6 ("B")
  * (cli.md §2.8, §2.12; intent.md §8.4; signed_artifacts.md §4.9, §6.3).
  *
- * Members are emitted in Go struct order. Omission follows Go `omitempty` as read from the schema:
- * the schema's required members plus `observed_at` (always written) and `violations` (schema
- * default `[]`, never null) are always present; everything else is dropped when empty, zero or
- * false. Records are built and re-read through one projection ({@link projectTraceRecord}) so a
- * file is verified over exactly the bytes Go would sign: unknown members dropped, timestamps
- * re-rendered as RFC3339Nano.
+ * Members are emitted in Go struct order. Omission follows Go `omitempty`: the schema's required
+ * members plus `observed_at` (always written) are always present; everything else, `violations`
+ * included (Gait writes no `violations` when there are none, whatever the schema's default says),
+ * is dropped when empty, zero or false. Records are built and re-read through one projection
+ * ({@link projectTraceRecord}) so a file is verified over exactly the bytes Go would sign: unknown
+ * members dropped, timestamps re-rendered as RFC3339Nano.
  */
 import { GaitError, invalidInput } from '../errors.js';
 import { digestJson, sha256Hex } from '../canonical/sha256.js';
 import { compareBytewise, sortedUnique } from '../canonical/order.js';
 import { wellFormed } from '../canonical/text.js';
 import { keyId as computeKeyId, type VerifyKey } from './keys.js';
-import { signJson, signJsonSync, verifyJson, withoutSignature, type Signature, type SignedJsonOptions } from './signed-json.js';
+import { SIGNATURE_VERIFY_FAILED, signJson, signJsonSync, verifyJson, withoutSignature, type Signature, type SignedJsonOptions } from './signed-json.js';
 
 export const TRACE_SCHEMA_ID = 'gait.gate.trace';
 export const TRACE_SCHEMA_VERSION = '1.0.0';
@@ -122,7 +122,7 @@ export interface TraceRecord {
   pre_approved?: boolean;
   pattern_id?: string;
   registry_reason?: string;
-  violations: string[];
+  violations?: string[];
   latency_ms?: number;
   approval_token_ref?: string;
   delegation_ref?: TraceDelegationRef;
@@ -486,7 +486,7 @@ function projectUnchecked(raw: Raw): TraceRecord {
   put(out, 'pre_approved', boolField(raw, 'pre_approved'));
   put(out, 'pattern_id', strField(raw, 'pattern_id'));
   put(out, 'registry_reason', strField(raw, 'registry_reason'));
-  out['violations'] = strList(raw, 'violations');
+  put(out, 'violations', strList(raw, 'violations'));
   put(out, 'latency_ms', numField(raw, 'latency_ms', false));
   put(out, 'approval_token_ref', strField(raw, 'approval_token_ref'));
   put(out, 'delegation_ref', projectDelegationRef(objField(raw, 'delegation_ref')));
@@ -500,16 +500,16 @@ function projectUnchecked(raw: Raw): TraceRecord {
 
 /**
  * Re-reads a parsed trace as Go's struct would: known members only, struct order, omitempty,
- * RFC3339Nano timestamps. Throws `GaitError` (`invalid_input`, `parse trace: …`) where Go's
- * `json.Unmarshal` would fail (wrong types, bad timestamps). Field names match exactly (Go would
- * also match them case-insensitively; traces written by Gait never need that).
+ * RFC3339Nano timestamps. Throws `GaitError` (`invalid_input`, `parse trace record: …`, Gait's
+ * prefix) where Go's `json.Unmarshal` would fail (wrong types, bad timestamps). Field names match
+ * exactly (Go would also match them case-insensitively; traces written by Gait never need that).
  */
 export function projectTraceRecord(raw: unknown): TraceRecord {
-  if (!isObj(raw)) throw invalidInput('parse trace: expected a JSON object');
+  if (!isObj(raw)) throw invalidInput('parse trace record: expected a JSON object');
   try {
     return projectUnchecked(raw);
   } catch (err) {
-    if (err instanceof ProjectionError) throw invalidInput(`parse trace: ${err.message}`);
+    if (err instanceof ProjectionError) throw invalidInput(`parse trace record: ${err.message}`);
     throw err;
   }
 }
@@ -545,8 +545,10 @@ export interface RelationshipInput {
  * The trace's own relationship block (intent.md §8.4): parent session, entity refs (trace, tool,
  * agent identity, policy digest; sorted by kind then id), policy ref, agent chain (requester,
  * delegators, delegates; sorted by role then identity) and edges (`calls` agent→tool,
- * `governed_by` tool→policy, `delegates_to` per delegation link; sorted by kind, from, to).
- * Empty ids are dropped, as relationship normalization does.
+ * `governed_by` tool→policy, `delegates_to` per delegation link; sorted by kind, from, to) and
+ * `related_entity_ids` (the entity refs' ids, sorted and de-duplicated: what Gait v1.3.6 writes,
+ * although cli.md §2.8 does not list it). Empty ids are dropped, as relationship normalization
+ * does.
  */
 export function buildTraceRelationship(input: RelationshipInput): TraceRelationship | undefined {
   const identity = (input.identity ?? '').trim();
@@ -583,7 +585,8 @@ export function buildTraceRelationship(input: RelationshipInput): TraceRelations
 
   const out: Raw = {};
   if (session) out['parent_ref'] = { kind: 'session', id: session };
-  put(out, 'entity_refs', uniqueSorted(refs, refKey, compareRefs));
+  const entityRefs = uniqueSorted(refs, refKey, compareRefs);
+  put(out, 'entity_refs', entityRefs);
   if (Object.keys(policyRef).length > 0) out['policy_ref'] = policyRef;
   put(
     out,
@@ -603,6 +606,9 @@ export function buildTraceRelationship(input: RelationshipInput): TraceRelations
       (a, b) => compareBytewise(a.kind, b.kind) || compareRefs(a.from, b.from) || compareRefs(a.to, b.to),
     ),
   );
+  // Gait v1.3.6 fills this from the entity refs only (not the session parent, the agent chain or
+  // the intent's own relationship block): their ids, de-duplicated, sorted bytewise.
+  put(out, 'related_entity_ids', sortedUnique(entityRefs.map((r) => r.id)));
   return Object.keys(out).length > 0 ? (out as TraceRelationship) : undefined;
 }
 
@@ -724,17 +730,24 @@ export interface TraceVerifyResult {
   trace_id: string;
   verdict: string;
   signature_status: 'verified' | 'failed';
-  /** The record's `signature.key_id`, or the verify key's id when the record has none. */
-  key_id: string;
+  /**
+   * The record's `signature.key_id` (or the verify key's id when the record has none), only once
+   * the Ed25519 check itself ran (verified, or a well-formed signature that does not hold), as
+   * Gait v1.3.6 reports it.
+   */
+  key_id?: string;
+  /** Why verification stopped before the Ed25519 check; absent when that check ran and failed. */
   error?: string;
 }
 
-export const TRACE_SIGNATURE_MISSING = 'missing signature';
+export const TRACE_SIGNATURE_MISSING = 'trace signature missing';
 
 /**
  * `gait trace verify` (cli.md §2.8). Unparseable input throws `GaitError` (`invalid_input`,
- * exit 6); a missing or failing signature, or any tampering, gives `ok:false` with
- * `signature_status:"failed"` and the verification error (exit 2).
+ * exit 6). A missing signature, or any step before the Ed25519 check failing (digest mismatch
+ * after tampering, bad encoding, another key), gives `ok:false`, `signature_status:"failed"` and
+ * that step's `error`, without `key_id`; a well-formed signature that does not verify gives
+ * `ok:false` with `key_id` and no `error` (exit 2 both).
  */
 export async function verifyTrace(
   record: string | object,
@@ -746,25 +759,25 @@ export async function verifyTrace(
     try {
       parsed = JSON.parse(record);
     } catch (err) {
-      throw invalidInput(`parse trace: ${(err as Error).message}`);
+      throw invalidInput(`parse trace record: ${(err as Error).message}`);
     }
   }
   const projected = projectTraceRecord(parsed);
   const publicKey = key instanceof Uint8Array ? key : key.publicKey;
   const signature = projected.signature;
-  const base = {
-    trace_id: projected.trace_id,
-    verdict: projected.verdict,
-    key_id: signature?.key_id || computeKeyId(publicKey),
-  };
+  const base = { trace_id: projected.trace_id, verdict: projected.verdict };
   if (!signature) return { ok: false, ...base, signature_status: 'failed', error: TRACE_SIGNATURE_MISSING };
+  const keyId = signature.key_id || computeKeyId(publicKey);
   try {
     await verifyJson(withoutSignature(projected), signature, publicKey, options);
   } catch (err) {
+    if (err instanceof GaitError && err.message === SIGNATURE_VERIFY_FAILED) {
+      return { ok: false, ...base, signature_status: 'failed', key_id: keyId };
+    }
     if (err instanceof GaitError) return { ok: false, ...base, signature_status: 'failed', error: err.message };
     throw err;
   }
-  return { ok: true, ...base, signature_status: 'verified' };
+  return { ok: true, ...base, signature_status: 'verified', key_id: keyId };
 }
 
 // Go's encoder escapes these even in indented output (json.MarshalIndent uses HTML escaping).

@@ -753,7 +753,8 @@ export interface ApprovalAuditRecord {
   approved: boolean;
   approvers?: string[];
   relationship: TraceRelationship;
-  entries: ApprovalAuditEntry[];
+  /** `null` when no token was evaluated: Gait v1.3.6 writes `"entries": null` then. */
+  entries: ApprovalAuditEntry[] | null;
 }
 
 export interface ApprovalAuditInput {
@@ -791,7 +792,7 @@ export function buildApprovalAuditRecord(input: ApprovalAuditInput): ApprovalAud
     valid_approvals: valid.length,
     approved: valid.length >= required,
     relationship: auditRelationship({ traceId: input.traceId, toolName: input.toolName, policyDigest, agents: approvers }),
-    entries,
+    entries: entries.length > 0 ? entries : null,
   };
   if (approvers.length === 0) delete record.approvers;
   else {

@@ -38,7 +38,9 @@ describe('rate limits', () => {
       gait(['gate', 'eval', '--policy', policy, '--intent', FIXTURES + 'policy-test/intent.json', '--rate-limit-state', state, '--evaluation-time', time, '--json'], { cwd: dir });
     const a = await run('2026-03-10T14:30:05Z');
     expect(a.exit).toBe(0);
-    expect(a.json).toMatchObject({ rate_limit_scope: 'tool_identity', rate_limit_key: 'minute|tool_identity|2026-03-10T14:30:00Z|tool.write|example-user', rate_limit_used: 1, rate_limit_remaining: 1 });
+    // Gait prints the scope key; the state file keeps the full counter key (issue 10 case 02).
+    expect(a.json).toMatchObject({ rate_limit_scope: 'tool_identity', rate_limit_key: 'tool.write|example-user', rate_limit_used: 1, rate_limit_remaining: 1 });
+    expect(counters(state)).toEqual({ 'minute|tool_identity|2026-03-10T14:30:00Z|tool.write|example-user': 1 });
     const b = await run('2026-03-10T14:30:40Z');
     expect(b.exit).toBe(0);
     expect(b.json.rate_limit_used).toBe(2);
@@ -93,11 +95,49 @@ rules:
     expect(first.exit).toBe(0);
     expect(first.json.verdict).toBe('dry_run');
     expect(first.json.reason_codes).toEqual(['matched_rule_destructive_script_budget', 'plan_phase_non_destructive']);
-    expect(first.json.destructive_budget_key).toBe('minute|tool_identity|2026-02-06T00:00:00Z|script|alice');
+    // Gait prints the scope key; the state file keeps the full counter key (issue 10 case 02).
+    expect(first.json.destructive_budget_key).toBe('script|alice');
+    expect(counters(state)).toEqual({ 'minute|tool_identity|2026-02-06T00:00:00Z|script|alice': 1 });
     const second = await run();
     expect(second.exit).toBe(3);
     expect(second.json.reason_codes).toContain('destructive_budget_exceeded');
     expect(second.json.violations).toEqual(['destructive_budget_exceeded']);
+    expect(second.json.destructive_budget_key).toBe('script|alice');
+  });
+
+  it('a single intent: the printed key carries the `destructive_budget|` prefix, as in the state file (Gait v1.3.6)', async () => {
+    const dir = tempDir();
+    const policy = path.join(dir, 'p.yaml');
+    writeFileSync(policy, `default_verdict: allow
+rules:
+  - name: r
+    effect: allow
+    match:
+      tool_names: [tool.delete]
+    rate_limit:
+      requests: 5
+      scope: identity
+      window: hour
+    destructive_budget:
+      requests: 3
+      scope: tool
+`);
+    const intent = path.join(dir, 'i.json');
+    writeFileSync(intent, JSON.stringify({
+      tool_name: 'tool.delete', args: {}, targets: [{ kind: 'path', value: '/tmp/x', operation: 'delete' }],
+      context: { identity: 'alice', workspace: '/repo', risk_class: 'low' },
+    }));
+    const state = path.join(dir, 'state.json');
+    const r = await gait(['gate', 'eval', '--policy', policy, '--intent', intent, '--rate-limit-state', state, '--evaluation-time', '2026-12-03T11:31:10Z', '--json'], { cwd: dir });
+    expect(r.json).toMatchObject({
+      rate_limit_key: 'alice', rate_limit_scope: 'identity', rate_limit_used: 1, rate_limit_remaining: 4,
+      destructive_budget_key: 'destructive_budget|tool.delete', destructive_budget_scope: 'tool', destructive_budget_used: 1, destructive_budget_remaining: 2,
+    });
+    // The state file Gait v1.3.6 writes for this run.
+    expect(counters(state)).toEqual({
+      'hour|identity|2026-12-03T11:00:00Z|alice': 1,
+      'minute|tool|2026-12-03T11:31:00Z|destructive_budget|tool.delete': 1,
+    });
   });
 });
 

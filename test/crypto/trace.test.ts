@@ -100,18 +100,18 @@ describe('trace identifiers', () => {
 });
 
 describe('buildTraceRecord', () => {
-  it('minimal record: required members plus observed_at, event_id and violations; nothing else', () => {
+  it('minimal record: required members plus observed_at and event_id; nothing else (no empty violations: Gait omits them)', () => {
     const r = buildTraceRecord(minimalInput());
     expect(Object.keys(r)).toEqual([
       'schema_id', 'schema_version', 'created_at', 'observed_at', 'producer_version', 'trace_id', 'event_id',
-      'tool_name', 'args_digest', 'intent_digest', 'policy_digest', 'verdict', 'violations',
+      'tool_name', 'args_digest', 'intent_digest', 'policy_digest', 'verdict',
     ]);
     expect(r.schema_id).toBe('gait.gate.trace');
     expect(r.schema_version).toBe('1.0.0');
     expect(r.trace_id).toBe('9a714d67a491c4bd98dd7983');
     expect(r.observed_at).toBe('2026-02-18T10:00:01.123456789Z');
     expect(r.event_id).toBe(sha('9a714d67a491c4bd98dd7983:2026-02-18T10:00:01.123456789Z').slice(0, 24));
-    expect(r.violations).toEqual([]);
+    expect(r.violations).toBeUndefined();
   });
 
   it('full record: every member in struct order', () => {
@@ -198,8 +198,10 @@ describe('buildTraceRecord', () => {
         { kind: 'calls', from: { kind: 'agent', id: 'alice' }, to: { kind: 'tool', id: 'tool.write' } },
         { kind: 'governed_by', from: { kind: 'tool', id: 'tool.write' }, to: { kind: 'policy', id: P_EXT } },
       ],
+      // Gait v1.3.6: the entity refs' ids, sorted; not the session id (issue 10 case 04).
+      related_entity_ids: ['9a714d67a491c4bd98dd7983', 'alice', P_EXT, 'tool.write'],
     });
-    expect(Object.keys(r.relationship!)).toEqual(['parent_ref', 'entity_refs', 'policy_ref', 'agent_chain', 'edges']);
+    expect(Object.keys(r.relationship!)).toEqual(['parent_ref', 'entity_refs', 'policy_ref', 'agent_chain', 'edges', 'related_entity_ids']);
   });
 
   it('relationship and delegation_ref with a delegation chain', () => {
@@ -268,7 +270,7 @@ describe('buildTraceRecord', () => {
   it('buildTraceRelationship drops empty ids and returns undefined when nothing is left', () => {
     expect(buildTraceRelationship({ traceId: '', toolName: '', policyDigest: '' })).toBeUndefined();
     const rel = buildTraceRelationship({ traceId: 't', toolName: 'tool', policyDigest: '' });
-    expect(rel).toEqual({ entity_refs: [{ kind: 'tool', id: 'tool' }, { kind: 'trace', id: 't' }] });
+    expect(rel).toEqual({ entity_refs: [{ kind: 'tool', id: 'tool' }, { kind: 'trace', id: 't' }], related_entity_ids: ['t', 'tool'] });
   });
 });
 
@@ -316,7 +318,9 @@ describe('signing, verification and serialization', () => {
     // A forged signature over the tampered record fails at the signature.
     const forged = JSON.parse(flipped);
     forged.signature.signed_digest = digestJson({ ...forged, signature: undefined });
-    expect((await verifyTrace(JSON.stringify(forged), publicKey)).error).toBe('signature verification failed');
+    // Gait v1.3.6 reports a well-formed signature that does not hold with key_id and no error (issue 10 S11).
+    const forgedResult = await verifyTrace(JSON.stringify(forged), publicKey);
+    expect(forgedResult).toEqual({ ok: false, trace_id: forged.trace_id, verdict: 'allow', signature_status: 'failed', key_id: keyId(publicKey) });
   });
 
   it('dev-mode traces do not verify with another key', async () => {
@@ -324,17 +328,20 @@ describe('signing, verification and serialization', () => {
     const signed = await signTrace(buildTraceRecord(minimalInput()), dev.privateKey);
     const other = generateKeyPair().publicKey;
     const r = await verifyTrace(serializeTrace(signed), other);
-    expect(r).toMatchObject({ ok: false, signature_status: 'failed', error: 'key id mismatch', key_id: dev.keyId });
+    // No key_id before the signature check is reached (Gait v1.3.6, issue 10 S02).
+    expect(r).toMatchObject({ ok: false, signature_status: 'failed', error: 'key id mismatch' });
+    expect(r.key_id).toBeUndefined();
   });
 
   it('missing signature, unparseable input', async () => {
     const { publicKey } = generateKeyPair();
     const unsigned = serializeTrace(buildTraceRecord(minimalInput()));
-    expect(await verifyTrace(unsigned, publicKey)).toMatchObject({ ok: false, signature_status: 'failed', error: 'missing signature', key_id: keyId(publicKey) });
+    // Gait v1.3.6's wording, and no key_id (issue 10 S10).
+    expect(await verifyTrace(unsigned, publicKey)).toEqual({ ok: false, trace_id: '9a714d67a491c4bd98dd7983', verdict: 'block', signature_status: 'failed', error: 'trace signature missing' });
     await expect(verifyTrace('{not json', publicKey)).rejects.toBeInstanceOf(GaitError);
-    await expect(verifyTrace('[]', publicKey)).rejects.toThrow('parse trace: expected a JSON object');
-    await expect(verifyTrace('{"created_at":"yesterday"}', publicKey)).rejects.toThrow('parse trace: parsing time "yesterday" as RFC3339');
-    await expect(verifyTrace('{"step_count":"2"}', publicKey)).rejects.toThrow('parse trace: step_count: expected integer');
+    await expect(verifyTrace('[]', publicKey)).rejects.toThrow('parse trace record: expected a JSON object');
+    await expect(verifyTrace('{"created_at":"yesterday"}', publicKey)).rejects.toThrow('parse trace record: parsing time "yesterday" as RFC3339');
+    await expect(verifyTrace('{"step_count":"2"}', publicKey)).rejects.toThrow('parse trace record: step_count: expected integer');
   });
 
   it('serializes as 2-space JSON in struct order with Go escaping and a trailing newline', () => {
@@ -344,7 +351,7 @@ describe('signing, verification and serialization', () => {
     expect(out).toContain('\n  "tool_name": "a\\u003cb\\u003e\\u0026c\\u2028",\n');
     expect(out).toContain('\n  "violations": [\n    "x"\n  ]\n');
     expect(JSON.parse(out)).toEqual(record);
-    expect(serializeTrace(buildTraceRecord(minimalInput()))).toContain('"violations": []');
+    expect(serializeTrace(buildTraceRecord(minimalInput()))).not.toContain('"violations"');
   });
 
   it('projectTraceRecord is idempotent on built records', () => {

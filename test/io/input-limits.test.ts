@@ -53,6 +53,6 @@ describe('input size limits', () => {
   it('traces', async () => {
     const r = await gait(['trace', 'verify', f('big-trace.json'), '--public-key', FIXTURES + 'scenarios/keys/approval_public.key', '--json'], { cwd: dir });
     expect(r.exit).toBe(6);
-    expect(r.json.error).toBe(`read trace: ${f('big-trace.json')} exceeds maximum size of ${MAX_TRACE_BYTES} bytes`);
+    expect(r.json.error).toBe(`read trace record: ${f('big-trace.json')} exceeds maximum size of ${MAX_TRACE_BYTES} bytes`);
   });
 });

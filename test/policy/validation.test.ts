@@ -58,6 +58,25 @@ describe('stage A: legacy proposal keys (policy.md §1.1)', () => {
     expect((err.details?.migration as { deprecated_fields: string[] }).deprecated_fields).toHaveLength(3);
   });
 
+  it('migration is Gait\'s struct: kind, deprecated_fields, field_replacements (empty replacement_fields / note omitted)', () => {
+    const err = expectInvalid(parse('version: 1\nname: x\nboundaries: []\ndefaults: {}\ntrust_sources: x\nunknown_server: x\n'), /^parse policy yaml: legacy policy proposal fields are not supported /);
+    // What gait v1.3.6 prints for this document (policy validate --json), in its key order.
+    const expected = {
+      kind: 'policy_fields',
+      deprecated_fields: ['version', 'name', 'boundaries', 'defaults', 'trust_sources', 'unknown_server'],
+      field_replacements: [
+        { field: 'version', replacement_fields: ['schema_id', 'schema_version'], note: 'set schema_id=gait.gate.policy and schema_version=1.0.0' },
+        { field: 'name', note: 'remove the top-level policy name; rule names remain under rules[].name when needed' },
+        { field: 'boundaries', replacement_fields: ['rules', 'mcp_trust'] },
+        { field: 'defaults', replacement_fields: ['default_verdict', 'fail_closed'] },
+        { field: 'trust_sources', replacement_fields: ['mcp_trust.snapshot'], note: 'render external trust data to a local snapshot before evaluation' },
+        { field: 'unknown_server', replacement_fields: ['mcp_trust.action'], note: 'enforce unknown servers through local snapshot coverage and a fail-closed action' },
+      ],
+    };
+    expect(err.details?.migration).toEqual(expected);
+    expect(JSON.stringify(err.details?.migration)).toBe(JSON.stringify(expected));
+  });
+
   it('the CLI legacy test case: version/defaults/unknown_server -> 3 deprecated fields', () => {
     const err = expectInvalid(parse('version: 1\ndefaults: {}\nunknown_server: block\n'), /^parse policy yaml: legacy policy proposal fields are not supported \[version, defaults, unknown_server\]: /);
     expect((err.details?.migration as { deprecated_fields: string[] }).deprecated_fields).toEqual(['version', 'defaults', 'unknown_server']);

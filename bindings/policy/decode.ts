@@ -171,5 +171,12 @@ export function goBytesToString(b: Uint8Array): string {
 
 /** Decode the (already checked) document into a raw, un-normalized policy. */
 export function decodePolicy(src: YamlSource): Policy {
-  return new Decoder(src).struct(src.doc.contents as Node | null, null, POLICY_SCHEMA, '') as unknown as Policy;
+  const root = src.doc.contents as Node | null;
+  // Gait's YAML library refuses a document that is a written null (`null`, `~`, `Null`, `NULL`:
+  // plain, untagged, unanchored); an empty document, and a tagged or anchored null, decode to the
+  // zero policy like a null field does.
+  if (root && isScalar(root) && root.value === null && root.type === 'PLAIN' && root.source !== '' && !root.tag && !root.anchor) {
+    throw yamlError(src.where(root), 'null was used where mapping is expected');
+  }
+  return new Decoder(src).struct(root, null, POLICY_SCHEMA, '') as unknown as Policy;
 }

@@ -12,6 +12,7 @@ interface Reference {
 }
 
 const CASES = [
+  '08-null-yaml-document',
   '11-legacy-migration-envelope-shape',
 ];
 

@@ -113,6 +113,23 @@ describe('stage B: strict decode (policy.md §1.2)', () => {
     expectInvalid(parse(yaml), `parse policy yaml: ${message}`);
   });
 
+  // gait v1.3.6: a document whose root is a plain null scalar is an error at that scalar; an
+  // empty document (nothing, comments, `---`, `...`) and a tagged or anchored null are the default policy.
+  it.each([
+    ['null', '[1:1]'], ['~', '[1:1]'], ['Null\n', '[1:1]'], ['NULL', '[1:1]'], ['  null\n', '[1:3]'], [' ~ ', '[1:2]'],
+    ['# a\nnull\n', '[2:1]'], ['\n\nnull\n', '[3:1]'], ['--- null\n', '[1:5]'], ['--- ~', '[1:5]'], ['---\nnull\n', '[2:1]'],
+    ['null # c\n', '[1:1]'], ['null\n...\n', '[1:1]'], ['%YAML 1.2\n---\nnull\n', '[3:1]'],
+  ])('a null document %j is rejected at %s', (yaml, where) => {
+    expectInvalid(parse(yaml), `parse policy yaml: ${where} null was used where mapping is expected`);
+  });
+
+  it.each(['', '# c\n', '\n\n', '---\n', '---\n...\n', '---\n# c\n', '!!null', '!!null null', '!!null ~', '&a null', '{}'])(
+    'an empty document %j is the default policy',
+    (yaml) => {
+      expect(parsePolicyYaml(yaml).default_verdict).toBe('require_approval');
+    },
+  );
+
   it('rejects duplicate keys with both positions, at any level', () => {
     expectInvalid(parse('default_verdict: allow\ndefault_verdict: block\n'), 'parse policy yaml: [2:1] mapping key "default_verdict" already defined at [1:1]');
     expectInvalid(parse('rules:\n  - name: a\n    effect: allow\n    name: b\n'), 'parse policy yaml: [4:5] mapping key "name" already defined at [2:5]');

@@ -16,6 +16,8 @@ interface Reference {
 const CASES = [
   '06-summary-truncation-bytes',
   '08-null-yaml-document',
+  '09-rfc3339-offset-range',
+  '10-rfc3339-comma-fraction',
   '11-legacy-migration-envelope-shape',
 ];
 

@@ -15,6 +15,7 @@ interface Reference {
 
 const CASES = [
   '06-summary-truncation-bytes',
+  '07-yaml-numeric-coercion',
   '08-null-yaml-document',
   '09-rfc3339-offset-range',
   '10-rfc3339-comma-fraction',

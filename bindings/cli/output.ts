@@ -1,6 +1,6 @@
 /** How a command's result or failure reaches the user: one JSON line, or text. */
 import { GaitError } from '../errors.js';
-import { toCliJson } from './json.js';
+import { structOrder, toCliJson } from './json.js';
 import { withEnvelope, exitCodeFor, correlationId } from './envelope.js';
 
 export interface CliIO {
@@ -29,7 +29,10 @@ export function printError(ctx: CommandContext, label: string, err: unknown): nu
   const failure = asGaitError(err);
   const exitCode = exitCodeFor(failure.category);
   if (ctx.json) {
-    const extra = failure.details ?? {};
+    // Gait's envelope is a map (sorted keys); an object among its extras is a Go struct, printed
+    // in field order (the legacy-policy `migration`).
+    const extra: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(failure.details ?? {})) extra[k] = v !== null && typeof v === 'object' ? structOrder(v) : v;
     return printJson(ctx, { ok: false, error: failure.message, ...extra }, exitCode);
   }
   ctx.io.stderr(`${label} error: ${failure.message}\n`);

@@ -21,6 +21,7 @@ import { compareBytewise } from '../canonical/order.js';
 import { VERSION } from '../version.js';
 import { GaitError } from '../errors.js';
 import { verdictExitCode } from '../decision.js';
+import { goBytesToString } from '../policy/decode.js';
 
 export const POLICY_USAGE = `Usage:
   gait policy init <template> [--out gait.policy.yaml] [--force] [--json]
@@ -155,9 +156,22 @@ export async function testOne(gate: Gate, intentPath: string): Promise<{ evaluat
 export function testSummary(e: GateEvaluation): string {
   const r = e.result;
   const summary = `policy test verdict=${r.verdict} reasons=${r.reason_codes.join(',') || 'none'} violations=${r.violations.join(',') || 'none'}`;
-  if (summary.length <= 240) return summary;
-  const suffix = `...(+${summary.length - 240})`;
-  return summary.slice(0, 240 - suffix.length) + suffix;
+  return capSummary(summary);
+}
+
+const SUMMARY_MAX_BYTES = 240;
+
+/**
+ * Gait's cap on a summary, in UTF-8 bytes (Go `len`): a longer one keeps its first
+ * 240 - len(suffix) bytes and gets the suffix `...(+<bytes over 240>)`. The cut may split a
+ * character; Go's JSON encoder then writes each byte of the broken sequence as U+FFFD.
+ */
+export function capSummary(summary: string): string {
+  if (summary.length <= SUMMARY_MAX_BYTES / 3) return summary; // at most 3 bytes per UTF-16 unit
+  const bytes = new TextEncoder().encode(summary);
+  if (bytes.length <= SUMMARY_MAX_BYTES) return summary;
+  const suffix = `...(+${bytes.length - SUMMARY_MAX_BYTES})`;
+  return goBytesToString(bytes.subarray(0, SUMMARY_MAX_BYTES - suffix.length)) + suffix;
 }
 
 async function test(ctx: CommandContext, args: readonly string[], usage: string): Promise<number> {

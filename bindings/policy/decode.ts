@@ -7,10 +7,11 @@
  * - YAML null (or an absent key) leaves the zero value.
  * Nothing is trimmed or validated here; that is stage C.
  */
-import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
 import type { Policy } from './model.js';
 import { POLICY_SCHEMA, type Field, type ScalarKind, type Struct } from './schema.js';
 import { goFormatFloat } from './gostr.js';
+import { classifyPlain, toGoFloat, toGoInt, type GoScalar } from './go-number.js';
 import { yamlError, type YamlSource } from './yaml-source.js';
 
 const TYPE_NAMES: Record<ScalarKind, string> = {
@@ -39,8 +40,8 @@ const isNull = (node: Node | null): boolean => node === null || (isScalar(node) 
 class Decoder {
   constructor(private readonly src: YamlSource) {}
 
-  private mismatch(node: Node | null, at: Node | null, path: string, type: string): never {
-    throw yamlError(this.src.where(node ?? at), `cannot unmarshal ${kindOf(node)} into field ${path} of type ${type}`);
+  private mismatch(node: Node | null, at: Node | null, path: string, type: string, kind = kindOf(node)): never {
+    throw yamlError(this.src.where(node ?? at), `cannot unmarshal ${kind} into field ${path} of type ${type}`);
   }
 
   struct(raw: Node | null, at: Node | null, def: Struct, path: string): Record<string, unknown> {
@@ -82,7 +83,7 @@ class Decoder {
         const el = this.src.resolve(item as Node | null);
         if (isNull(el)) return '';
         if (!isScalar(el)) this.mismatch(el, node, `${path}[${i}]`, 'string');
-        return this.toText(el.value);
+        return this.scalarText(el);
       });
     }
     if (isNull(node)) return zero;
@@ -90,39 +91,58 @@ class Decoder {
     const v = node.value;
     switch (type) {
       case 'string':
-        return this.toText(v);
+        return this.scalarText(node);
       case 'bool':
       case 'bool?':
         if (typeof v !== 'boolean') this.mismatch(node, at, path, 'bool');
         return v;
-      case 'float':
-        if (typeof v === 'bigint') return Number(v);
-        if (typeof v !== 'number') this.mismatch(node, at, path, 'float');
-        if (!Number.isFinite(v)) {
-          throw yamlError(this.src.where(node), `cannot use non-finite number ${goFormatFloat(v)} for field ${path}`);
-        }
-        return v;
+      case 'float': {
+        const r = toGoFloat(this.goScalar(node));
+        if (!r.ok) this.mismatch(node, at, path, 'float', r.mismatch);
+        return r.v;
+      }
       default: {
-        // int / int?: exact integers within JavaScript's safe range; integral floats (1.0) are
-        // accepted as their integer value, fractional ones rejected.
-        let n: number;
-        if (typeof v === 'bigint') {
-          if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) {
-            throw yamlError(this.src.where(node), `integer ${v} out of range for field ${path} (limit is +/-${Number.MAX_SAFE_INTEGER})`);
-          }
-          n = Number(v);
-        } else if (typeof v === 'number') {
-          if (!Number.isInteger(v)) {
-            throw yamlError(this.src.where(node), `cannot unmarshal non-integer number ${goFormatFloat(v)} into field ${path} of type int`);
-          }
-          if (!Number.isSafeInteger(v)) {
-            throw yamlError(this.src.where(node), `integer ${goFormatFloat(v)} out of range for field ${path} (limit is +/-${Number.MAX_SAFE_INTEGER})`);
-          }
-          n = v === 0 ? 0 : v; // no -0
-        } else this.mismatch(node, at, path, 'int');
-        return n;
+        // int / int? (Go int, 64 bits): see go-number.ts for what Gait takes.
+        const r = toGoInt(this.goScalar(node));
+        if (r.ok) return r.v;
+        if ('mismatch' in r) this.mismatch(node, at, path, 'int', r.mismatch);
+        throw yamlError(this.src.where(node), `cannot unmarshal ${r.overflow} into field ${path} of type int (overflow)`);
       }
     }
+  }
+
+  /** A scalar as Gait's YAML library types it: plain scalars by their text, tags as tagged. */
+  private goScalar(node: Scalar): GoScalar {
+    const v = node.value;
+    // Gait's library refuses `!!int` on an int field (`!<tag:yaml.org,2002:int>` passes).
+    if (this.src.tagToken(node)?.text === '!!int') return { k: 'tagged-int', v: Number(v) };
+    switch (node.tag) {
+      case 'tag:yaml.org,2002:str':
+        return { k: 'string', v: this.toText(v) };
+      case 'tag:yaml.org,2002:float':
+        return { k: 'float', v: Number(v) };
+      case 'tag:yaml.org,2002:bool':
+        return { k: 'bool' };
+      default:
+    }
+    if (v instanceof Uint8Array) return { k: 'other', kind: '[]uint8' }; // !!binary
+    if (node.type === 'PLAIN' && typeof node.source === 'string') return classifyPlain(node.source);
+    if (v === null) return { k: 'null' };
+    if (typeof v === 'boolean') return { k: 'bool' };
+    if (typeof v === 'bigint') return { k: 'int', v };
+    if (typeof v === 'number') return { k: 'float', v };
+    return { k: 'string', v: this.toText(v) };
+  }
+
+  /** A scalar for a string field: plain numbers as Gait's library reads them (017 -> 15, 1e3 stays). */
+  private scalarText(node: Scalar): string {
+    if (node.type === 'PLAIN' && !node.tag && typeof node.source === 'string') {
+      const c = classifyPlain(node.source);
+      if (c.k === 'int') return c.v.toString();
+      if (c.k === 'float') return goFormatFloat(c.v);
+      if (c.k === 'string' && typeof node.value !== 'string') return c.v; // 1e3, 08, +.inf: text, not a number
+    }
+    return this.toText(node.value);
   }
 
   /** Scalar -> string field, the reference decoder's coercion (fmt %v of the decoded value). */
@@ -171,5 +191,12 @@ export function goBytesToString(b: Uint8Array): string {
 
 /** Decode the (already checked) document into a raw, un-normalized policy. */
 export function decodePolicy(src: YamlSource): Policy {
-  return new Decoder(src).struct(src.doc.contents as Node | null, null, POLICY_SCHEMA, '') as unknown as Policy;
+  const root = src.doc.contents as Node | null;
+  // Gait's YAML library refuses a document that is a written null (`null`, `~`, `Null`, `NULL`:
+  // plain, untagged, unanchored); an empty document, and a tagged or anchored null, decode to the
+  // zero policy like a null field does.
+  if (root && isScalar(root) && root.value === null && root.type === 'PLAIN' && root.source !== '' && !root.tag && !root.anchor) {
+    throw yamlError(src.where(root), 'null was used where mapping is expected');
+  }
+  return new Decoder(src).struct(root, null, POLICY_SCHEMA, '') as unknown as Policy;
 }

@@ -82,6 +82,15 @@ function yamlFloat(x: number): string {
   return e < 0 ? s + '.0' : s.slice(0, e) + '.0' + s.slice(e);
 }
 
+/**
+ * An int field: every digit written out (String() would round 2^63 to 9223372036854776000, which
+ * Gait reads as an overflow). Ints are doubles here; 2^63 stands for Go's MaxInt64 and prints so.
+ */
+function yamlInt(n: number): string {
+  if (!Number.isInteger(n)) return String(n);
+  return n >= 2 ** 63 ? '9223372036854775807' : BigInt(n).toString();
+}
+
 function emit(obj: Record<string, unknown>, def: Struct, indent: number, lines: string[]): void {
   const pad = ' '.repeat(indent);
   for (const [key, field] of Object.entries(def.fields)) {
@@ -104,7 +113,7 @@ function emit(obj: Record<string, unknown>, def: Struct, indent: number, lines: 
           lines.push(`${pad}${key}: ${yamlFloat(v as number)}`);
           break;
         default: // int, int?, bool, bool?
-          lines.push(`${pad}${key}: ${v === null ? 'null' : String(v)}`);
+          lines.push(`${pad}${key}: ${typeof v === 'number' ? yamlInt(v) : String(v)}`);
       }
     } else if ('list' in field) {
       const items = v as Array<Record<string, unknown>>;

@@ -45,10 +45,15 @@ export function legacyKeysError(topLevelKeys: Iterable<string>): GaitError | und
   const names = found.map((f) => f.field).join(', ');
   const details = found.map(detail).join('; ');
   return invalidInput(`parse policy yaml: legacy policy proposal fields are not supported [${names}]: ${details}`, {
+    // Gait's struct, in its field order; empty `replacement_fields` and `note` are omitted.
     migration: {
       kind: 'policy_fields',
       deprecated_fields: found.map((f) => f.field),
-      replacements: found.map((f) => ({ ...f, replacement_fields: [...f.replacement_fields] })),
+      field_replacements: found.map((f) => ({
+        field: f.field,
+        ...(f.replacement_fields.length > 0 ? { replacement_fields: [...f.replacement_fields] } : {}),
+        ...(f.note ? { note: f.note } : {}),
+      })),
     },
     hint: LEGACY_POLICY_HINT,
   });

@@ -9,6 +9,7 @@ import { detectLegacyKeys } from './legacy.js';
 import { decodePolicy } from './decode.js';
 import { normalizePolicy } from './normalize.js';
 import { policyText } from '../arguments.js';
+import { invalidInput } from '../errors.js';
 
 /**
  * Parse policy text, or its bytes (strict UTF-8). A leading BOM is ignored; over 4 MiB is
@@ -20,7 +21,10 @@ export function parsePolicyYaml(text: string | Uint8Array): Policy {
   if (legacy) throw legacy;
   const problem = src.firstProblem();
   if (problem) throw problem;
-  return normalizePolicy(decodePolicy(src));
+  const policy = normalizePolicy(decodePolicy(src));
+  // Gait validates min_score with comparisons NaN passes, then fails to marshal it for the digest.
+  if (Number.isNaN(policy.mcp_trust.min_score)) throw invalidInput('marshal normalized policy: json: unsupported value: NaN');
+  return policy;
 }
 
 /** Parse policy file bytes: must be UTF-8 (BOM allowed), at most 4 MiB. */

@@ -118,9 +118,12 @@ export class YamlSource {
   private derefs = 0;
   private readonly merging = new Set<Node>();
 
+  private readonly text: string;
+
   private constructor(doc: Document.Parsed, lines: LineCounter, text: string) {
     this.doc = doc;
     this.lines = lines;
+    this.text = text;
     // Every alias is written `*name`: without a `*` in the text there is none to resolve, and the
     // walk below (cold code, most of it, in a fresh process) can be skipped.
     if (!text.includes('*')) return;
@@ -158,9 +161,29 @@ export class YamlSource {
     return new YamlSource(doc, lines, text);
   }
 
-  /** `[line:col]` of a node or offset (1-based, like the reference library). */
+  /**
+   * The explicit tag written before a node (`!!int`, `!foo`, `!<…>`), with its offset, looking
+   * back over the node's properties (tag and anchor, in either order). The `yaml` library's
+   * ranges start after them; Gait's YAML library places a tagged node at its tag.
+   */
+  tagToken(node: Node): { text: string; offset: number } | undefined {
+    if (!('tag' in node) || !node.tag || !node.range) return undefined;
+    let i = node.range[0];
+    for (let props = 0; props < 2; props++) {
+      while (i > 0 && /\s/.test(this.text[i - 1]!)) i--;
+      let j = i;
+      while (j > 0 && !/\s/.test(this.text[j - 1]!)) j--;
+      const token = this.text.slice(j, i);
+      if (token.startsWith('!')) return { text: token, offset: j };
+      if (!token.startsWith('&')) return undefined;
+      i = j;
+    }
+    return undefined;
+  }
+
+  /** `[line:col]` of a node (at its tag when it has one) or offset (1-based, like the reference library). */
   where(at: Node | number | null | undefined): string {
-    const offset = typeof at === 'number' ? at : (at?.range?.[0] ?? 0);
+    const offset = typeof at === 'number' ? at : at ? (this.tagToken(at)?.offset ?? at.range?.[0] ?? 0) : 0;
     const { line, col } = this.lines.linePos(offset);
     return `[${line}:${col}]`;
   }

@@ -56,7 +56,7 @@ describe('formatting', () => {
   });
 });
 
-describe('strict parsing (time.Time.UnmarshalJSON)', () => {
+describe('parsing (what Gait accepts in JSON: time.Parse(time.RFC3339))', () => {
   test('accepts what Go accepts', () => {
     expect(parseRfc3339('2026-02-18T19:13:04Z').nanos).toBe(0);
     expect(parseRfc3339('2026-02-18T19:13:04.5Z').nanos).toBe(500_000_000);
@@ -83,11 +83,11 @@ describe('strict parsing (time.Time.UnmarshalJSON)', () => {
     ['2026-02-18T19:13:60Z', 'parsing time "2026-02-18T19:13:60Z": second out of range'],
     ['2026-02-18T19:13:04Zjunk', 'parsing time "2026-02-18T19:13:04Zjunk": extra text: "junk"'],
     ['2026-02-18T19:13:04+25:00', 'parsing time "2026-02-18T19:13:04+25:00": time zone offset hour out of range'],
-    // time.Parse accepts these; the strict RFC 3339 check then rejects them.
-    ['2026-02-18T5:04:05Z', `parsing time "2026-02-18T5:04:05Z" as ${LAYOUT}: cannot parse "5" as "15"`],
-    ['2026-02-18T19:13:04,5Z', `parsing time "2026-02-18T19:13:04,5Z" as ${LAYOUT}: cannot parse "," as "."`],
-    ['2026-02-18T19:13:04+24:00', 'parsing time "2026-02-18T19:13:04+24:00": timezone hour out of range'],
-    ['2026-02-18T19:13:04+01:60', 'parsing time "2026-02-18T19:13:04+01:60": timezone minute out of range'],
+    ['2026-02-18T19:13:04-24:61', 'parsing time "2026-02-18T19:13:04-24:61": time zone offset minute out of range'],
+    ['2026-02-18T19:13:04+00:61', 'parsing time "2026-02-18T19:13:04+00:61": time zone offset minute out of range'],
+    ['2026-02-18T19:13:04+2400', `parsing time "2026-02-18T19:13:04+2400" as ${LAYOUT}: cannot parse "+2400" as "Z07:00"`],
+    ['2026-02-18T19:13:04,Z', `parsing time "2026-02-18T19:13:04,Z" as ${LAYOUT}: cannot parse ",Z" as "Z07:00"`],
+    ['2026-02-18T19:13:04.Z', `parsing time "2026-02-18T19:13:04.Z" as ${LAYOUT}: cannot parse ".Z" as "Z07:00"`],
     // Non-ASCII bytes are quoted as \x escapes.
     ['2026-02-18T19:13:04Ü', `parsing time "2026-02-18T19:13:04\\xc3\\x9c" as ${LAYOUT}: cannot parse "\\xc3\\x9c" as "Z07:00"`],
     ['"2026-02-18T19:13:04Z', `parsing time "\\"2026-02-18T19:13:04Z" as ${LAYOUT}: cannot parse "\\"2026-02-18T19:13:04Z" as "2006"`],
@@ -96,10 +96,29 @@ describe('strict parsing (time.Time.UnmarshalJSON)', () => {
     expect(tryParseRfc3339(text)).toBeUndefined();
   });
 
-  test('time.Parse(RFC3339) is laxer', () => {
-    expect(formatRfc3339Nano(parseRfc3339Go('2026-02-18T5:04:05Z'))).toBe('2026-02-18T05:04:05Z');
-    expect(formatRfc3339Nano(parseRfc3339Go('2026-02-18T19:13:04,5Z'))).toBe('2026-02-18T19:13:04.5Z');
-    expect(formatRfc3339Nano(parseRfc3339Go('2026-02-18T19:13:04+24:00'), true)).toBe('2026-02-17T19:13:04Z');
+  // gait v1.3.6 (policy test, intent created_at, delegation and approval token times) accepts what
+  // time.Parse(time.RFC3339) accepts, not only Go's strict RFC 3339 (golang/go#54580): a one-digit
+  // hour, `,` before the fraction, offset hours of 24 and offset minutes of 60. The expected UTC
+  // texts are what gait printed as the policy test `created_at`.
+  test.each([
+    ['2026-02-05T00:00:00+24:00', '2026-02-04T00:00:00Z'],
+    ['2026-02-05T00:00:00+24:59', '2026-02-03T23:01:00Z'],
+    ['2026-02-05T00:00:00+05:60', '2026-02-04T18:00:00Z'],
+    ['2026-02-05T00:00:00+24:60', '2026-02-03T23:00:00Z'],
+    ['2026-02-05T00:00:00-24:59', '2026-02-06T00:59:00Z'],
+    ['2026-02-05T00:00:00-24:60', '2026-02-06T01:00:00Z'],
+    ['2026-02-05T00:00:00,5Z', '2026-02-05T00:00:00.5Z'],
+    ['2026-02-05T00:00:00,123456789123Z', '2026-02-05T00:00:00.123456789Z'],
+    ['2026-02-05T00:00:00,5+24:00', '2026-02-04T00:00:00.5Z'],
+    ['2026-02-05T0:00:00Z', '2026-02-05T00:00:00Z'],
+    ['9999-12-31T23:59:59-24:59', '10000-01-02T00:58:59Z'],
+    ['0000-01-01T00:00:00+24:59', '-0001-12-30T23:01:00Z'],
+  ])('accepts %j like Gait (UTC %s)', (text, utc) => {
+    expect(formatRfc3339Nano(parseRfc3339(text), true)).toBe(utc);
+    expect(formatRfc3339Nano(parseRfc3339Go(text), true)).toBe(utc);
+  });
+
+  test('time.Parse(RFC3339) checks the day against the month after parsing', () => {
     expect(parseMessage('2026-02-30T00:00:00Z', parseRfc3339Go)).toBe('parsing time "2026-02-30T00:00:00Z": day out of range');
   });
 });

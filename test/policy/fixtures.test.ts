@@ -1,10 +1,10 @@
-// Every shipped fixture policy parses strictly (none is expected to fail), with the shape the
-// spec describes for it.
+// Every shipped fixture policy parses strictly, with the shape the spec describes for it; the
+// divergence cases whose policy Gait rejects fail with Gait's message.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePolicyYaml } from '../../bindings/policy/parse.js';
-import { FIXTURES, fixturePolicyFiles, fixtureText } from './helpers.js';
+import { FIXTURES, expectInvalid, fixturePolicyFiles, fixtureText, invalidFixturePolicyFiles } from './helpers.js';
 
 describe('fixture policies', () => {
   const files = fixturePolicyFiles();
@@ -13,6 +13,11 @@ describe('fixture policies', () => {
     for (const prefix of ['policy/', 'policy-test/', 'integrations/', 'policy_templates/', 'prompt-injection/', 'policy/skills/', 'policy/endpoint/']) {
       expect(files.some((f) => f.startsWith(prefix)), prefix).toBe(true);
     }
+  });
+
+  it.each(invalidFixturePolicyFiles())('%s is rejected with Gait\'s message', (file) => {
+    const ref = JSON.parse(fixtureText(file.replace(/policy\.ya?ml$/, 'reference.json'))) as { stdout: { error: string } };
+    expectInvalid(() => parsePolicyYaml(fixtureText(file)), ref.stdout.error);
   });
 
   it.each(files)('%s parses', (file) => {

@@ -196,3 +196,24 @@ describe('fmt: scalar quoting', () => {
     expect(formatPolicy(parsePolicyYaml('mcp_trust: {min_score: -2}'))).toContain('  min_score: -2.0\n');
   });
 });
+
+describe('fmt: 64-bit integers (divergence case 07)', () => {
+  // Gait keeps Go ints; here they are doubles, so fmt must print an integer that reads back to
+  // the same double and stays within int64 (2^63 prints as 2^63 - 1, as Gait prints MaxInt64).
+  it.each<[string, string]>([
+    ['9223372036854775807', '9223372036854775807'],
+    ['-9223372036854775808', '-9223372036854775808'],
+    ['9007199254740993', '9007199254740992'],
+    ['123456789012345678', '123456789012345680'],
+    ['1e19', '-9223372036854775808'],
+    ['1.5', '1'],
+  ])('priority %s prints as %s, round trip and digest unchanged', (value, printed) => {
+    const original = parsePolicyYaml(`rules:\n  - name: a\n    effect: allow\n    priority: ${value}\n    max_context_age_seconds: ${value.startsWith('-') || value === '1e19' ? 0 : value}\n`);
+    const once = formatPolicy(original);
+    expect(once).toContain(`\n  priority: ${printed}\n`);
+    const reparsed = parsePolicyYaml(once);
+    expect(reparsed).toEqual(original);
+    expect(formatPolicy(reparsed)).toBe(once);
+    expect(policyDigest(reparsed)).toBe(policyDigest(original));
+  });
+});

@@ -58,6 +58,25 @@ describe('stage A: legacy proposal keys (policy.md §1.1)', () => {
     expect((err.details?.migration as { deprecated_fields: string[] }).deprecated_fields).toHaveLength(3);
   });
 
+  it('migration is Gait\'s struct: kind, deprecated_fields, field_replacements (empty replacement_fields / note omitted)', () => {
+    const err = expectInvalid(parse('version: 1\nname: x\nboundaries: []\ndefaults: {}\ntrust_sources: x\nunknown_server: x\n'), /^parse policy yaml: legacy policy proposal fields are not supported /);
+    // What gait v1.3.6 prints for this document (policy validate --json), in its key order.
+    const expected = {
+      kind: 'policy_fields',
+      deprecated_fields: ['version', 'name', 'boundaries', 'defaults', 'trust_sources', 'unknown_server'],
+      field_replacements: [
+        { field: 'version', replacement_fields: ['schema_id', 'schema_version'], note: 'set schema_id=gait.gate.policy and schema_version=1.0.0' },
+        { field: 'name', note: 'remove the top-level policy name; rule names remain under rules[].name when needed' },
+        { field: 'boundaries', replacement_fields: ['rules', 'mcp_trust'] },
+        { field: 'defaults', replacement_fields: ['default_verdict', 'fail_closed'] },
+        { field: 'trust_sources', replacement_fields: ['mcp_trust.snapshot'], note: 'render external trust data to a local snapshot before evaluation' },
+        { field: 'unknown_server', replacement_fields: ['mcp_trust.action'], note: 'enforce unknown servers through local snapshot coverage and a fail-closed action' },
+      ],
+    };
+    expect(err.details?.migration).toEqual(expected);
+    expect(JSON.stringify(err.details?.migration)).toBe(JSON.stringify(expected));
+  });
+
   it('the CLI legacy test case: version/defaults/unknown_server -> 3 deprecated fields', () => {
     const err = expectInvalid(parse('version: 1\ndefaults: {}\nunknown_server: block\n'), /^parse policy yaml: legacy policy proposal fields are not supported \[version, defaults, unknown_server\]: /);
     expect((err.details?.migration as { deprecated_fields: string[] }).deprecated_fields).toEqual(['version', 'defaults', 'unknown_server']);
@@ -94,6 +113,23 @@ describe('stage B: strict decode (policy.md §1.2)', () => {
     expectInvalid(parse(yaml), `parse policy yaml: ${message}`);
   });
 
+  // gait v1.3.6: a document whose root is a plain null scalar is an error at that scalar; an
+  // empty document (nothing, comments, `---`, `...`) and a tagged or anchored null are the default policy.
+  it.each([
+    ['null', '[1:1]'], ['~', '[1:1]'], ['Null\n', '[1:1]'], ['NULL', '[1:1]'], ['  null\n', '[1:3]'], [' ~ ', '[1:2]'],
+    ['# a\nnull\n', '[2:1]'], ['\n\nnull\n', '[3:1]'], ['--- null\n', '[1:5]'], ['--- ~', '[1:5]'], ['---\nnull\n', '[2:1]'],
+    ['null # c\n', '[1:1]'], ['null\n...\n', '[1:1]'], ['%YAML 1.2\n---\nnull\n', '[3:1]'],
+  ])('a null document %j is rejected at %s', (yaml, where) => {
+    expectInvalid(parse(yaml), `parse policy yaml: ${where} null was used where mapping is expected`);
+  });
+
+  it.each(['', '# c\n', '\n\n', '---\n', '---\n...\n', '---\n# c\n', '!!null', '!!null null', '!!null ~', '&a null', '{}'])(
+    'an empty document %j is the default policy',
+    (yaml) => {
+      expect(parsePolicyYaml(yaml).default_verdict).toBe('require_approval');
+    },
+  );
+
   it('rejects duplicate keys with both positions, at any level', () => {
     expectInvalid(parse('default_verdict: allow\ndefault_verdict: block\n'), 'parse policy yaml: [2:1] mapping key "default_verdict" already defined at [1:1]');
     expectInvalid(parse('rules:\n  - name: a\n    effect: allow\n    name: b\n'), 'parse policy yaml: [4:5] mapping key "name" already defined at [2:5]');
@@ -101,7 +137,7 @@ describe('stage B: strict decode (policy.md §1.2)', () => {
 
   it.each([
     ['string for an int', 'rules:\n  - {name: r, effect: allow, priority: high}', 'parse policy yaml: [2:40] cannot unmarshal string into field rules[0].priority of type int'],
-    ['fractional number for an int', 'scripts: {max_steps: 1.5}', 'parse policy yaml: [1:22] cannot unmarshal non-integer number 1.5 into field scripts.max_steps of type int'],
+    ['negative number in a string for an int (Gait: overflow)', 'scripts: {max_steps: "-1"}', 'parse policy yaml: [1:22] cannot unmarshal -1 into field scripts.max_steps of type int (overflow)'],
     ['scalar for a list', 'fail_closed: {risk_classes: high}', 'parse policy yaml: [1:29] cannot unmarshal string into field fail_closed.risk_classes of type []string'],
     ['list for a string', 'default_verdict: [allow]', 'parse policy yaml: [1:18] cannot unmarshal sequence into field default_verdict of type string'],
     ['nested list in a string list', 'rules:\n  - {name: r, effect: allow, match: {tool_names: [[a]]}}', 'parse policy yaml: [2:51] cannot unmarshal sequence into field rules[0].match.tool_names[0] of type string'],
@@ -115,21 +151,30 @@ describe('stage B: strict decode (policy.md §1.2)', () => {
     expectInvalid(parse(yaml), message);
   });
 
-  it('rejects integers outside the safe range', () => {
-    expectInvalid(parse('rules:\n  - {name: r, effect: allow, priority: 9007199254740992}'), /^parse policy yaml: \[2:40\] integer 9007199254740992 out of range for field rules\[0\]\.priority/);
-    expectInvalid(parse('rules:\n  - {name: r, effect: allow, max_context_age_seconds: -99999999999999999999}'), /out of range for field rules\[0\]\.max_context_age_seconds/);
+  // Gait (divergence case 07): Go ints are 64 bits; beyond 2^53 the value is rounded here, as
+  // Gait's digest (through float64) rounds it too. Beyond int64 is an overflow.
+  it('takes int64 integers and rejects those outside int64', () => {
+    expect(parsePolicyYaml('rules:\n  - {name: r, effect: allow, priority: 9007199254740993}').rules[0]!.priority).toBe(9007199254740992);
+    expectInvalid(parse('rules:\n  - {name: r, effect: allow, priority: 9223372036854775808}'), 'parse policy yaml: [2:40] cannot unmarshal 9223372036854775808 into field rules[0].priority of type int (overflow)');
+    // -99999999999999999999 is a string to Gait's library (beyond int64), and ParseFloat gives a negative number.
+    expectInvalid(parse('rules:\n  - {name: r, effect: allow, max_context_age_seconds: -99999999999999999999}'), /^parse policy yaml: \[2:55\] cannot unmarshal -99999999999999999999 into field rules\[0\]\.max_context_age_seconds of type int \(overflow\)$/);
   });
 
-  it('rejects non-finite floats', () => {
-    expectInvalid(parse('mcp_trust: {snapshot: s, min_score: .nan}'), /^parse policy yaml: \[1:37\] cannot use non-finite number NaN for field mcp_trust\.min_score$/);
-    expectInvalid(parse('mcp_trust: {min_score: -.inf}'), /non-finite number -Inf/);
+  it('non-finite floats: NaN cannot be marshalled, infinities fail the range check (as in Gait)', () => {
+    expectInvalid(parse('mcp_trust: {snapshot: s, min_score: .nan}'), 'marshal normalized policy: json: unsupported value: NaN');
+    expectInvalid(parse('mcp_trust: {snapshot: s, min_score: -.inf}'), 'mcp_trust.min_score must be between 0 and 1');
+    expectInvalid(parse('mcp_trust: {snapshot: s, min_score: .inf}'), 'mcp_trust.min_score must be between 0 and 1');
   });
 
   it('coerces non-string scalars into string fields (then stage C judges them)', () => {
     expectInvalid(parse('schema_version: 1.0'), 'unsupported policy schema_version: 1');
     expectInvalid(parse('schema_version: 2'), 'unsupported policy schema_version: 2');
     expectInvalid(parse('schema_id: true'), 'unsupported policy schema_id: true');
-    expectInvalid(parse('schema_version: 1e6'), 'unsupported policy schema_version: 1e+06');
+    // 1e6 (an exponent without a `.`) is a string to Gait's YAML library; 017 is octal, 1_0 is 10.
+    expectInvalid(parse('schema_version: 1e6'), 'unsupported policy schema_version: 1e6');
+    expectInvalid(parse('schema_version: 1.0e6'), 'unsupported policy schema_version: 1e+06');
+    expectInvalid(parse('schema_version: 017'), 'unsupported policy schema_version: 15');
+    expectInvalid(parse('schema_version: 1_0'), 'unsupported policy schema_version: 10');
     expectInvalid(parse('schema_version: 0x10'), 'unsupported policy schema_version: 16');
     const p = parsePolicyYaml('rules:\n  - {name: 42, effect: allow, reason_codes: [1.5, true, 7, null]}');
     expect(p.rules[0]!.name).toBe('42');

@@ -4,7 +4,8 @@
  * traced or written: only a reference to it.
  *
  *   off      no broker: such calls block (`broker_credential_required`)
- *   stub     always issues `stub:<24 hex>` (source stub, access jit, ttl 300 s) - for tests and demos
+ *   stub     always issues `stub:<24 hex>` (ttl 300 s), a digest of the request (stubReference) - for
+ *            tests and demos
  *   env      issues when `<prefix><KEY>` is set and not blank (KEY: see envVariableName; an empty
  *            reference issues nothing); reference `env:<VAR>` (never derived from the value)
  *   command  runs `--credential-command` (no shell) with `--credential-command-args`, the request
@@ -33,7 +34,6 @@ export interface BrokerRequest {
   workspace: string;
   sessionId: string;
   requestId: string;
-  traceSeed: string;
 }
 
 export interface IssuedCredential {
@@ -78,7 +78,7 @@ export async function issueCredential(config: BrokerConfig, req: BrokerRequest):
     case 'off':
       return undefined;
     case 'stub':
-      return { ...base, credential_ref: `stub:${sha256Hex(`stub:${req.traceSeed}:${req.reference}`).slice(0, 24)}`, credential_source: 'stub', credential_access_type: 'jit', ttl_seconds: 300 };
+      return { ...base, credential_ref: stubReference(req), credential_source: 'stub', credential_access_type: 'jit', ttl_seconds: 300 };
     case 'env': {
       const name = envVariableName(config.envPrefix, req.reference);
       if (name === undefined) return undefined;
@@ -93,6 +93,16 @@ export async function issueCredential(config: BrokerConfig, req: BrokerRequest):
       return { ...base, broker: response.issuedBy, credential_ref: response.credentialRef, credential_source: 'command', credential_access_type: 'jit', ttl_seconds: response.ttlSeconds };
     }
   }
+}
+
+/**
+ * The stub's reference, as Gait derives it: `stub:` and the first 24 hex digits of the SHA-256 of
+ * tool name, identity, workspace, session id, request id, reference and the scopes (joined by `,`),
+ * joined by `|`. The same request always gets the same reference; nothing secret goes in.
+ */
+export function stubReference(req: BrokerRequest): string {
+  const fields = [req.toolName, req.identity, req.workspace, req.sessionId, req.requestId, req.reference, req.scopes.join(',')];
+  return `stub:${sha256Hex(fields.join('|')).slice(0, 24)}`;
 }
 
 /**

@@ -198,7 +198,6 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
       workspace: evaluation.prepared?.context.workspace ?? '',
       sessionId: evaluation.prepared?.context.session_id ?? '',
       requestId: evaluation.prepared?.context.request_id ?? '',
-      traceSeed: `${evaluation.policy_digest}:${evaluation.intent_digest}:${formatRfc3339Nano(now, true)}`,
     });
   }
   applyBroker(pending, broker.kind !== 'off', issued && { credential_ref: issued.credential_ref, issuer: issued.broker });

@@ -15,6 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { sha256Hex } from '../canonical/sha256.js';
 import { invalidInput } from '../errors.js';
+import type { RfcTime } from '../time.js';
 
 export type BrokerKind = 'off' | 'stub' | 'env' | 'command';
 
@@ -34,6 +35,8 @@ export interface BrokerRequest {
   workspace: string;
   sessionId: string;
   requestId: string;
+  /** The evaluation time. */
+  now: RfcTime;
 }
 
 export interface IssuedCredential {
@@ -41,10 +44,10 @@ export interface IssuedCredential {
   broker: string;
   reference: string;
   credential_ref: string;
-  credential_source: string;
-  credential_access_type: string;
   scope: string[];
   ttl_seconds: number;
+  /** When the credential was issued, for a broker that says (the stub: the evaluation time); else unknown. */
+  issued_at?: RfcTime;
 }
 
 export const DEFAULT_ENV_PREFIX = 'GAIT_BROKER_TOKEN_';
@@ -78,19 +81,19 @@ export async function issueCredential(config: BrokerConfig, req: BrokerRequest):
     case 'off':
       return undefined;
     case 'stub':
-      return { ...base, credential_ref: stubReference(req), credential_source: 'stub', credential_access_type: 'jit', ttl_seconds: 300 };
+      return { ...base, credential_ref: stubReference(req), ttl_seconds: 300, issued_at: req.now };
     case 'env': {
       const name = envVariableName(config.envPrefix, req.reference);
       if (name === undefined) return undefined;
       const value = config.env[name];
       if (value === undefined || value.trim() === '') return undefined;
-      return { ...base, credential_ref: `env:${name}`, credential_source: 'env', credential_access_type: 'inherited', ttl_seconds: 0 };
+      return { ...base, credential_ref: `env:${name}`, ttl_seconds: 0 };
     }
     case 'command': {
       const output = await runCommand(config, req, commandRequestJson(req));
       const response = output === undefined ? undefined : parseCommandResponse(output);
       if (response === undefined) return undefined;
-      return { ...base, broker: response.issuedBy, credential_ref: response.credentialRef, credential_source: 'command', credential_access_type: 'jit', ttl_seconds: response.ttlSeconds };
+      return { ...base, broker: response.issuedBy, credential_ref: response.credentialRef, ttl_seconds: response.ttlSeconds };
     }
   }
 }

@@ -54,3 +54,57 @@ describe('issue 10, S06: the stub broker\'s credential_ref is a digest of the re
     }
   });
 });
+
+describe('issue 10, S07: the broker credential record as Gait v1.3.6 writes it', () => {
+  const ORDER = ['schema_id', 'schema_version', 'created_at', 'producer_version', 'trace_id', 'tool_name', 'identity', 'broker', 'reference', 'scope', 'credential_ref', 'issued_at', 'expires_at', 'ttl_seconds'];
+  const ordered = (record: Record<string, any>) => Object.keys(record).every((k, i, keys) => i === 0 || ORDER.indexOf(keys[i - 1]!) < ORDER.indexOf(k));
+
+  it('stub: created_at is the intent\'s time, no credential_source/access_type, empty reference and scope omitted, expiry 300 s after issue', async () => {
+    const { r, text, record } = await evalBroker(brokerPolicy(''), READ, ['--credential-broker', 'stub', '--evaluation-time', '2026-12-03T11:55:13.853621036Z']);
+    expect(r.exit).toBe(0);
+    const { producer_version: _p, ...rest } = record;
+    expect(rest).toEqual({
+      schema_id: 'gait.gate.broker_credential_record', schema_version: '1.0.0', created_at: '1980-01-01T00:00:00Z',
+      trace_id: '15f6ecf2f5d8e80e4934d1f2', tool_name: 'tool.read', identity: 'alice', broker: 'stub',
+      credential_ref: 'stub:8430a23b844f4073ccb42645',
+      issued_at: '2026-12-03T11:55:13.853621036Z', expires_at: '2026-12-03T12:00:13.853621036Z', ttl_seconds: 300,
+    });
+    expect(ordered(record), text).toBe(true);
+  });
+
+  it('stub with a reference and scopes; the intent\'s own created_at', async () => {
+    const { record } = await evalBroker(brokerPolicy('egress', 'zz, mm'), intent({}, { created_at: '2026-01-01T00:00:00Z' }), ['--credential-broker', 'stub', '--evaluation-time', '2026-12-03T11:00:00Z']);
+    expect(record).toMatchObject({ created_at: '2026-01-01T00:00:00Z', reference: 'egress', scope: ['mm', 'zz'], issued_at: '2026-12-03T11:00:00Z', expires_at: '2026-12-03T11:05:00Z', ttl_seconds: 300 });
+    expect(ordered(record)).toBe(true);
+  });
+
+  it('command: zero issued_at and expires_at, ttl_seconds only when the command gave one', async () => {
+    const dir = workDir();
+    const script = (name: string, answer: string) => {
+      const p = path.join(dir, name);
+      writeFileSync(p, `#!/bin/sh\ncat >/dev/null\necho '${answer}'\n`, { mode: 0o755 });
+      return p;
+    };
+    const withTtl = await evalBroker(brokerPolicy('egress', 'zz, mm'), intent({}, { created_at: '2026-01-01T00:00:00Z' }), ['--credential-broker', 'command', '--credential-command', script('a.sh', '{"credential_ref":"lease-1","ttl_seconds":60,"issued_by":"vault"}')]);
+    const { producer_version: _p, ...rest } = withTtl.record;
+    expect(rest).toEqual({
+      schema_id: 'gait.gate.broker_credential_record', schema_version: '1.0.0', created_at: '2026-01-01T00:00:00Z',
+      trace_id: '7172f3c514df67b7cc593550', tool_name: 'tool.read', identity: 'alice', broker: 'vault', reference: 'egress',
+      scope: ['mm', 'zz'], credential_ref: 'lease-1', issued_at: '0001-01-01T00:00:00Z', expires_at: '0001-01-01T00:00:00Z', ttl_seconds: 60,
+    });
+    expect(ordered(withTtl.record)).toBe(true);
+    const noTtl = await evalBroker(brokerPolicy('egress', 'zz, mm'), intent({}, { created_at: '2026-01-01T00:00:00Z' }), ['--credential-broker', 'command', '--credential-command', script('b.sh', '{"credential_ref":"lease-2"}')]);
+    expect(noTtl.record).toMatchObject({ broker: 'command', credential_ref: 'lease-2', issued_at: '0001-01-01T00:00:00Z', expires_at: '0001-01-01T00:00:00Z' });
+    expect('ttl_seconds' in noTtl.record).toBe(false);
+  });
+
+  it('env: zero times, no ttl_seconds; the reference stays ours (env:<VAR>, S08)', async () => {
+    const { record } = await evalBroker(brokerPolicy('egress'), READ, ['--credential-broker', 'env'], { GAIT_BROKER_TOKEN_EGRESS: 'value' });
+    const { producer_version: _p, ...rest } = record;
+    expect(rest).toEqual({
+      schema_id: 'gait.gate.broker_credential_record', schema_version: '1.0.0', created_at: '1980-01-01T00:00:00Z',
+      trace_id: 'b9d2c1dcbc53401870b419ea', tool_name: 'tool.read', identity: 'alice', broker: 'env', reference: 'egress',
+      credential_ref: 'env:GAIT_BROKER_TOKEN_EGRESS', issued_at: '0001-01-01T00:00:00Z', expires_at: '0001-01-01T00:00:00Z',
+    });
+  });
+});

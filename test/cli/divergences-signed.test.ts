@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gait } from './run.js';
+import { gait, FIXTURES } from './run.js';
 
 /** A fresh working folder with `.gait-out/`, holding the named files. */
 function workDir(files: Record<string, string> = {}): string {
@@ -106,5 +106,28 @@ describe('issue 10, S07: the broker credential record as Gait v1.3.6 writes it',
       trace_id: 'b9d2c1dcbc53401870b419ea', tool_name: 'tool.read', identity: 'alice', broker: 'env', reference: 'egress',
       credential_ref: 'env:GAIT_BROKER_TOKEN_EGRESS', issued_at: '0001-01-01T00:00:00Z', expires_at: '0001-01-01T00:00:00Z',
     });
+  });
+});
+
+describe('issue 10, S09: delegation audit entries keep the tokens\' raw token_id and identities, and sort by them', () => {
+  const DIR = path.join(path.dirname(FIXTURES.replace(/\/$/, '')), 'gait-written', 'delegation');
+  const KEYS = path.join(FIXTURES, 'scenarios', 'keys');
+
+  it('the audit equals Gait\'s (producer_version aside): used and unused tokens, blank and empty fields', async () => {
+    const dir = workDir();
+    const r = await gait(
+      ['gate', 'eval', '--policy', path.join(DIR, 'deleg.yaml'), '--intent', path.join(DIR, 'intent.json'), '--json', '--key-mode', 'prod',
+        '--private-key', path.join(KEYS, 'approval_private.key'), '--trace-out', 'trace.json',
+        '--delegation-token', path.join(DIR, 'token_used.json'),
+        '--delegation-token-chain', ['token_alice.json', 'token_zed.json', 'token_blank.json'].map((f) => path.join(DIR, f)).join(','),
+        '--delegation-public-key', path.join(KEYS, 'approval_public.key'), '--delegation-audit-out', 'audit.json'],
+      { cwd: dir },
+    );
+    expect(r.exit, r.stdout).toBe(0);
+    expect(r.json['delegation_ref']).toBe('6ec1f739791df761de693d35');
+    const { producer_version: _a, ...ours } = JSON.parse(readFileSync(path.join(dir, 'audit.json'), 'utf8'));
+    const { producer_version: _b, ...theirs } = JSON.parse(readFileSync(path.join(DIR, 'audit_gait.json'), 'utf8'));
+    expect(ours['entries']).toEqual(theirs['entries']);
+    expect(ours).toEqual(theirs);
   });
 });

@@ -131,3 +131,71 @@ describe('issue 10, S09: delegation audit entries keep the tokens\' raw token_id
     expect(ours).toEqual(theirs);
   });
 });
+
+describe('issue 10, S05: a registry with no verified entries disables the fast path (no registry_reason, no context-evidence warning)', () => {
+  const PUBLIC_KEY = path.join(FIXTURES, 'scenarios', 'keys', 'approval_public.key');
+  const script = (risk: string) => JSON.stringify({
+    tool_name: 'script', args: {}, context: { identity: 'alice', workspace: '/repo', risk_class: risk },
+    script: { steps: [{ tool_name: 'tool.read', args: {} }] },
+  });
+  const ALLOW = 'default_verdict: allow\n';
+  const EVIDENCE = 'default_verdict: allow\nrules:\n- name: ce\n  effect: allow\n  require_context_evidence: true\n  match:\n    tool_names: [nothing]\n';
+  const FAIL_CLOSED = 'default_verdict: allow\nfail_closed:\n  enabled: true\n  risk_classes: [high]\n';
+  const registries: Record<string, string | undefined> = { missing: undefined, empty: '', 'empty array': '[]', 'no entries': '{"entries":[]}' };
+
+  async function run(policy: string, intentText: string, registry: string | undefined, extra: string[] = []) {
+    const files: Record<string, string> = { 'p.yaml': policy, 'i.json': intentText };
+    if (registry !== undefined) files['registry.json'] = registry;
+    const dir = workDir(files);
+    const r = await gait(
+      ['gate', 'eval', '--policy', 'p.yaml', '--intent', 'i.json', '--json', '--trace-out', 'trace.json',
+        '--approved-script-registry', 'registry.json', '--approved-script-public-key', PUBLIC_KEY, ...extra],
+      { cwd: dir },
+    );
+    let trace: Record<string, any> = {};
+    try {
+      trace = JSON.parse(readFileSync(path.join(dir, 'trace.json'), 'utf8'));
+    } catch {
+      // no trace on an error
+    }
+    return { r, trace };
+  }
+
+  for (const [name, registry] of Object.entries(registries)) {
+    it(`${name}: low and high risk scripts, a plain intent, oss-prod`, async () => {
+      for (const [intentText, extra] of [[script('low'), []], [script('high'), []], [READ, []], [script('low'), ['--profile', 'oss-prod', '--key-mode', 'prod', '--private-key', path.join(FIXTURES, 'scenarios', 'keys', 'approval_private.key')]]] as [string, string[]][]) {
+        const { r, trace } = await run(ALLOW, intentText, registry, extra);
+        expect(r.exit, r.stdout).toBe(0);
+        expect(r.json).toMatchObject({ ok: true, verdict: 'allow', reason_codes: ['default_allow'] });
+        expect('registry_reason' in r.json, r.stdout).toBe(false);
+        expect('pre_approved' in r.json).toBe(false);
+        expect('registry_reason' in trace).toBe(false);
+        expect(r.json['warnings'] ?? []).not.toContain('approved script fast-path disabled because policy requires authenticated context evidence');
+      }
+    });
+  }
+
+  it('no context-evidence warning when there is nothing to match', async () => {
+    const { r } = await run(EVIDENCE, script('low'), '[]');
+    expect(r.exit).toBe(0);
+    expect(r.json['warnings']).toEqual(['dev mode: ephemeral keypair generated; signatures will not verify across machines']);
+  });
+
+  it('the fail-closed checks before it still hold: no verify key at high risk or under oss-prod is exit 3', async () => {
+    for (const extra of [[], ['--profile', 'oss-prod', '--key-mode', 'prod', '--private-key', path.join(FIXTURES, 'scenarios', 'keys', 'approval_private.key')]]) {
+      const dir = workDir({ 'p.yaml': ALLOW, 'i.json': script(extra.length ? 'low' : 'high'), 'registry.json': '[]' });
+      const r = await gait(['gate', 'eval', '--policy', 'p.yaml', '--intent', 'i.json', '--json', '--trace-out', 'trace.json', '--approved-script-registry', 'registry.json', ...extra], { cwd: dir });
+      expect(r.exit).toBe(3);
+      expect(r.json['error']).toBe('approved script registry verification unavailable in fail-closed mode: verify key required');
+    }
+    const bad = await run(ALLOW, script('high'), '{"entries":5}');
+    expect(bad.r.exit).toBe(3);
+    expect(bad.r.json['error']).toMatch(/^approved script registry unavailable in fail-closed mode/);
+  });
+
+  it('an intent that cannot be normalized at a fail-closed risk class is still blocked (spec decision 2)', async () => {
+    const { r } = await run(FAIL_CLOSED, JSON.stringify({ tool_name: '', args: {}, context: { identity: 'alice', workspace: '/repo', risk_class: 'high' } }), undefined);
+    expect(r.exit).toBe(3);
+    expect(r.json).toMatchObject({ verdict: 'block', reason_codes: ['fail_closed_intent_invalid'] });
+  });
+});

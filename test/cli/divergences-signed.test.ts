@@ -199,3 +199,50 @@ describe('issue 10, S05: a registry with no verified entries disables the fast p
     expect(r.json).toMatchObject({ verdict: 'block', reason_codes: ['fail_closed_intent_invalid'] });
   });
 });
+
+describe('text mode: command errors are printed on stdout, as Gait v1.3.6 prints them', () => {
+  // gait <command …> without --json: `<command> error: <message>` on stdout, nothing on stderr.
+  const cases: [string[], number, string][] = [
+    [['gate', 'eval'], 6, 'gate eval error: both --policy and --intent are required\n'],
+    [['trace', 'verify'], 6, 'trace verify error: expected trace path\n'],
+    [['policy', 'validate', 'nofile.yaml'], 6, 'policy validate error: read policy: open nofile.yaml: no such file or directory\n'],
+    [['policy', 'test', 'nofile.yaml', 'y.json'], 6, 'policy test error: read policy: open nofile.yaml: no such file or directory\n'],
+    [['policy', 'init'], 6, 'policy init error: expected <template>, one of: baseline-lowrisk, baseline-mediumrisk, baseline-highrisk\n'],
+    [['approve', '--intent-digest', 'x'], 6, 'approve error: invalid --ttl, expected positive duration\n'],
+    [['delegate', 'mint'], 6, 'delegate error: invalid --ttl, expected positive duration\n'],
+    [['approve-script', '--policy', 'x'], 6, 'approve-script error: --policy, --intent, --registry, and --approver are required\n'],
+    [['list-scripts'], 6, 'list-scripts error: --registry is required\n'],
+    [['demo', '--policy', '--bogus'], 6, 'demo error: flag provided but not defined: -bogus\n'],
+  ];
+  it.each(cases)('%j', async (args, exit, stdout) => {
+    const r = await gait(args, { cwd: workDir() });
+    expect(r.exit).toBe(exit);
+    expect(r.stdout).toBe(stdout);
+    expect(r.stderr).toBe('');
+  });
+
+  it('the legacy-policy error: the message alone (Gait prints no hint line in text mode)', async () => {
+    const dir = workDir({ 'legacy.yaml': 'version: 1\nrules: []\n' });
+    const r = await gait(['policy', 'validate', 'legacy.yaml'], { cwd: dir });
+    expect(r.exit).toBe(6);
+    expect(r.stdout).toBe('policy validate error: parse policy yaml: legacy policy proposal fields are not supported [version]: version->schema_id|schema_version (set schema_id=gait.gate.policy and schema_version=1.0.0)\n');
+    expect(r.stderr).toBe('');
+  });
+
+  it('a delegation token that fails verification', async () => {
+    const dir = workDir();
+    const token = path.join(path.dirname(FIXTURES.replace(/\/$/, '')), 'gait-written', 'delegation', 'token_used.json');
+    const r = await gait(['delegate', 'verify', '--token', token, '--public-key', path.join(FIXTURES, 'signed', 'delegation_public.key')], { cwd: dir });
+    expect(r.exit).toBe(2);
+    expect(r.stdout).toBe('delegate error: delegation_token_signature_invalid: key id mismatch\n');
+    expect(r.stderr).toBe('');
+  });
+
+  it('an unknown command: `error: unknown command: <name>` and the usage, on stdout', async () => {
+    const r = await gait(['bogus'], { cwd: workDir() });
+    expect(r.exit).toBe(6);
+    expect(r.stdout.startsWith('error: unknown command: bogus\n')).toBe(true);
+    expect(r.stdout).toContain('Usage:');
+    expect(r.stderr).toBe('');
+  });
+});

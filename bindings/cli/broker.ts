@@ -4,7 +4,8 @@
  * traced or written: only a reference to it.
  *
  *   off      no broker: such calls block (`broker_credential_required`)
- *   stub     always issues `stub:<24 hex>` (source stub, access jit, ttl 300 s) - for tests and demos
+ *   stub     always issues `stub:<24 hex>` (ttl 300 s), a digest of the request (stubReference) - for
+ *            tests and demos
  *   env      issues when `<prefix><KEY>` is set and not blank (KEY: see envVariableName; an empty
  *            reference issues nothing); reference `env:<VAR>` (never derived from the value)
  *   command  runs `--credential-command` (no shell) with `--credential-command-args`, the request
@@ -14,6 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { sha256Hex } from '../canonical/sha256.js';
 import { invalidInput } from '../errors.js';
+import type { RfcTime } from '../time.js';
 
 export type BrokerKind = 'off' | 'stub' | 'env' | 'command';
 
@@ -33,7 +35,8 @@ export interface BrokerRequest {
   workspace: string;
   sessionId: string;
   requestId: string;
-  traceSeed: string;
+  /** The evaluation time. */
+  now: RfcTime;
 }
 
 export interface IssuedCredential {
@@ -41,10 +44,10 @@ export interface IssuedCredential {
   broker: string;
   reference: string;
   credential_ref: string;
-  credential_source: string;
-  credential_access_type: string;
   scope: string[];
   ttl_seconds: number;
+  /** When the credential was issued, for a broker that says (the stub: the evaluation time); else unknown. */
+  issued_at?: RfcTime;
 }
 
 export const DEFAULT_ENV_PREFIX = 'GAIT_BROKER_TOKEN_';
@@ -78,21 +81,31 @@ export async function issueCredential(config: BrokerConfig, req: BrokerRequest):
     case 'off':
       return undefined;
     case 'stub':
-      return { ...base, credential_ref: `stub:${sha256Hex(`stub:${req.traceSeed}:${req.reference}`).slice(0, 24)}`, credential_source: 'stub', credential_access_type: 'jit', ttl_seconds: 300 };
+      return { ...base, credential_ref: stubReference(req), ttl_seconds: 300, issued_at: req.now };
     case 'env': {
       const name = envVariableName(config.envPrefix, req.reference);
       if (name === undefined) return undefined;
       const value = config.env[name];
       if (value === undefined || value.trim() === '') return undefined;
-      return { ...base, credential_ref: `env:${name}`, credential_source: 'env', credential_access_type: 'inherited', ttl_seconds: 0 };
+      return { ...base, credential_ref: `env:${name}`, ttl_seconds: 0 };
     }
     case 'command': {
       const output = await runCommand(config, req, commandRequestJson(req));
       const response = output === undefined ? undefined : parseCommandResponse(output);
       if (response === undefined) return undefined;
-      return { ...base, broker: response.issuedBy, credential_ref: response.credentialRef, credential_source: 'command', credential_access_type: 'jit', ttl_seconds: response.ttlSeconds };
+      return { ...base, broker: response.issuedBy, credential_ref: response.credentialRef, ttl_seconds: response.ttlSeconds };
     }
   }
+}
+
+/**
+ * The stub's reference, as Gait derives it: `stub:` and the first 24 hex digits of the SHA-256 of
+ * tool name, identity, workspace, session id, request id, reference and the scopes (joined by `,`),
+ * joined by `|`. The same request always gets the same reference; nothing secret goes in.
+ */
+export function stubReference(req: BrokerRequest): string {
+  const fields = [req.toolName, req.identity, req.workspace, req.sessionId, req.requestId, req.reference, req.scopes.join(',')];
+  return `stub:${sha256Hex(fields.join('|')).slice(0, 24)}`;
 }
 
 /**

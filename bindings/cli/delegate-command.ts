@@ -142,7 +142,7 @@ async function delegateVerify(ctx: CommandContext, args: readonly string[]): Pro
           error_code: result.code,
         }, 2);
       }
-      ctx.io.stderr(`delegate error: ${result.error}\n`);
+      ctx.io.stdout(`delegate error: ${result.error}\n`);
       return 2;
     }
     if (ctx.json) {

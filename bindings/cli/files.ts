@@ -107,6 +107,32 @@ export async function resolveOutputPath(file: string): Promise<string> {
 }
 
 /**
+ * Creates `dir` and any missing parents, one level at a time (Go's MkdirAll). Not Node's
+ * `mkdir({ recursive: true })`: on a parent that reports ENOENT for a child it cannot hold (such as
+ * `/proc/x`) Node retries for ever, so `--trace-out /proc/x/t.json` would hang the gate.
+ */
+export async function mkdirAll(dir: string, mode: number): Promise<void> {
+  try {
+    const st = await fs.stat(dir);
+    if (st.isDirectory()) return;
+    throw Object.assign(new Error(`mkdir ${dir}: not a directory`), { code: 'ENOTDIR', path: dir });
+  } catch (err) {
+    // ENOTDIR: a component is a file; the walk up finds and names it, as Go does.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
+  }
+  const parent = path.dirname(dir);
+  if (parent !== dir) await mkdirAll(parent, mode);
+  try {
+    await fs.mkdir(dir, { mode });
+  } catch (err) {
+    // Made meanwhile by someone else: fine if it is a directory now.
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST' && (await fs.stat(dir).catch(() => undefined))?.isDirectory()) return;
+    throw err;
+  }
+}
+
+/**
  * Writes via a temporary file in the target's directory and renames it into place; refuses to
  * replace anything but a regular file (see the top of this file). Errors keep their errno `code`
  * and carry `op` (`open`, `mkdir`, `write`, `rename`); OutputPathError for a refused target.
@@ -120,7 +146,7 @@ export async function writeFileAtomic(
   const target = await resolveOutputPath(file);
   const dir = path.dirname(target);
   try {
-    await fs.mkdir(dir, { recursive: true, mode: 0o750 });
+    await mkdirAll(dir, 0o750);
   } catch (err) {
     throw withOp(err, 'mkdir');
   }

@@ -32,7 +32,8 @@ import { toPrettyJson } from './json.js';
 import { resolveSigningKey } from '../crypto/keys.js';
 import { nodeKeyIO } from '../crypto/io-node.js';
 import { buildTraceRecord, traceId as computeTraceId, signTrace } from '../crypto/trace.js';
-import { formatRfc3339Nano, nowTime, parseRfc3339Go, type RfcTime } from '../time.js';
+import { addSeconds, formatRfc3339Nano, nowTime, parseRfc3339Go, type RfcTime } from '../time.js';
+import { ZERO_TIME_TEXT } from '../intent/digest.js';
 import { applyLimits, needsCounters, type LimitsOutcome } from '../limits.js';
 import { withStateFile, DEFAULT_STATE_PATH } from './state-file.js';
 import { VERSION } from '../version.js';
@@ -198,7 +199,7 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
       workspace: evaluation.prepared?.context.workspace ?? '',
       sessionId: evaluation.prepared?.context.session_id ?? '',
       requestId: evaluation.prepared?.context.request_id ?? '',
-      traceSeed: `${evaluation.policy_digest}:${evaluation.intent_digest}:${formatRfc3339Nano(now, true)}`,
+      now,
     });
   }
   applyBroker(pending, broker.kind !== 'off', issued && { credential_ref: issued.credential_ref, issuer: issued.broker });
@@ -275,22 +276,24 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   let evidencePath: string | undefined;
   if (issued && decision.credential) {
     evidencePath = flagString(flags, 'credential-evidence-out').trim() || `credential_evidence_${traceId}.json`;
-    const issuedAt = formatRfc3339Nano(now, true);
+    // Gait v1.3.6's record: created_at is the evaluation's (the intent's) time; issue and expiry
+    // times are known only for the stub (issued now, for its TTL), else Go's zero time; an empty
+    // reference or scope and a zero TTL are left out.
+    const issuedAt = issued.issued_at;
     await writeOutputFile(evidencePath, toPrettyJson({
       schema_id: 'gait.gate.broker_credential_record',
       schema_version: '1.0.0',
-      created_at: issuedAt,
+      created_at: evaluation.result.created_at,
       producer_version: VERSION,
       trace_id: traceId,
       tool_name: evaluation.prepared?.tool_name ?? '',
       identity: evaluation.prepared?.context.identity ?? '',
       broker: issued.broker,
-      reference: issued.reference,
-      credential_source: issued.credential_source,
-      credential_access_type: issued.credential_access_type,
-      scope: issued.scope,
+      reference: issued.reference || undefined,
+      scope: issued.scope.length > 0 ? issued.scope : undefined,
       credential_ref: issued.credential_ref,
-      issued_at: issuedAt,
+      issued_at: issuedAt ? formatRfc3339Nano(issuedAt, true) : ZERO_TIME_TEXT,
+      expires_at: issuedAt ? formatRfc3339Nano(addSeconds(issuedAt, issued.ttl_seconds), true) : ZERO_TIME_TEXT,
       ttl_seconds: issued.ttl_seconds || undefined,
     }), 0o600, 'credential evidence record');
   }

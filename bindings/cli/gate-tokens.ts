@@ -143,6 +143,10 @@ export async function registryFastPath(input: {
   if (!key) return fail('verify_key_missing');
   const verification = await verifyRegistry(registry, key, input.now);
   if (!verification.ok) return fail('entry_verification_failed', verification.error, verification.index);
+  // No verified entry (a missing or empty registry): nothing to match, so, as in Gait, no fast path
+  // at all: no context-evidence warning, no registry_reason. The fail-closed checks above (read,
+  // verify key, entries) have run; an intent the gate cannot normalize is judged by the evaluation.
+  if (registry.entries.length === 0) return out;
   const needsEvidence = input.policy.rules.some((r) => r.require_context_evidence || r.required_context_evidence_mode === 'required' || r.max_context_age_seconds > 0);
   if (needsEvidence) {
     out.warnings.push(CONTEXT_EVIDENCE_WARNING);

@@ -70,8 +70,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     case 'list-scripts':
       return (await import('./script-registry-commands.js')).runListScripts(ctx, rest);
     default: {
-      const code = printError(ctx, 'gait', invalidInput(`unknown command: ${command}`));
-      if (!ctx.json) io.stderr(USAGE);
+      const code = printError(ctx, '', invalidInput(`unknown command: ${command}`));
+      if (!ctx.json) io.stdout(USAGE);
       return code;
     }
   }

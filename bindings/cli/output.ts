@@ -24,7 +24,11 @@ export function printJson(ctx: CommandContext, payload: object, exitCode: number
   return exitCode;
 }
 
-/** Reports a failure: the JSON envelope with --json, else `<label> error: <message>`. */
+/**
+ * Reports a failure: the JSON envelope with --json, else `<label> error: <message>` (`error:
+ * <message>` without a label) on stdout, as Gait prints every command error; like Gait, text mode
+ * prints no hint line (the envelope carries the hint).
+ */
 export function printError(ctx: CommandContext, label: string, err: unknown): number {
   const failure = asGaitError(err);
   const exitCode = exitCodeFor(failure.category);
@@ -35,9 +39,7 @@ export function printError(ctx: CommandContext, label: string, err: unknown): nu
     for (const [k, v] of Object.entries(failure.details ?? {})) extra[k] = v !== null && typeof v === 'object' ? structOrder(v) : v;
     return printJson(ctx, { ok: false, error: failure.message, ...extra }, exitCode);
   }
-  ctx.io.stderr(`${label} error: ${failure.message}\n`);
-  const hint = failure.details?.['hint'];
-  if (typeof hint === 'string') ctx.io.stderr(`hint: ${hint}\n`);
+  ctx.io.stdout(`${label ? `${label} error` : 'error'}: ${failure.message}\n`);
   return exitCode;
 }
 

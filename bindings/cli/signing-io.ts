@@ -3,14 +3,13 @@
  * `approve-script`): the `--key-mode` / key-source flags, Go `int` flag values, and writing an
  * artifact file with gait's error wording (signed_artifacts.md §1.3, §3.4, §4.4, §5.3).
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { invalidInput } from '../errors.js';
 import { goTrim, trimLower } from '../canonical/text.js';
 import { resolveSigningKey, type SigningKey } from '../crypto/keys.js';
 import { nodeKeyIO } from '../crypto/io-node.js';
 import { flagString, type ParsedFlags } from './flags.js';
-import { osErrorText, writeOutputFile } from './files.js';
+import { mkdirAll, osErrorText, writeOutputFile } from './files.js';
 
 /** The flags every signing command takes besides its own. */
 export const SIGNING_FLAGS = ['key-mode', 'private-key', 'private-key-env'] as const;
@@ -94,7 +93,7 @@ export function parseIntFlag(flags: ParsedFlags, name: string): number {
 export async function writeArtifact(file: string, text: string, what: string): Promise<void> {
   const dir = path.dirname(file);
   try {
-    await fs.mkdir(dir, { recursive: true, mode: 0o750 });
+    await mkdirAll(dir, 0o750);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     // A path component that exists as a file: Node says EEXIST, Go's MkdirAll says ENOTDIR.

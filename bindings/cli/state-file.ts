@@ -18,7 +18,7 @@ import { GaitError, invalidInput } from '../errors.js';
 import { acquireStateLock, LOCK_STALE_MS } from './state-lock.js';
 import { compareBytewise } from '../canonical/order.js';
 import { toPrettyJson } from './json.js';
-import { writeFileAtomic } from './files.js';
+import { mkdirAll, writeFileAtomic } from './files.js';
 import { readRegularFile, FileTooLargeError } from '../read-file-node.js';
 import { goPathError } from '../os-error.js';
 import { parseJsonTree, kindName, type JNode } from '../intent/json-tree.js';
@@ -47,7 +47,7 @@ async function realStatePath(file: string): Promise<string> {
     try {
       // The folder of the path as given is created (as for the default .gait-out/); a symlink's
       // target folder must exist, as it must for open(2).
-      if (hop === 0) await fs.mkdir(dir, { recursive: true, mode: 0o750 });
+      if (hop === 0) await mkdirAll(dir, 0o750);
       realDir = await fs.realpath(dir);
     } catch (err) {
       throw invalidInput(`rate limit state ${file}: ${goPathError(err, hop === 0 ? 'mkdir' : 'stat', dir)}`);

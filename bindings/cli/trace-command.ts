@@ -32,7 +32,7 @@ export async function runTrace(ctx: CommandContext, args: readonly string[]): Pr
       ctx.io.stdout(USAGE);
       return 0;
     }
-    if (flags.positionals.length !== 1) throw invalidInput('expected <trace.json>');
+    if (flags.positionals.length !== 1) throw invalidInput('expected trace path');
     const file = flags.positionals[0]!;
     const key = await resolveVerifyKey(
       {

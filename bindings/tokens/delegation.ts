@@ -478,15 +478,17 @@ export function sortDelegationAuditEntries(entries: readonly DelegationAuditEntr
   );
 }
 
+/**
+ * A token's audit entry, from the token as read (used or not), as Gait writes it: `token_id` and
+ * the identities exactly as in the file (whitespace kept; omitted only when empty), `scope`
+ * trimmed, de-duplicated and sorted (case kept), `expires_at` in UTC.
+ */
 function entryOf(raw: DelegationToken, valid: boolean, code: string | undefined): DelegationAuditEntry {
   const out: Partial<DelegationAuditEntry> = {};
-  const id = goTrim(raw.token_id);
-  const delegator = goTrim(raw.delegator_identity);
-  const delegate = goTrim(raw.delegate_identity);
   const scope = trimmedSortedUnique(raw.scope ?? []);
-  if (id) out.token_id = id;
-  if (delegator) out.delegator_identity = delegator;
-  if (delegate) out.delegate_identity = delegate;
+  if (raw.token_id) out.token_id = raw.token_id;
+  if (raw.delegator_identity) out.delegator_identity = raw.delegator_identity;
+  if (raw.delegate_identity) out.delegate_identity = raw.delegate_identity;
   if (scope.length > 0) out.scope = scope;
   out.expires_at = utcText(raw.expires_at);
   out.valid = valid;
@@ -522,7 +524,7 @@ function chain(input: DelegationChainInput, checked: readonly Checked[], now: Rf
       if (r.ok) {
         used[i] = true;
         ids.push(r.token.token_id);
-        entries.push(entryOf(r.token, true, undefined));
+        entries.push(entryOf(checked[i]!.raw, true, undefined));
         return;
       }
     }

@@ -214,11 +214,11 @@ describe('gait approve', () => {
     expect(existsSync(path.join(dir, 'tokens'))).toBe(false);
   });
 
-  it('text-mode errors go to stderr as `approve error: <msg>` with exit 6', async () => {
+  it('text-mode errors go to stdout as `approve error: <msg>` with exit 6 (as Gait)', async () => {
     const r = await gait(['approve', '--ttl', 'soon']);
     expect(r.exit).toBe(6);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('approve error: invalid --ttl, expected positive duration\n');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('approve error: invalid --ttl, expected positive duration\n');
   });
 
   it('write failures: an --out whose parent is a file', async () => {

@@ -148,6 +148,7 @@ describe('the installed command', () => {
     expect(gaitProcess(['policy', 'test', FIXTURES + 'policy-test/require_approval.yaml', FIXTURES + 'policy-test/intent.json']).exit).toBe(4);
     const bad = gaitProcess(['policy', 'validate', '/nonexistent.yaml']);
     expect(bad.exit).toBe(6);
-    expect(bad.stderr).toMatch(/^policy validate error: read policy: /);
+    expect(bad.stdout).toMatch(/^policy validate error: read policy: /); // stdout, as Gait
+    expect(bad.stderr).toBe('');
   });
 });

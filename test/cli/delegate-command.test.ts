@@ -110,7 +110,7 @@ describe('gait delegate', () => {
     // Text-mode failure.
     const tf = await gait([...args.slice(0, 6), '--delegator', 'x'], { cwd: dir });
     expect(tf.exit).toBe(2);
-    expect(tf.stderr).toBe('delegate error: delegation_token_delegator_mismatch: delegator agent.lead does not match x\n');
+    expect(tf.stdout).toBe('delegate error: delegation_token_delegator_mismatch: delegator agent.lead does not match x\n');
   });
 
   it('mint binds digests, writes --out (dirs created), dev mode warns', async () => {
@@ -207,7 +207,7 @@ describe('gait delegate', () => {
     expectInvalid(await gait([...mint, '--ttl', '1h', '--scope', 's', '--delegator', 'a', '--delegate', 'b', '--policy-digest', 'f'.repeat(63)]), 'policy_digest must be sha256 hex when set');
     const textErr = await gait(['delegate', 'mint', '--ttl', '1h']);
     expect(textErr.exit).toBe(6);
-    expect(textErr.stderr).toBe('delegate error: scope is required\n');
+    expect(textErr.stdout).toBe('delegate error: scope is required\n');
 
     const verify = ['delegate', 'verify', '--json'];
     expectInvalid(await gait(verify), '--token is required');

@@ -187,7 +187,7 @@ describe('gait approve-script', () => {
     expect(existsSync(path.join(dir, 'r.json'))).toBe(false);
     const text = await gait(['approve-script', '--policy', policy], { cwd: dir });
     expect(text.exit).toBe(6);
-    expect(text.stderr).toBe('approve-script error: --policy, --intent, --registry, and --approver are required\n');
+    expect(text.stdout).toBe('approve-script error: --policy, --intent, --registry, and --approver are required\n');
   });
 });
 
@@ -228,6 +228,6 @@ describe('gait list-scripts', () => {
     expectInvalid(await gait(['list-scripts', '--registry', write(dir, 'text.json', 'hello'), '--json']), /^parse approved script registry: invalid character 'h'/);
     const t = await gait(['list-scripts']);
     expect(t.exit).toBe(6);
-    expect(t.stderr).toBe('list-scripts error: --registry is required\n');
+    expect(t.stdout).toBe('list-scripts error: --registry is required\n');
   });
 });

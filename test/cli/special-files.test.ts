@@ -157,10 +157,10 @@ describe.each(CASES)('%s: a special file is refused at once', (name, args, expec
 });
 
 describe('special files without --json', () => {
-  it('names the file on stderr and exits 6', async () => {
+  it('names the file on stdout (as Gait prints errors) and exits 6', async () => {
     const r = await run(['policy', 'validate', f('fifo')], dir);
     expect(r.killed).toBeUndefined();
     expect(r.exit).toBe(6);
-    expect(r.stderr).toBe(`policy validate error: read policy: read ${f('fifo')}: not a regular file\n`);
+    expect(r.stdout).toBe(`policy validate error: read policy: read ${f('fifo')}: not a regular file\n`);
   }, TIME_LIMIT_MS + 5000);
 });

@@ -241,3 +241,25 @@ describe('other writers', () => {
     expect(JSON.parse(readFileSync(path.join(d, 'real-registry.json'), 'utf8')).entries).toHaveLength(1);
   });
 });
+
+describe('an output folder that cannot be created under /proc does not hang (Node\'s recursive mkdir retries for ever there)', () => {
+  // Gait v1.3.6: `gate eval --trace-out /proc/x/t.json` exits 6 with
+  // "create trace directory: mkdir /proc/x: no such file or directory"; keys init likewise.
+  const within = <T>(p: Promise<T>, ms: number) =>
+    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running after ${ms} ms`)), ms))]);
+  const cases: [string, (d: string) => string[]][] = [
+    ['gate eval --trace-out', (d) => evalArgs(d, '--trace-out', '/proc/gait-wasm-x/t.json')],
+    ['gate eval --rate-limit-state', (d) => ['gate', 'eval', '--policy', path.join(d, 'rl.yaml'), '--intent', path.join(d, 'intent.json'), '--trace-out', path.join(d, 't.json'), '--rate-limit-state', '/proc/gait-wasm-x/state.json', '--json']],
+    ['keys init --out-dir', () => ['keys', 'init', '--out-dir', '/proc/gait-wasm-x', '--json']],
+    ['delegate mint --out', () => ['delegate', 'mint', '--delegator', 'a', '--delegate', 'b', '--scope', 's', '--ttl', '1h', '--out', '/proc/gait-wasm-x/t.json', '--json']],
+  ];
+  it.skipIf(process.platform !== 'linux').each(cases)('%s', async (_name, args) => {
+    const d = tempDir();
+    writeFileSync(path.join(d, 'rl.yaml'), 'default_verdict: block\nrules:\n- name: r\n  effect: allow\n  match:\n    tool_names: [tool.read]\n  rate_limit:\n    requests: 5\n');
+    const r = await within(gait(args(d), { cwd: d }), 10_000);
+    expect(r.exit, r.stdout).toBe(6);
+    expect(r.json.ok).toBe(false);
+    // Exit and cause as Gait's; the wording names our output file (Gait: `create <what> directory: mkdir <dir>: …`).
+    expect(r.json.error).toMatch(/mkdir \/proc\/gait-wasm-x\S*: no such file or directory$/);
+  }, 15_000);
+});

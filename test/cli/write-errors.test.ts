@@ -68,7 +68,7 @@ describe('a full disk', () => {
     diskFullUnder(out);
     const r = await gait(['gate', 'eval', '--policy', FIXTURES + 'policy/base_high_risk.yaml', '--intent', FIXTURES + 'policy/intents/intent_read.json', '--trace-out', trace], { cwd: dir });
     expect(r.exit).toBe(1);
-    expect(r.stderr).toBe(`gate eval error: write trace record: write ${trace}: no space left on device\n`);
+    expect(r.stdout).toBe(`gate eval error: write trace record: write ${trace}: no space left on device\n`);
   });
 
   it('approve: the token write error names the token file, exit 1', async () => {

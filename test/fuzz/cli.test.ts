@@ -86,7 +86,7 @@ function expectInvalidInput(r: CliRun, json: boolean, what: string): void {
     expect(envelope.error_code, where).toBe('invalid_input');
     expect(envelope.error_category, where).toBe('invalid_input');
   } else {
-    expect(r.stderr, where).toMatch(/error: /);
+    expect(r.stdout, where).toMatch(/error: /);
   }
 }
 

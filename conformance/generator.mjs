@@ -498,11 +498,11 @@ export function createGenerator(seed) {
   }
 
   /**
-   * One random case (for the differential runner): a family drawn with weight `count` (fixed
-   * lists weigh 8), one draw of it, and one of the cases that draw made.
+   * One random case (for the differential runner): a family drawn with weight `count` (at most
+   * 60; fixed lists weigh 8), one draw of it, and one of the cases that draw made.
    */
   function randomCase() {
-    const weight = (s) => (s.count === 1 ? 8 : s.count);
+    const weight = (s) => (s.count === 1 ? 8 : Math.min(s.count, 60));
     let r = rng() * SECTIONS.reduce((t, s) => t + weight(s), 0);
     let chosen = SECTIONS[SECTIONS.length - 1];
     for (const s of SECTIONS) {
@@ -512,7 +512,8 @@ export function createGenerator(seed) {
     const made = [];
     chosen.body(int(0, chosen.count - 1), (...args) => made.push(args));
     const [group, policy, intentValue, extra = {}] = pick(made);
-    return { family: chosen.name, ...materialize(group, policy, intentValue, extra) };
+    // Policy-only cases get an intent too, for the commands that need one.
+    return { family: chosen.name, ...materialize(group, policy, intentValue === null ? intent() : intentValue, extra) };
   }
 
   return { generatedCases, randomCase, selectorNames: SELECTOR_NAMES, verdicts: VERDICTS, rng };

@@ -9,7 +9,8 @@
 //
 // Commands: test (policy test), validate (policy validate), fmt (policy fmt), eval (gate eval
 // --key-mode prod --private-key <fixture key> --trace-out; a second run on the same state when
-// the policy has rate limits or budgets), simulate (gate eval --simulate). Case I uses command
+// the policy has rate limits or budgets; each CLI's signed trace must verify with the other's
+// `trace verify`), simulate (gate eval --simulate, likewise). Case I uses command
 // commands[I % commands.length] on the generator seeded from (S, I): `--seed S --case I`
 // replays one case.
 import { spawn } from 'node:child_process';
@@ -24,6 +25,7 @@ import { RANDOM_FIELDS, explain, KNOWN_DIFFERENCES } from './known-differences.m
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const OURS = [process.execPath, here('../../bin/gait.js')];
 const KEY = here('../fixtures/gait/scenarios/keys/approval_private.key');
+const PUBLIC_KEY = here('../fixtures/gait/scenarios/keys/approval_public.key');
 const COMMANDS = ['test', 'validate', 'fmt', 'eval', 'simulate'];
 const NAMES = { test: 'policy test', validate: 'policy validate', fmt: 'policy fmt', eval: 'gate eval', simulate: 'gate eval' };
 
@@ -220,6 +222,32 @@ async function fmtDigestsAgree(ours, gait, timeout) {
   }
 }
 
+/**
+ * Signed traces cross-verify: Gait's `trace verify` accepts the trace gait-wasm wrote, and
+ * gait-wasm's accepts Gait's (same key, same canonical bytes).
+ */
+async function crossVerify(ours, gait, o) {
+  const diffs = [];
+  const dir = mkdtempSync(join(tmpdir(), 'gait-oracle-verify-'));
+  try {
+    for (let n = 0; n < Math.min(ours.length, gait.length); n++) {
+      for (const [writer, trace, verifier] of [['ours', ours[n].trace, [o.oracle]], ['gait', gait[n].trace, OURS]]) {
+        if (trace === undefined) continue;
+        writeFileSync(join(dir, 'trace.json'), trace);
+        const r = await run([...verifier, 'trace', 'verify', 'trace.json', '--public-key', PUBLIC_KEY, '--json'], dir, o.timeout);
+        const status = parse(r.stdout).value?.signature_status;
+        if (r.exit !== 0 || status !== 'verified') {
+          const path = `${ours.length > 1 ? `run${n + 1}.` : ''}trace_cross_verify.${writer}`;
+          diffs.push({ path, ours: writer === 'ours' ? `written; Gait's verify: exit ${r.exit} ${r.stdout.trim()}` : 'verifier', gait: writer === 'gait' ? `written; our verify: exit ${r.exit} ${r.stdout.trim()}` : 'verifier' });
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return diffs;
+}
+
 /** Runs both CLIs on a case: { diffs (unexplained), known (explained, with their entry), sides }. */
 async function evaluate(c, command, o) {
   const [ours, gait] = await Promise.all([runSide(OURS, c, command, o.timeout), runSide([o.oracle], c, command, o.timeout)]);
@@ -227,6 +255,7 @@ async function evaluate(c, command, o) {
   for (let n = 0; n < Math.max(ours.length, gait.length); n++) {
     all.push(...compareRun(ours[n], gait[n], ours.length > 1 ? `run${n + 1}.` : '', command === 'fmt'));
   }
+  if (command === 'eval' || command === 'simulate') all.push(...(await crossVerify(ours, gait, o)));
   const ctx = { command: NAMES[command], policy: c.policy, intent: c.intent, ours, gait };
   if (all.some((d) => d.path === 'fmt')) ctx.fmtDigestsAgree = await fmtDigestsAgree(ours[0], gait[0], o.timeout);
   const diffs = [];

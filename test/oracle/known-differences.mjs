@@ -12,14 +12,15 @@
 // the case (`policy`, `intent`), the command, and both raw results (`ours`, `gait`).
 
 /** Fields that differ on every run of either CLI: ignored wherever they appear. */
+// `trace_id` is NOT among them: it is SHA-256(policy_digest:intent_digest:verdict) (spec cli.md
+// §2.8), the same in both CLIs, so it is compared (and so are the file names derived from it).
 export const RANDOM_FIELDS = [
-  'correlation_id', // random per run (oracle README)
-  'trace_id', // random per run; its value is also replaced wherever it is echoed (entity ids)
-  'event_id',
+  'correlation_id', // SHA-256 of the argv, argv[0] included (spec cli.md §0.4): differs per binary
+  'event_id', // SHA-256(trace_id:observed_at)
   'observed_at', // wall clock
   'latency_ms', // wall clock
-  'signature.sig', // signs a trace holding the random ids above (key_id is compared)
-  'signature.signed_digest', // digest of that same trace
+  'signature.sig', // signs a trace holding observed_at and event_id (key_id is compared, and each
+  'signature.signed_digest', // CLI's trace must verify with the other's `trace verify`)
 ];
 
 const yamlError = (s) => typeof s === 'string' && /^(parse policy yaml|policy fmt error: parse policy yaml)/.test(s);

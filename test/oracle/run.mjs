@@ -139,7 +139,7 @@ function normalize(value) {
   const collect = (v) => {
     if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
-        if ((k === 'trace_id' || k === 'event_id' || k === 'correlation_id') && typeof x === 'string' && x) ids.set(x, `<${k}>`);
+        if ((k === 'event_id' || k === 'correlation_id') && typeof x === 'string' && x) ids.set(x, `<${k}>`);
         collect(x);
       }
     }
@@ -147,11 +147,7 @@ function normalize(value) {
   collect(value);
   const walk = (v, path) => {
     if (typeof v === 'string') return ids.get(v) ?? v;
-    if (Array.isArray(v)) {
-      const out = v.map((x, i) => walk(x, `${path}[${i}]`));
-      // related_entity_ids is sorted by value: a replaced random id may sit anywhere.
-      return path.endsWith('related_entity_ids') ? out.sort() : out;
-    }
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`));
     if (v && typeof v === 'object') {
       const out = {};
       for (const [k, x] of Object.entries(v)) {

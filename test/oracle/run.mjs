@@ -390,7 +390,7 @@ async function main() {
         console.log(`retried seed=${o.seed} case=${index} (rate-limited, ${again.diffs.length ? 'disagrees again' : 'agrees on retry'})`);
         result = again;
       }
-      for (const k of result.known) knownCounts[k.known] = (knownCounts[k.known] ?? 0) + 1;
+      for (const id of new Set(result.known.map((k) => k.known))) knownCounts[id] = (knownCounts[id] ?? 0) + 1;
       if (o.verbose && result.known.length) {
         console.log(`known seed=${o.seed} case=${index} command=${NAMES[command]} family=${c.family}: ${result.known.map((d) => `${d.path} [${d.known}] ours=${show(d.ours)} gait=${show(d.gait)}`).join('; ')}`);
       }
@@ -419,7 +419,7 @@ async function main() {
   for (const [command, s] of Object.entries(stats)) {
     console.log(`  ${(NAMES[command] + (command === 'simulate' ? ' --simulate' : '')).padEnd(22)} ${String(s.cases).padStart(5)} cases: ${s.agree} agree, ${s.known} agree modulo known differences, ${s.disagree} disagree`);
   }
-  for (const k of KNOWN_DIFFERENCES) if (knownCounts[k.id]) console.log(`  known difference ${k.id} (${k.kind === 'bug' ? 'BUG, open' : 'accepted'}): ${knownCounts[k.id]} fields`);
+  for (const k of KNOWN_DIFFERENCES) if (knownCounts[k.id]) console.log(`  known difference ${k.id} (${k.kind === 'bug' ? 'BUG, open' : 'accepted'}): ${knownCounts[k.id]} cases`);
   if (failures.length) {
     console.log(`test:oracle FAILED: ${failures.length} disagreement(s); cases written under ${resolve(o.out)}`);
     process.exit(1);

@@ -40,7 +40,7 @@ describe('test:oracle runner', () => {
     for (const k of KNOWN_DIFFERENCES) {
       expect(ids.has(k.id)).toBe(false);
       ids.add(k.id);
-      expect(['accepted', 'bug']).toContain(k.kind);
+      expect(['accepted', 'quirk', 'bug']).toContain(k.kind);
       expect(k.ref.length).toBeGreaterThan(10);
       if (k.kind === 'bug') expect(k.reason).toMatch(/^BUG, open: .*Minimal|^BUG, open: /);
       expect(k.commands.length).toBeGreaterThan(0);

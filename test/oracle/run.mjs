@@ -419,7 +419,7 @@ async function main() {
   for (const [command, s] of Object.entries(stats)) {
     console.log(`  ${(NAMES[command] + (command === 'simulate' ? ' --simulate' : '')).padEnd(22)} ${String(s.cases).padStart(5)} cases: ${s.agree} agree, ${s.known} agree modulo known differences, ${s.disagree} disagree`);
   }
-  for (const k of KNOWN_DIFFERENCES) if (knownCounts[k.id]) console.log(`  known difference ${k.id} (${k.kind === 'bug' ? 'BUG, open' : 'accepted'}): ${knownCounts[k.id]} cases`);
+  for (const k of KNOWN_DIFFERENCES) if (knownCounts[k.id]) console.log(`  known difference ${k.id} (${k.kind === 'bug' ? 'BUG, open' : k.kind === 'quirk' ? 'Gait quirk' : 'accepted'}): ${knownCounts[k.id]} cases`);
   if (failures.length) {
     console.log(`test:oracle FAILED: ${failures.length} disagreement(s); cases written under ${resolve(o.out)}`);
     process.exit(1);

@@ -117,6 +117,14 @@ export const KNOWN_DIFFERENCES = [
       /unknown field/.test(d.ours) && /unknown field/.test(d.gait) && /&\w/.test(ctx.policy) && /\*\w/.test(ctx.policy),
   },
   {
+    id: 'undefined-alias-column',
+    kind: 'bug',
+    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval'],
+    ref: 'spec/README.md decision 9 (line:column must not differ)',
+    reason: 'BUG, open (found by hand; the generator does not make it yet): an alias to an undefined anchor is reported at the `*` by gait-wasm (`[2:4] could not find alias "a"`) and at the name after it by Gait (`[2:5]`). Minimal: `a: 1\nb: *a\n`',
+    match: (d) => /(^|\.)error$|^error_text$/.test(d.path) && /could not find alias/.test(d.ours) && /could not find alias/.test(d.gait),
+  },
+  {
     id: 'rule-name-trailing-quote',
     kind: 'bug',
     commands: ['policy test', 'gate eval'],

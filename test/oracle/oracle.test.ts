@@ -1,0 +1,58 @@
+// The differential runner's own checks (no Gait binary needed): it skips cleanly without
+// GAIT_ORACLE, its cases replay from (seed, index), and the known-differences table is well formed.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error plain ES module without types
+import { caseSeed } from './run.mjs';
+// @ts-expect-error plain ES module without types
+import { KNOWN_DIFFERENCES, explain, positions } from './known-differences.mjs';
+// @ts-expect-error plain ES module without types
+import { createGenerator } from '../../conformance/generator.mjs';
+
+const RUNNER = fileURLToPath(new URL('./run.mjs', import.meta.url));
+
+describe('test:oracle runner', () => {
+  it('says it was skipped, exit 0, when GAIT_ORACLE is not set', () => {
+    const env = { ...process.env };
+    delete env['GAIT_ORACLE'];
+    const r = spawnSync(process.execPath, [RUNNER, '--cases', '3'], { env, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/SKIPPED: GAIT_ORACLE is not set/);
+  });
+
+  it('rejects unknown options and commands (exit 2)', () => {
+    const r = spawnSync(process.execPath, [RUNNER, '--commands', 'nope'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+  });
+
+  it('replays a case from its seed and index', () => {
+    const a = createGenerator(caseSeed(123, 45)).randomCase();
+    const b = createGenerator(caseSeed(123, 45)).randomCase();
+    expect(a).toEqual(b);
+    expect(typeof a.policy).toBe('string');
+    expect(typeof a.intent).toBe('string');
+    expect(caseSeed(123, 45)).not.toBe(caseSeed(123, 46));
+  });
+
+  it('has a well-formed known-differences table', () => {
+    const ids = new Set<string>();
+    for (const k of KNOWN_DIFFERENCES) {
+      expect(ids.has(k.id)).toBe(false);
+      ids.add(k.id);
+      expect(['accepted', 'quirk', 'bug']).toContain(k.kind);
+      expect(k.ref.length).toBeGreaterThan(10);
+      if (k.kind === 'bug') expect(k.reason).toMatch(/^BUG, open: .*Minimal|^BUG, open: /);
+      expect(k.commands.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('accepts YAML error wording only with the same line:column', () => {
+    const ctx = { command: 'policy validate', policy: '', intent: null, ours: [], gait: [] };
+    const d = (ours: string, gait: string) => ({ path: 'stdout.error', ours, gait });
+    expect(positions('parse policy yaml: [2:1] x')).toEqual(['[2:1]']);
+    expect(explain(d('parse policy yaml: [2:1] Tabs are not allowed', 'parse policy yaml: [2:1] found character'), ctx)?.id).toBe('yaml-error-wording');
+    expect(explain(d('parse policy yaml: [2:2] Tabs are not allowed', 'parse policy yaml: [2:1] found character'), ctx)).toBeUndefined();
+    expect(explain(d('normalize intent: a', 'normalize intent: b'), ctx)).toBeUndefined();
+  });
+});

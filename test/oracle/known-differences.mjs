@@ -132,14 +132,6 @@ export const KNOWN_DIFFERENCES = [
     reason: 'BUG, open: for a rule name ending in `"` the `matched_rule_*` code keeps the escaped quote in gait-wasm (`…_\\"q\\"`) but Gait\'s greedy trim also eats the `"` of the escape (`…_\\"q\\`). Minimal: `rules:\n  - name: \'"q"\'\n    effect: allow\n` with any intent',
     match: (d) => typeof d.ours === 'string' && typeof d.gait === 'string' && d.ours.replace(/\\"(?=\s|$)/g, '\\') === d.gait,
   },
-  {
-    id: 'text-error-stream',
-    kind: 'bug',
-    commands: ['policy fmt'],
-    ref: 'spec cli.md §4 ("Error: `policy fmt error: <msg>`"); the binary prints text-mode errors on stdout',
-    reason: 'BUG, open: without --json, gait-wasm prints `<command> error: …` on stderr, Gait on stdout (policy validate/test/fmt alike); scripts that capture stdout see nothing from us',
-    match: (d) => d.path === 'error_stream' && d.ours === 'stderr' && d.gait === 'stdout',
-  },
 ];
 
 /** Both texts have the same lines, except lines where ours double-quotes the scalar Gait prints bare. */

@@ -33,7 +33,7 @@ const WINDOW_RANK: Readonly<Record<string, number>> = { minute: 0, hour: 1 };
 /** policy.md §3.2: the reason code of a matched rule without reason_codes. */
 export function matchedRuleCode(name: string): string {
   if (name === '') return 'matched_rule_rule';
-  // Go's json.Marshal escaping (HTML-safe), quotes stripped, then spaces and '-' to '_', lowered.
+  // Go's json.Marshal escaping (HTML-safe), quotes trimmed, then spaces and '-' to '_', lowered.
   let escaped = '';
   for (const ch of name.toWellFormed()) {
     const c = ch.codePointAt(0)!;
@@ -48,7 +48,9 @@ export function matchedRuleCode(name: string): string {
       escaped += '\\u' + c.toString(16).padStart(4, '0');
     } else escaped += ch;
   }
-  return 'matched_rule_' + goLower(escaped.replace(/[ -]/g, '_'));
+  // Gait trims every `"` at either end of the encoded name: the closing quote, and the quote of a
+  // trailing `\"` escape with it (the escaped text never starts with `"`).
+  return 'matched_rule_' + goLower(escaped.replace(/"+$/, '').replace(/[ -]/g, '_'));
 }
 
 /** Strings compared by id (everything but path/domain/workspace patterns). */

@@ -121,16 +121,8 @@ export const KNOWN_DIFFERENCES = [
     kind: 'bug',
     commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval'],
     ref: 'spec/README.md decision 9 (line:column must not differ)',
-    reason: 'BUG, open (found by hand; the generator does not make it yet): an alias to an undefined anchor is reported at the `*` by gait-wasm (`[2:4] could not find alias "a"`) and at the name after it by Gait (`[2:5]`). Minimal: `a: 1\nb: *a\n`',
+    reason: 'BUG, open: (found by hand; the generator does not make it yet): an alias to an undefined anchor is reported at the `*` by gait-wasm (`[2:4] could not find alias "a"`) and at the name after it by Gait (`[2:5]`). Minimal: `a: 1\nb: *a\n`',
     match: (d) => /(^|\.)error$|^error_text$/.test(d.path) && /could not find alias/.test(d.ours) && /could not find alias/.test(d.gait),
-  },
-  {
-    id: 'rule-name-trailing-quote',
-    kind: 'bug',
-    commands: ['policy test', 'gate eval'],
-    ref: 'spec policy.md §3.2 (sanitized rule name: "JSON-string-encode the name, strip the surrounding double quotes"); Gait trims every leading/trailing `"` (strings.Trim)',
-    reason: 'BUG, open: for a rule name ending in `"` the `matched_rule_*` code keeps the escaped quote in gait-wasm (`…_\\"q\\"`) but Gait\'s greedy trim also eats the `"` of the escape (`…_\\"q\\`). Minimal: `rules:\n  - name: \'"q"\'\n    effect: allow\n` with any intent',
-    match: (d) => typeof d.ours === 'string' && typeof d.gait === 'string' && d.ours.replace(/\\"(?=\s|$)/g, '\\') === d.gait,
   },
 ];
 

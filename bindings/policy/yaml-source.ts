@@ -256,9 +256,15 @@ export class YamlSource {
     return undefined;
   }
 
+  /** An alias to no anchor, reported at the name after the `*`, as the reference library does. */
+  private undefinedAlias(alias: Alias): GaitError {
+    const at = alias.range?.[0];
+    return yamlError(this.where(at === undefined ? alias : at + 1), `could not find alias ${JSON.stringify(alias.source)}`);
+  }
+
   private aliasProblem(): GaitError | undefined {
     for (const [alias, target] of this.aliasTargets) {
-      if (target === undefined) return yamlError(this.where(alias), `could not find alias ${JSON.stringify(alias.source)}`);
+      if (target === undefined) return this.undefinedAlias(alias);
     }
     if (this.aliasTargets.size === 0) return undefined;
     try {
@@ -278,7 +284,7 @@ export class YamlSource {
         throw yamlError(this.where(node), `excessive aliasing (more than ${MAX_DEREFS} alias dereferences)`);
       }
       const target = this.aliasTargets.get(node);
-      if (target === undefined) throw yamlError(this.where(node), `could not find alias ${JSON.stringify(node.source)}`);
+      if (target === undefined) throw this.undefinedAlias(node);
       return target;
     }
     return node ?? null;

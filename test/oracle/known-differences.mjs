@@ -116,14 +116,6 @@ export const KNOWN_DIFFERENCES = [
       /(^|\.)error$|^error_text$/.test(d.path) &&
       /unknown field/.test(d.ours) && /unknown field/.test(d.gait) && /&\w/.test(ctx.policy) && /\*\w/.test(ctx.policy),
   },
-  {
-    id: 'undefined-alias-column',
-    kind: 'bug',
-    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval'],
-    ref: 'spec/README.md decision 9 (line:column must not differ)',
-    reason: 'BUG, open: (found by hand; the generator does not make it yet): an alias to an undefined anchor is reported at the `*` by gait-wasm (`[2:4] could not find alias "a"`) and at the name after it by Gait (`[2:5]`). Minimal: `a: 1\nb: *a\n`',
-    match: (d) => /(^|\.)error$|^error_text$/.test(d.path) && /could not find alias/.test(d.ours) && /could not find alias/.test(d.gait),
-  },
 ];
 
 /** Both texts have the same lines, except lines where ours double-quotes the scalar Gait prints bare. */

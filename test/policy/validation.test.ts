@@ -198,7 +198,8 @@ describe('stage B: strict decode (policy.md §1.2)', () => {
   });
 
   it('reports a dangling alias', () => {
-    expectInvalid(parse('default_verdict: *missing'), 'parse policy yaml: [1:18] could not find alias "missing"');
+    // Gait reports it at the name after `*`.
+    expectInvalid(parse('default_verdict: *missing'), 'parse policy yaml: [1:19] could not find alias "missing"');
   });
 
   it('rejects a second YAML document', () => {

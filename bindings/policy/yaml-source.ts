@@ -242,16 +242,43 @@ export class YamlSource {
       if (!isCollection(node)) continue;
       if (isMap(node)) {
         const seen = new Map<string, Node>();
+        // Keys a `<<: *anchor` merge brought in: the reference library rejects an explicit key of
+        // the same name, before or after the merge.
+        const merged = new Set<string>();
         for (const pair of node.items) {
           const keyNode = pair.key as Node | null;
+          if (this.isMergeKey(keyNode)) {
+            const problem = this.mergeProblem(node, pair.value as Node | null, seen, merged);
+            if (problem) return problem;
+            continue;
+          }
           const key = this.scalarKey(keyNode);
           if (key === undefined) continue;
+          if (merged.has(key)) return yamlError(this.where(keyNode), `duplicate key ${JSON.stringify(key)}`);
           const first = seen.get(key);
           if (first) return yamlError(this.where(keyNode), `mapping key ${JSON.stringify(key)} already defined at ${this.where(first)}`);
           seen.set(key, keyNode!);
         }
       }
       for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+    }
+    return undefined;
+  }
+
+  /**
+   * The keys of a merge's mapping (`<<: *anchor` or `<<: {…}`) go into `merged`; one the mapping
+   * already has explicitly is a duplicate, reported at the merged value as the reference library
+   * does. Other merge values (sequences of aliases…) are left to the decoder.
+   */
+  private mergeProblem(into: YAMLMap, value: Node | null, seen: ReadonlyMap<string, Node>, merged: Set<string>): GaitError | undefined {
+    const source = value && isAlias(value) ? this.aliasTargets.get(value) : value;
+    // A map merged into itself is the recursive merge the alias checks report.
+    if (!source || !isMap(source) || source === into) return undefined;
+    for (const pair of source.items) {
+      const key = this.scalarKey(pair.key as Node | null);
+      if (key === undefined) continue;
+      if (seen.has(key)) return yamlError(this.where((pair.value as Node | null) ?? (pair.key as Node)), `duplicate key ${JSON.stringify(key)}`);
+      merged.add(key);
     }
     return undefined;
   }

@@ -86,17 +86,6 @@ export const KNOWN_DIFFERENCES = [
     },
   },
   {
-    id: 'merge-key-override',
-    kind: 'bug',
-    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval'],
-    ref: 'spec policy.md §1.2 ("Duplicate mapping keys are rejected"; merge keys are supported by the library); Gait is the reference',
-    reason: 'BUG, open: a mapping that merges an anchor (`<<: *r`) and also sets a key the anchor has (`name: b`) is rejected by Gait (`[L:C] duplicate key "name"`, exit 6) and accepted by gait-wasm (YAML 1.1 merge override). Minimal: `rules:\n  - &r {name: a, effect: allow}\n  - <<: *r\n    name: b\n`',
-    match: (d, ctx) =>
-      ctx.policy.includes('<<:') &&
-      ctx.gait.some((r) => /duplicate key \\?"/.test(r.stdout + r.stderr)) &&
-      ctx.ours.every((r) => !/duplicate key/.test(r.stdout + r.stderr)),
-  },
-  {
     id: 'unterminated-quote-position',
     kind: 'bug',
     commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval'],

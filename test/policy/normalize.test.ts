@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicyYaml } from '../../bindings/policy/parse.js';
 import { normalizePolicy } from '../../bindings/policy/normalize.js';
+import { policyDigest } from '../../bindings/policy/digest.js';
 import { fixtureText } from './helpers.js';
 
 const one = (ruleYaml: string) => parsePolicyYaml(`rules:\n  - ${ruleYaml}\n`).rules[0]!;
@@ -188,24 +189,38 @@ describe('normalizePolicy', () => {
 });
 
 describe('YAML features: anchors, aliases, merge keys', () => {
-  it('aliases and merge keys build rules; explicit keys override merged ones', () => {
+  it('aliases and merge keys build rules (same digest as Gait)', () => {
     const p = parsePolicyYaml(`rules:
-  - &base
-    name: base
+  - name: base
     effect: allow
     priority: 5
     match: &m {tool_names: [tool.read]}
-  - <<: *base
-    name: derived
+  - name: derived
     effect: block
+    match:
+      <<: *m
+      risk_classes: [high]
   - name: shared-match
     effect: allow
     match: *m
 `);
     expect(p.rules.map((r) => [r.name, r.effect, r.priority])).toEqual([
-      ['shared-match', 'allow', 0], ['base', 'allow', 5], ['derived', 'block', 5],
+      ['derived', 'block', 0], ['shared-match', 'allow', 0], ['base', 'allow', 5],
     ]);
-    expect(p.rules[2]!.match.tool_names).toEqual(['tool.read']);
+    expect(p.rules.map((r) => r.match.tool_names)).toEqual([['tool.read'], ['tool.read'], ['tool.read']]);
+    expect(p.rules[0]!.match.risk_classes).toEqual(['high']);
+    expect(policyDigest(p)).toBe('d60c4efe171486a9603f2746744dfecb8b42000773bb6f1607c9128f84f046dd');
+  });
+
+  it('an explicit key that a merge also brings is a duplicate key, as in Gait (it used to override)', () => {
+    expect(() => parsePolicyYaml(`rules:
+  - &base
+    name: base
+    effect: allow
+    priority: 5
+  - <<: *base
+    name: derived
+`)).toThrow('parse policy yaml: [7:5] duplicate key "name"');
   });
 
   it('merges a sequence of mappings, earlier ones winning', () => {

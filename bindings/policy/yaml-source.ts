@@ -202,12 +202,29 @@ export class YamlSource {
   private findProblem(): GaitError | undefined {
     const err = this.doc.errors[0];
     if (err) {
-      const where = this.where(err.pos[0]);
+      const where = this.where(this.unterminatedQuoteAt(err.message, err.pos[0]) ?? err.pos[0]);
       if (err.code === 'RESOURCE_EXHAUSTION') return yamlError(where, depthMessage);
       if (err.code === 'MULTIPLE_DOCS') return yamlError(where, 'a policy file must contain a single YAML document');
       return yamlError(where, err.message);
     }
     return this.depthProblem() ?? this.duplicateKeyProblem() ?? this.aliasProblem();
+  }
+
+  /**
+   * The offset of the opening quote of an unterminated quoted scalar (`Missing closing "quote`),
+   * where the reference library reports it; the parser reports the end of the input.
+   */
+  private unterminatedQuoteAt(message: string, errorAt: number): number | undefined {
+    const quote = /^Missing closing (["'])quote/.exec(message)?.[1];
+    if (!quote) return undefined;
+    let found: number | undefined;
+    let offset = 0;
+    for (const tok of new Lexer().lex(this.text)) {
+      if (offset > errorAt) break;
+      if (tok.startsWith(quote)) found = offset;
+      if (!CONTROL_TOKENS.has(tok)) offset += tok.length;
+    }
+    return found;
   }
 
   private depthProblem(): GaitError | undefined {

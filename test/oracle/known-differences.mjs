@@ -86,16 +86,6 @@ export const KNOWN_DIFFERENCES = [
     },
   },
   {
-    id: 'unterminated-quote-position',
-    kind: 'bug',
-    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval'],
-    ref: 'spec/README.md decision 9 (line:column must not differ)',
-    reason: 'BUG, open: an unterminated quoted scalar is reported at the end of the input by gait-wasm (`[2:1] Missing closing "quote`) and at the opening quote by Gait (`[1:18] could not find end character of double-quoted text`). Minimal: `default_verdict: "allow\n`',
-    match: (d) =>
-      /(^|\.)error$|^error_text$/.test(d.path) &&
-      /Missing closing ["']quote/.test(d.ours) && /could not find end character of (double|single)-quoted text/.test(d.gait),
-  },
-  {
     id: 'alias-unknown-field-order',
     kind: 'quirk',
     commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval'],

@@ -58,6 +58,17 @@ export const KNOWN_DIFFERENCES = [
     match: (d) => /(^|\.)error$|^error_text$/.test(d.path) && /nesting exceeds the maximum depth of 64/.test(d.ours) && typeof d.gait === 'string',
   },
   {
+    id: 'intent-nesting-limit',
+    kind: 'accepted',
+    commands: ['policy test', 'gate eval'],
+    ref: 'README "Rolling out a policy with the CLI" ("Bad input never crashes and never allows: … nesting deeper than 64 … exit 6")',
+    reason: 'gait-wasm refuses an intent nested deeper than 64 (invalid input, exit 6) where Go\'s JSON decoder allows 10,000 levels and Gait evaluates it',
+    match: (d, ctx) => {
+      const ours = ctx.ours.map((r) => r.stdout).join('');
+      return ours.includes('"error":"intent exceeds maximum nesting depth of 64"') && !ctx.gait.some((r) => r.stdout.includes('"error"'));
+    },
+  },
+  {
     id: 'validate-warnings',
     kind: 'accepted',
     commands: ['policy validate'],

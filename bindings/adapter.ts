@@ -107,7 +107,10 @@ export class ToolAdapter {
     const { intent, executor } = call;
     let decision: Decision;
     try {
-      decision = this.gate.decide(readOnce(intent), { ...this.options, simulate: this.mode === 'observe' });
+      const options = { ...this.options, simulate: this.mode === 'observe' };
+      // Read once: JSON text is immutable; anything else is decoded once, with Go's rules, into a
+      // value the gate owns and evaluates as it is.
+      decision = typeof intent === 'string' ? this.gate.decide(intent, options) : this.gate.decideRaw(slowDecodeIntentValue(intent), options);
     } catch (err) {
       throw new GateEvaluationError(err);
     }
@@ -123,14 +126,6 @@ export class ToolAdapter {
     if (payload.verdict === 'dry_run') return { decision: payload, mode: this.mode, executed: false, result: undefined };
     throw new GateEnforcementError(payload);
   }
-}
-
-/**
- * The caller's intent as the gate reads it, taken in one pass: JSON text is immutable and stays
- * as it is; anything else is decoded once into a value the gate owns.
- */
-function readOnce(intent: unknown): unknown {
-  return typeof intent === 'string' ? intent : slowDecodeIntentValue(intent);
 }
 
 /** A JSON-shaped copy: plain objects and arrays only, no undefined members. */

@@ -93,6 +93,9 @@ export interface GateEvaluation {
   step_verdicts: StepVerdict[];
 }
 
+/** Gate.decide's options: evaluation, decision stages, and in-memory limit counters. */
+export type GateDecideOptions = EvaluateOptions & DecideOptions & { counters?: Map<string, number>; now?: RfcTime };
+
 const ZERO_CREATED_AT = '1980-01-01T00:00:00Z';
 const NO_STEPS: readonly string[] = [];
 
@@ -154,7 +157,7 @@ export class Gate {
 
   /** Before any work: a disposed gate says so (the engine would refuse its policy anyway). */
   private assertLive(): void {
-    if (this.loaded.owner === undefined) throw new EngineError('this gate is disposed: its policy was unloaded from the engine; create a new gate');
+    if (this.disposed) throw new EngineError('this gate is disposed: its policy was unloaded from the engine; create a new gate');
   }
 
   /**
@@ -169,8 +172,16 @@ export class Gate {
    * Like `check`, with the full evaluation attached. Pass `counters` (any Map, kept by the caller)
    * to enforce the policy's rate limits and destructive budgets in memory.
    */
-  decide(intent: string | unknown, options: EvaluateOptions & DecideOptions & { counters?: Map<string, number>; now?: RfcTime } = {}): Decision {
-    const evaluation = this.evaluate(intent, options); // checks the argument
+  decide(intent: string | unknown, options: GateDecideOptions = {}): Decision {
+    return this.decideEvaluation(this.evaluate(intent, options), options); // evaluate checks the argument
+  }
+
+  /** `decide` for an intent already decoded with Go's JSON rules (intent/decode.ts). */
+  decideRaw(raw: RawIntent, options: GateDecideOptions = {}): Decision {
+    return this.decideEvaluation(this.evaluateRaw(raw, options), options);
+  }
+
+  private decideEvaluation(evaluation: GateEvaluation, options: GateDecideOptions): Decision {
     const limits = options.counters ? applyLimits(evaluation, options.counters, options.now ?? nowTime(), this.policy.rules) : options.limits;
     return decide(evaluation, { ...options, limits });
   }

@@ -27,3 +27,9 @@ export function goPathError(err: unknown, op: string, path: string): string {
   const reason = (e?.code && GO_ERRNO_TEXT[e.code]) || (err instanceof Error ? err.message : String(err));
   return `${op} ${path}: ${reason}`;
 }
+
+/** Tags an errno error with the step that failed (`open`, `read`, `write`…) unless it has one. */
+export function withOp(err: unknown, op: string): unknown {
+  if (err && typeof err === 'object') (err as { op?: string }).op ??= op;
+  return err;
+}

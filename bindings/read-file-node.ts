@@ -12,7 +12,7 @@
  * Errors are errno-style (`code`, Go's wording through goPathError) with `op` saying which step
  * failed, so each caller can word them as Gait does (`read intent: open <path>: ...`).
  */
-import { goPathError } from './os-error.js';
+import { goPathError, withOp } from './os-error.js';
 import { promises as fs, constants, openSync, fstatSync, statSync, readSync, closeSync, type Stats } from 'node:fs';
 
 /** The file is larger than the caller's limit. */
@@ -35,11 +35,6 @@ const CHUNK = 64 * 1024;
 
 function fileError(code: string, message: string, op: 'open' | 'read'): FileReadError {
   return Object.assign(new Error(message), { code, op });
-}
-
-function withOp(err: unknown, op: 'open' | 'read'): unknown {
-  if (err && typeof err === 'object' && !('op' in err)) (err as { op?: string }).op = op;
-  return err;
 }
 
 /** Refuses directories (EISDIR, as Go's read does) and every other non-regular file. */

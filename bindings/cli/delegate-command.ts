@@ -10,7 +10,7 @@ import { nowTime } from '../time.js';
 import { VERSION } from '../version.js';
 import { resolveVerifyKey } from '../crypto/keys.js';
 import { nodeKeyIO } from '../crypto/io-node.js';
-import { readInputFile, readFailureText, FileTooLargeError } from './files.js';
+import { readRegularFile, readFailureText, FileTooLargeError } from './files.js';
 import {
   MAX_ARTIFACT_BYTES, delegationTokenSummary, mintDelegationToken, parseDelegationToken, parsePositiveTtl,
   serializeDelegationToken, splitCsv, validateDelegationToken,
@@ -93,7 +93,7 @@ const VERIFY_FLAGS = [
 /** The token file: a regular file of at most MAX_ARTIFACT_BYTES. */
 async function readTokenFile(file: string): Promise<Uint8Array> {
   try {
-    return await readInputFile(file, MAX_ARTIFACT_BYTES);
+    return await readRegularFile(file, MAX_ARTIFACT_BYTES);
   } catch (err) {
     if (err instanceof FileTooLargeError) throw invalidInput(`read delegation token: ${file} exceeds ${MAX_ARTIFACT_BYTES} bytes`);
     throw invalidInput(`read delegation token: ${readFailureText(err, file)}`);

@@ -12,7 +12,7 @@ import { policyDigest } from '../policy/digest.js';
 import { Gate } from '../gate.js';
 import { createEngine } from '../load/node.js';
 import { testOne } from './policy-commands.js';
-import { packagePath, readInputFile } from './files.js';
+import { packagePath, readRegularFile } from './files.js';
 import { utf8Text } from '../read-file-node.js';
 
 /** The bundled EXPECTED.jsonl is a few KiB. */
@@ -55,7 +55,7 @@ export function examplesDir(): string {
 
 /** Runs every expected case; shared by the demo and the test suite. */
 export async function runExpectedCases(dir: string): Promise<DemoCase[]> {
-  const lines = utf8Text(await readInputFile(path.join(dir, 'EXPECTED.jsonl'), MAX_EXPECTED_BYTES)).split('\n').filter((l) => l.trim() !== '');
+  const lines = utf8Text(await readRegularFile(path.join(dir, 'EXPECTED.jsonl'), MAX_EXPECTED_BYTES)).split('\n').filter((l) => l.trim() !== '');
   const engine = await createEngine();
   const gates = new Map<string, Gate>();
   const cases: DemoCase[] = [];

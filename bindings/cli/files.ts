@@ -17,24 +17,19 @@ import { promises as fs, existsSync, type Stats } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { goPathError } from '../os-error.js';
+import { goPathError, withOp } from '../os-error.js';
 import { GaitError } from '../errors.js';
 import { readRegularFile, readFailureText, FileTooLargeError } from '../read-file-node.js';
 
-export { readFailureText, FileTooLargeError };
+export { readRegularFile, readFailureText, FileTooLargeError };
 
 /** `open <path>: no such file or directory`, as Go's os errors read. */
 export function osErrorText(err: unknown, op: string, file: string): string {
   return goPathError(err, op, file);
 }
 
-/** Reads a whole regular file of at most `limit` bytes (errors: see readFailureText). */
-export function readInputFile(file: string, limit: number): Promise<Uint8Array> {
-  return readRegularFile(file, limit);
-}
-
 /**
- * readInputFile where a missing file is undefined (registries). Other failures throw an Error
+ * readRegularFile where a missing file is undefined (registries). Other failures throw an Error
  * whose message is readFailureText's (`read <path>: not a regular file`).
  */
 export async function readOptionalInputFile(file: string, limit: number): Promise<Uint8Array | undefined> {
@@ -69,11 +64,6 @@ function kindOf(stat: Stats): string {
 function requireRegular(stat: Stats, shown: string): void {
   if (stat.isFile()) return;
   throw new OutputPathError(shown, stat.isDirectory() ? 'EISDIR' : 'ENOTREG', `is ${kindOf(stat)}, not a regular file`);
-}
-
-function withOp(err: unknown, op: string): unknown {
-  if (err && typeof err === 'object' && !(err instanceof OutputPathError)) (err as { op?: string }).op ??= op;
-  return err;
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { ParsedFlags } from './flags.js';
 import { flagString } from './flags.js';
 import { invalidInput, type GaitError } from '../errors.js';
-import { readInputFile, readOptionalInputFile, readFailureText } from './files.js';
+import { readRegularFile, readOptionalInputFile, readFailureText } from './files.js';
 import { resolveVerifyKey, type KeySources } from '../crypto/keys.js';
 import { nodeKeyIO } from '../crypto/io-node.js';
 import type { GateEvaluation } from '../gate.js';
@@ -55,7 +55,7 @@ export async function stageVerifyKey(
 /** A token file: a regular file of at most MAX_ARTIFACT_BYTES. */
 async function readToken(path: string, what: string): Promise<Uint8Array> {
   try {
-    return await readInputFile(path, MAX_ARTIFACT_BYTES);
+    return await readRegularFile(path, MAX_ARTIFACT_BYTES);
   } catch (err) {
     throw invalidInput(`read ${what}: ${readFailureText(err, path)}`);
   }

@@ -16,7 +16,7 @@ import { loadIntentFile } from '../intent/load-node.js';
 import { normalizeIntent } from '../intent/normalize.js';
 import { Gate, type GateEvaluation } from '../gate.js';
 import { createEngine } from '../load/node.js';
-import { writeOutputFile, exists, packagePath, readInputFile } from './files.js';
+import { writeOutputFile, exists, packagePath, readRegularFile } from './files.js';
 import { compareBytewise } from '../canonical/order.js';
 import { VERSION } from '../version.js';
 import { GaitError } from '../errors.js';
@@ -338,7 +338,7 @@ async function init(ctx: CommandContext, args: readonly string[], usage: string)
   if (!flags.bools.has('force') && (await exists(out))) {
     throw invalidInput(`output path already exists (use --force to overwrite): ${out}`);
   }
-  await writeOutputFile(out, await readInputFile(templatePath(template), MAX_POLICY_BYTES), 0o600, 'policy');
+  await writeOutputFile(out, await readRegularFile(templatePath(template), MAX_POLICY_BYTES), 0o600, 'policy');
   const next = [`gait policy validate ${out} --json`, `gait policy fmt ${out} --write --json`, `gait policy test ${out} <intent.json> --json`];
   if (!ctx.json) {
     ctx.io.stdout(`policy init ok: template=${template} output=${out}\nnext: ${next.join(' | ')}\n`);

@@ -8,7 +8,7 @@ import type { CommandContext } from './output.js';
 import { printJson, printError } from './output.js';
 import { parseFlags, flagString } from './flags.js';
 import { GaitError, invalidInput } from '../errors.js';
-import { readInputFile, readFailureText } from './files.js';
+import { readRegularFile, readFailureText } from './files.js';
 import { resolveVerifyKey } from '../crypto/keys.js';
 import { nodeKeyIO } from '../crypto/io-node.js';
 import { verifyTrace } from '../crypto/trace.js';
@@ -45,7 +45,7 @@ export async function runTrace(ctx: CommandContext, args: readonly string[]): Pr
     );
     let text: string;
     try {
-      const bytes = await readInputFile(file, MAX_TRACE_BYTES).catch((err: unknown) => {
+      const bytes = await readRegularFile(file, MAX_TRACE_BYTES).catch((err: unknown) => {
         throw invalidInput(`read trace record: ${readFailureText(err, file)}`);
       });
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

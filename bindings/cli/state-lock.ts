@@ -162,11 +162,18 @@ interface Observation {
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** The owner record's bytes: the start of an open lock file, never more than RECORD_LIMIT. */
+async function recordBytes(handle: fs.FileHandle): Promise<Uint8Array> {
+  const buf = new Uint8Array(RECORD_LIMIT);
+  const { bytesRead } = await handle.read(buf, 0, RECORD_LIMIT, 0);
+  return buf.subarray(0, bytesRead);
+}
+
 /** Looks at the lock file without following links or blocking; undefined when there is none. */
 async function observe(file: string, staleMs: number): Promise<Observation | undefined> {
   let handle: fs.FileHandle | undefined;
   let stat: Stats | undefined;
-  let bytes = new Uint8Array(0);
+  let bytes: Uint8Array = new Uint8Array(0);
   try {
     handle = await fs.open(file, READ_FLAGS);
   } catch (err) {
@@ -176,11 +183,7 @@ async function observe(file: string, staleMs: number): Promise<Observation | und
   try {
     if (handle) {
       stat = await handle.stat();
-      if (stat.isFile()) {
-        const buf = new Uint8Array(RECORD_LIMIT);
-        const { bytesRead } = await handle.read(buf, 0, RECORD_LIMIT, 0);
-        bytes = buf.subarray(0, bytesRead);
-      }
+      if (stat.isFile()) bytes = await recordBytes(handle);
     } else {
       stat = await fs.lstat(file);
     }
@@ -225,9 +228,7 @@ class HeldLock implements StateLock {
     try {
       const stat = await handle.stat();
       if (!stat.isFile() || stat.ino !== this.ino) return false;
-      const buf = new Uint8Array(RECORD_LIMIT);
-      const { bytesRead } = await handle.read(buf, 0, RECORD_LIMIT, 0);
-      return parseRecord(buf.subarray(0, bytesRead))?.holder.token === this.token;
+      return parseRecord(await recordBytes(handle))?.holder.token === this.token;
     } catch {
       return false;
     } finally {

@@ -134,11 +134,7 @@ export function policyText(where: string, text: unknown): string {
 
 /** The shape of a normalized Policy, checked before formatPolicy / policyDigest read it. */
 export function assertPolicy(where: string, p: unknown): void {
-  const x = p as Record<string, unknown>;
-  if (
-    !isPlainObject(p) || typeof x['default_verdict'] !== 'string' || !Array.isArray(x['rules']) ||
-    !isPlainObject(x['scripts']) || !isPlainObject(x['fail_closed']) || !isPlainObject(x['mcp_trust'])
-  ) {
+  if (!isPlainObject(p) || typeof p['default_verdict'] !== 'string' || !isPolicyShaped(p)) {
     throw expected(where, 'a Policy (from parsePolicyYaml)', p);
   }
 }

@@ -34,8 +34,9 @@ import { nodeKeyIO } from '../crypto/io-node.js';
 import { buildTraceRecord, traceId as computeTraceId, signTrace } from '../crypto/trace.js';
 import { addSeconds, formatRfc3339Nano, nowTime, parseRfc3339Go, type RfcTime } from '../time.js';
 import { ZERO_TIME_TEXT } from '../intent/digest.js';
-import { applyLimits, needsCounters, type LimitsOutcome } from '../limits.js';
-import { withStateFile, DEFAULT_STATE_PATH } from './state-file.js';
+import { limitRequests, limitsOutcome, needsCounters, type LimitsOutcome } from '../limits.js';
+import { DEFAULT_STATE_PATH } from './state-file.js';
+import { fileLimitStore } from '../stores/file-node.js';
 import { VERSION } from '../version.js';
 
 export const GATE_EVAL_USAGE = `Usage:
@@ -164,7 +165,8 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   let limits: LimitsOutcome | undefined;
   if (needsCounters(evaluation)) {
     const stateFile = flagString(flags, 'rate-limit-state').trim() || DEFAULT_STATE_PATH;
-    limits = await withStateFile(stateFile, (counters) => applyLimits(evaluation, counters, now, policy.rules));
+    const requests = limitRequests(evaluation, now, policy.rules);
+    limits = limitsOutcome(requests, await fileLimitStore(stateFile).consume(requests));
   }
   const pending = startDecision(evaluation, limits);
   // Gait echoes --approval-token-ref (trimmed) as approval_ref whatever the verdict; a granted

@@ -19,3 +19,24 @@ export interface LimitStore {
    */
   consume(requests: readonly LimitRequest[]): Promise<LimitCount[]> | LimitCount[];
 }
+
+/**
+ * A store that could not answer (unreachable, too slow, a garbled reply). The pipeline turns it
+ * into a block with reason code `limit_store_unavailable`; the message names the store.
+ */
+export class LimitStoreError extends Error {
+  readonly code = 'limit_store_unavailable';
+  constructor(readonly store: string, message: string, options?: { cause?: unknown }) {
+    super(`limit store ${store}: ${message}`, options);
+    this.name = 'LimitStoreError';
+  }
+}
+
+/** Rejects with LimitStoreError when `work` takes longer than `ms` (the store is then "slow"). */
+export function withStoreTimeout<T>(store: string, ms: number, work: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LimitStoreError(store, `no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

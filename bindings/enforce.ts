@@ -17,7 +17,7 @@ import { delegationDigest, ZERO_TIME_TEXT } from './intent/digest.js';
 import { intentInput } from './arguments.js';
 import { GaitError, invalidInput } from './errors.js';
 import { sortedUnique } from './canonical/order.js';
-import { addSeconds, formatRfc3339Nano, nowTime, type RfcTime } from './time.js';
+import { addSeconds, formatRfc3339Nano, type RfcTime } from './time.js';
 import { toRfcTime, type TimeInput } from './tokens/common.js';
 import {
   startDecision, needsDelegation, applyDelegation, needsApproval, applyApproval, needsCredential, applyBroker,
@@ -266,7 +266,7 @@ interface FastPath {
 
 /** Step 13: the approved-script fast path. Fails closed (throws) in fail-closed mode. */
 async function approvedScriptFastPath(
-  gate: Gate, o: EnforceOptions, raw: RawIntent, profile: string, now: RfcTime, template: GateEvaluation,
+  gate: Gate, o: EnforceOptions, raw: RawIntent, profile: string, now: RfcTime, template: GateEvaluation, clock: () => Date,
 ): Promise<FastPath> {
   const scripts = o.approvedScripts!;
   const failClosed = isRegistryFailClosed(profile, rawRiskClass(raw));
@@ -306,7 +306,8 @@ async function approvedScriptFastPath(
   const t = template;
   out.evaluation = {
     ...t,
-    result: { ...t.result, created_at: formatRfc3339Nano(nowTime(), true), verdict: 'allow', reason_codes: ['approved_script_match'], violations: [] },
+    // Gait stamps a pre-approval with the clock, not the intent's created_at.
+    result: { ...t.result, created_at: formatRfc3339Nano(toRfcTime(clock(), 'clock'), true), verdict: 'allow', reason_codes: ['approved_script_match'], violations: [] },
     matched_rule: '',
     intent_digest: normalized.intent_digest,
     prepared: normalized,
@@ -374,7 +375,7 @@ export async function enforceRaw(gate: Gate, raw: RawIntent, o: EnforceOptions =
   let evaluation = gate.evaluateRaw(raw, { wrkrInventory: o.wrkrInventory, wrkrSource: o.wrkrSource, producerVersion });
   let fastPath: FastPath | undefined;
   if (o.approvedScripts) {
-    fastPath = await approvedScriptFastPath(gate, o, raw, profile, now, evaluation);
+    fastPath = await approvedScriptFastPath(gate, o, raw, profile, now, evaluation, clock);
     for (const w of fastPath.warnings) warnings.add(w);
     if (fastPath.evaluation) evaluation = fastPath.evaluation;
   }

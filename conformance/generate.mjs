@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { caseRunner } from './runner.mjs';
 import { createGenerator } from './generator.mjs';
+import { enforceCases } from './enforce-cases.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const EXAMPLES = here('../examples/gait/');
@@ -189,6 +190,12 @@ const REQUIRED_REASON_CODES = [
   'approval_token_missing', 'delegation_token_missing', 'broker_credential_required',
 ];
 
+/** What the enforcement cases must reach: each token, registry, limit and simulate outcome. */
+const ENFORCE_REASON_CODES = [
+  'approval_granted', 'approval_token_missing', 'delegation_granted', 'delegation_token_missing', 'approved_script_match',
+  'rate_limit_exceeded', 'destructive_budget_exceeded', 'simulate_mode_non_enforcing', 'fail_closed_intent_invalid',
+];
+
 export function coverage(cases) {
   const problems = [];
   const codes = new Set();
@@ -215,6 +222,8 @@ export function coverage(cases) {
     if (hit.length === 0) problems.push(`selector ${selector}: no case matches its rule`);
     if (hit.length === mine.length) problems.push(`selector ${selector}: no case misses its rule`);
   }
+  const enforced = new Set(cases.filter((c) => c.enforce).flatMap((c) => c.result.runs.flatMap((r) => r.result?.reason_codes ?? [])));
+  for (const code of ENFORCE_REASON_CODES) if (!enforced.has(code)) problems.push(`no enforcement case yields reason code ${code}`);
   const invalidPolicies = cases.filter((c) => c.group === 'generated/invalid-policy');
   for (const c of invalidPolicies) if (c.result.error === undefined) problems.push(`${c.id}: an invalid policy was accepted`);
   for (const c of cases) {
@@ -246,15 +255,15 @@ export function buildCases() {
 
 /** The corpus file: one JSON object per line, keys in a fixed order. */
 export function corpusText(cases) {
-  return cases.map((c) => JSON.stringify({ id: c.id, group: c.group, ...(c.covers ? { covers: c.covers, rule: c.rule } : {}), ...(c.expect ? { expect: c.expect } : {}), policy: c.policy, intent: c.intent, result: c.result })).join('\n') + '\n';
+  return cases.map((c) => JSON.stringify({ id: c.id, group: c.group, ...(c.covers ? { covers: c.covers, rule: c.rule } : {}), ...(c.expect ? { expect: c.expect } : {}), policy: c.policy, intent: c.intent, ...(c.enforce ? { enforce: c.enforce } : {}), result: c.result })).join('\n') + '\n';
 }
 
 async function main() {
   const check = process.argv.includes('--check');
   const api = await import('../dist/bundle/node.js');
   const run = caseRunner(api);
-  const cases = buildCases();
-  for (const c of cases) c.result = JSON.parse(run(c));
+  const cases = [...buildCases(), ...(await enforceCases(api))];
+  for (const c of cases) c.result = JSON.parse(await run(c));
   const { problems, summary } = coverage(cases);
   for (const p of problems) console.error(`coverage: ${p}`);
   if (problems.length) process.exit(1);

@@ -24,7 +24,37 @@ function errorResult(err) {
 }
 
 /**
- * Returns `run(case) -> string`. Gates are cached by policy text (a gate is loaded into engine
+ * An enforcement case (conformance/enforce-cases.mjs): `gate.enforce` `runs` times on one memory
+ * limit store, with a fixed key, evaluation time and clock. Result: `{ runs: [...] }`, each run
+ * the result object, exit code, signed trace and audit records (or `{ error }`).
+ */
+async function runEnforce(api, gate, c) {
+  const e = c.enforce;
+  const options = {
+    signingKey: e.signing_key,
+    now: e.now,
+    clock: () => new Date(e.clock),
+    limitStore: api.memoryLimitStore(),
+    profile: e.profile,
+    simulate: e.simulate,
+    approval: e.approval && { tokens: e.approval.tokens, tokenRef: e.approval.token_ref, verifyKey: e.approval.verify_key },
+    delegation: e.delegation && { tokens: e.delegation.tokens, verifyKey: e.delegation.verify_key },
+    approvedScripts: e.approved_scripts && { registry: e.approved_scripts.registry, verifyKey: e.approved_scripts.verify_key },
+  };
+  const runs = [];
+  for (let i = 0; i < e.runs; i++) {
+    try {
+      const r = await gate.enforce(c.intent, options);
+      runs.push({ result: r.result, exit_code: r.exit_code, trace: r.trace, approval_audit: r.approval_audit, delegation_audit: r.delegation_audit });
+    } catch (err) {
+      runs.push(errorResult(err));
+    }
+  }
+  return sortedJson({ runs });
+}
+
+/**
+ * Returns `run(case) -> string` (a Promise of it for enforcement cases). Gates are cached by policy text (a gate is loaded into engine
  * memory once, as an application would); `createGate` is the runtime entry's convenience that
  * uses its default engine, so the caller initialises that first where the runtime needs it.
  */
@@ -42,6 +72,7 @@ export function caseRunner(api) {
     }
     if (entry.error) return sortedJson(entry.error);
     if (c.intent === null || c.intent === undefined) return sortedJson({ policy_digest: entry.gate.policyDigest });
+    if (c.enforce) return runEnforce(api, entry.gate, c);
     const disagreement = verdictDisagreement(entry.gate, c.intent);
     if (disagreement) return sortedJson({ error: disagreement });
     try {
@@ -97,7 +128,8 @@ export async function runCorpus(api, cases, now) {
   const first = cases.find((c) => typeof c.policy === 'string');
   if (first) run({ policy: first.policy, intent: null });
   const t2 = now();
-  const results = cases.map((c) => run(c));
+  const results = [];
+  for (const c of cases) results.push(await run(c));
   const t3 = now();
   return {
     cold_start_ms: { init: t1 - t0, first_policy: t2 - t1, total: t2 - t0 },

@@ -140,7 +140,7 @@ export async function runWorkerd() {
     await Promise.all(Array.from({ length: 4 }, async () => {
       while (next < cases.length) {
         const i = next++;
-        results[i] = await post({ policy: cases[i].policy, intent: cases[i].intent });
+        results[i] = await post({ policy: cases[i].policy, intent: cases[i].intent, enforce: cases[i].enforce });
       }
     }));
     const corpusMs = performance.now() - t1;

@@ -41,6 +41,6 @@ export default {
     } catch {
       return new Response('body must be JSON {policy, intent}\n', { status: 400 });
     }
-    return new Response(run(c), { headers: { 'content-type': 'application/json' } });
+    return new Response(await run(c), { headers: { 'content-type': 'application/json' } });
   },
 };

@@ -31,6 +31,7 @@ import { verifyJson, verifyJsonSync } from '../dist/crypto/signed-json.js';
 import { clearVerifyCache } from '../dist/crypto/ed25519.js';
 import { parsePublicKey } from '../dist/crypto/keys.js';
 import { setupCedar } from './cedar.mjs';
+import { enforceCases } from './enforce-cases.mjs';
 
 const { normalizeIntent, stripContextClaims, computeDigests } = normalizeModule;
 const NO_DIGESTS = { digests: false };
@@ -263,6 +264,7 @@ async function finishCases({ cases, info, engine, withCedar, withCrypto }) {
         fn: async () => { await verifyJson(token, token.signature, publicKey); return 1; },
       },
     );
+    cases.push(...(await enforceCases(engine)));
   }
   return { engine, cases, info };
 }

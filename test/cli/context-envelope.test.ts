@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gait, FIXTURES, REPO } from './run.js';
+import { gait, gaitProcess, FIXTURES, REPO } from './run.js';
 
 const ORACLE = process.env['GAIT_ORACLE'] || (existsSync(path.join(REPO, '../shared/oracle/gait')) ? path.join(REPO, '../shared/oracle/gait') : undefined);
 const PRIVATE_KEY = path.join(FIXTURES, 'scenarios/keys/approval_private.key');
@@ -46,6 +46,8 @@ interface Case {
   /** Written as `envelope.json` (a string as it is). */
   envelope?: unknown;
   args?: string[];
+  /** Approve the intent's script for the policy in `registry.json` first (fast path). */
+  registry?: boolean;
 }
 
 interface Run {
@@ -62,6 +64,10 @@ function setUp(c: Case): string {
   writeFileSync(path.join(dir, 'policy.yaml'), c.policy ?? POLICY);
   writeFileSync(path.join(dir, 'intent.json'), JSON.stringify(c.intent ?? intent()));
   if (c.envelope !== undefined) writeFileSync(path.join(dir, 'envelope.json'), typeof c.envelope === 'string' ? c.envelope : JSON.stringify(c.envelope));
+  if (c.registry) {
+    const approved = gaitProcess(['approve-script', '--policy', 'policy.yaml', '--intent', 'intent.json', '--registry', 'registry.json', '--approver', 'secops', '--key-mode', 'prod', '--private-key', PRIVATE_KEY, '--json'], { cwd: dir });
+    expect(approved.exit, approved.stdout).toBe(0);
+  }
   writeFileSync(path.join(dir, 'inventory.json'), JSON.stringify({ items: [{ tool_name: 'tool.write', data_class: 'pii', endpoint_class: 'fs.write', autonomy_level: 'high' }] }));
   return dir;
 }
@@ -94,6 +100,7 @@ const maskJson = ({ correlation_id: _c, ...rest }: Record<string, any>) => rest;
 const maskTrace = (t: Record<string, any> | undefined) => {
   if (!t) return t;
   const { observed_at: _o, event_id: _e, correlation_id: _c, latency_ms: _l, signature: _s, producer_version: _p, ...rest } = t;
+  if (rest['pre_approved']) delete rest['created_at']; // the fast path's result is stamped with the clock
   return rest;
 };
 
@@ -195,6 +202,23 @@ describe('gate eval --context-envelope', () => {
     const r = await run({ envelope: envelope(), intent: script });
     expect(r.exit).toBe(0);
     expect(r.json).toMatchObject({ script: true, context_source: 'context_envelope', context_ref_count: 2 });
+  });
+
+  it('the approved-script fast path ignores the envelope and prints the intent\'s own claims', async () => {
+    const script = {
+      ...intent({ context_set_digest: 'A'.repeat(64), context_evidence_mode: 'required', context_refs: ['x', 'y'] }),
+      tool_name: 'script', args: {}, targets: [], script: { steps: [{ tool_name: 'tool.write', args: { path: '/tmp/out.txt' }, targets: intent().targets }] },
+    };
+    const r = await run({
+      policy: 'default_verdict: block\nfail_closed:\n  enabled: true\n  risk_classes: [high]\n', intent: script, registry: true,
+      envelope: envelope({ evidence_mode: 'best_effort' }),
+      args: ['--context-envelope', 'envelope.json', '--approved-script-registry', 'registry.json', '--approved-script-public-key', PUBLIC_KEY],
+    });
+    expect(r.exit).toBe(0);
+    expect(r.json).toMatchObject({
+      verdict: 'allow', pre_approved: true, phase: 'apply', context_set_digest: 'a'.repeat(64), context_evidence_mode: 'required', context_ref_count: 2,
+    });
+    expect(r.json['context_source']).toBeUndefined();
   });
 
   it.each([

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { instantiateSync, createGate, parseContextEnvelope, GaitError } from '../../bindings/index.js';
+import { instantiateSync, createGate, parseContextEnvelope, GaitError, ToolAdapter, GateEnforcementError } from '../../bindings/index.js';
 import { parseRfc3339 } from '../../bindings/time.js';
 
 const engine = instantiateSync(readFileSync(fileURLToPath(new URL('../../dist/core.wasm', import.meta.url))));
@@ -121,5 +121,12 @@ describe('Gate with a context envelope', () => {
     const before = JSON.stringify(mine);
     expect(gate.evaluateNormalized(mine, { contextEnvelope: envelopeJson(), now }).result.verdict).toBe('allow');
     expect(JSON.stringify(mine)).toBe(before);
+  });
+
+  it('ToolAdapter takes the envelope: the tool runs only with verified evidence', async () => {
+    const executor = (judged: { context: { context_refs: string[] } }) => judged.context.context_refs;
+    const withEnvelope = new ToolAdapter(gate, { contextEnvelope: parseContextEnvelope(envelopeJson()), now });
+    expect((await withEnvelope.execute({ intent: intent(), executor })).result).toEqual(['r0', 'r1']);
+    await expect(new ToolAdapter(gate, { now }).execute({ intent: intent(), executor })).rejects.toBeInstanceOf(GateEnforcementError);
   });
 });

@@ -71,13 +71,13 @@ export interface ToolAdapterOptions extends EvaluateOptions {
   traceSink?: (decision: Decision) => void | Promise<void>;
   /** Rate-limit and destructive-budget counters kept in memory by the caller (Gate.decide). */
   counters?: Map<string, number>;
-  /** "Now" for limit windows; default the clock. */
+  /** "Now" for limit windows and the context envelope's age; default the clock. */
   now?: RfcTime;
   /** Warnings to report on every decision. */
   warnings?: Iterable<string>;
 }
 
-const KNOWN_OPTIONS = new Set(['mode', 'profile', 'traceSink', 'counters', 'now', 'warnings', 'wrkrInventory', 'wrkrSource', 'producerVersion']);
+const KNOWN_OPTIONS = new Set(['mode', 'profile', 'traceSink', 'counters', 'now', 'warnings', 'wrkrInventory', 'wrkrSource', 'producerVersion', 'contextEnvelope']);
 
 export class ToolAdapter {
   readonly mode: AdapterMode;

@@ -280,6 +280,9 @@ export interface DecisionPayload {
   policy_digest: string;
   intent_digest?: string;
   context_source?: string;
+  context_set_digest?: string;
+  context_evidence_mode?: string;
+  context_ref_count?: number;
   script?: boolean;
   step_count?: number;
   script_hash?: string;
@@ -309,6 +312,7 @@ export interface PayloadExtras {
 
 export function decisionPayload(d: Decision, extra: PayloadExtras = {}): DecisionPayload {
   const e = d.evaluation;
+  const context = e.prepared?.context;
   return {
     ok: true,
     profile: extra.profile ?? 'standard',
@@ -342,6 +346,9 @@ export function decisionPayload(d: Decision, extra: PayloadExtras = {}): Decisio
     policy_digest: e.policy_digest,
     intent_digest: e.intent_digest || undefined,
     context_source: e.context_source || undefined,
+    context_set_digest: context?.context_set_digest || undefined,
+    context_evidence_mode: context?.context_evidence_mode || undefined,
+    context_ref_count: context?.context_refs.length || undefined,
     script: e.script || undefined,
     step_count: e.step_count || undefined,
     // Only when the script evaluation ran (Gait prints none for a script the fail-closed checks blocked).
@@ -349,7 +356,8 @@ export function decisionPayload(d: Decision, extra: PayloadExtras = {}): Decisio
     composite_risk_class: e.composite_risk_class || undefined,
     step_verdicts: e.step_verdicts.length ? e.step_verdicts.map(stepPayload) : undefined,
     matched_rule: e.matched_rule || undefined,
-    phase: e.prepared?.context.phase,
+    // Gait prints the phase of the evaluated intent, and there is none when the envelope did not bind.
+    phase: e.context_binding_error === undefined ? context?.phase : undefined,
     simulate_mode: d.simulated ? true : undefined,
     would_have_blocked: d.simulated?.would_have_blocked || undefined,
     simulated_verdict: d.simulated?.verdict,

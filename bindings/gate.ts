@@ -16,7 +16,10 @@ import { encodeIntentObject } from './core/encode-object.js';
 import { parsePolicyYaml } from './policy/parse.js';
 import { policyDigest } from './policy/digest.js';
 import { decodeIntentJson, decodeIntentValue, type RawIntent } from './intent/decode.js';
-import { normalizeIntent, stripContextClaims, stripContextClaimsInPlace, rawRiskClass, withAuthContextKeys } from './intent/normalize.js';
+import {
+  normalizeIntent, stripContextClaims, stripContextClaimsInPlace, rawRiskClass, withAuthContextKeys, withContextEvidence, copyIntent,
+} from './intent/normalize.js';
+import { parseContextEnvelope, checkContextClaims, contextEvidence, type ContextEnvelope } from './context/envelope.js';
 import { computeIntentDigests, intentDigest } from './intent/digest.js';
 import { normalizeIntentObject } from './intent/normalize-object.js';
 import { membersMatch, parseIntentJson } from './intent/plain-json.js';
@@ -43,6 +46,16 @@ export interface EvaluateOptions {
   wrkrSource?: string;
   /** `producer_version` of the result; default `0.0.0-dev`. */
   producerVersion?: string;
+  /**
+   * Verified context evidence (intent.md §4.2): an envelope from parseContextEnvelope, or its JSON
+   * (text, UTF-8 bytes or parsed object), verified on each evaluation. Its digest, mode, refs and
+   * age replace the intent's own claims, which must agree with it. Without one, the claims are
+   * stripped and rules requiring context evidence cannot allow. A bad envelope, or claims that
+   * disagree, make the intent unevaluable: a fail-closed block, else a GaitError.
+   */
+  contextEnvelope?: ContextEnvelope | string | Uint8Array | object;
+  /** Evaluation time: the envelope's age is measured to it (and, in `decide`, limit windows). Default: now. */
+  now?: RfcTime;
 }
 
 /** `gait.gate.result` (policy.md §7.8). */
@@ -85,6 +98,11 @@ export interface GateEvaluation {
   prepared: NormalizedIntent | undefined;
   /** `context_envelope` and/or the Wrkr source, sorted and comma-joined. */
   context_source: string;
+  /**
+   * Why the context envelope could not be bound, when that made the evaluation a fail-closed
+   * block; `prepared` is then the intent with its own claims (Gait's CLI reports that one).
+   */
+  context_binding_error?: string;
   /** Everything the core decided, for the CLI's post-processing (tokens, limits, broker). */
   outcome: CoreOutcome;
   script: boolean;
@@ -95,7 +113,7 @@ export interface GateEvaluation {
 }
 
 /** Gate.decide's options: evaluation, decision stages, and in-memory limit counters. */
-export type GateDecideOptions = EvaluateOptions & DecideOptions & { counters?: Map<string, number>; now?: RfcTime };
+export type GateDecideOptions = EvaluateOptions & DecideOptions & { counters?: Map<string, number> };
 
 const ZERO_CREATED_AT = '1980-01-01T00:00:00Z';
 const NO_STEPS: readonly string[] = [];
@@ -216,7 +234,7 @@ export class Gate {
     try {
       intent = intentInput('Gate', intent);
       const value = fastPathValue(intent);
-      const encoded = value !== undefined && !options.wrkrInventory ? encodeIntentObject(value, this.loaded.compiled) : undefined;
+      const encoded = value !== undefined && !options.wrkrInventory && options.contextEnvelope === undefined ? encodeIntentObject(value, this.loaded.compiled) : undefined;
       if (encoded) {
         const d = this.engine.evaluateDecision(this.loaded, encoded);
         return { verdict: d.verdict, reason_codes: d.reason_codes, violations: d.violations, matched_rule: joinNames(d.matched_rules) };
@@ -245,7 +263,7 @@ export class Gate {
    */
   private evaluateValue(intent: string | unknown, value: unknown, options: EvaluateOptions): GateEvaluation {
     const normalized = value !== undefined ? normalizeIntentObject(value) : undefined;
-    if (normalized) return this.evaluatePrepared(stripContextClaimsInPlace(normalized), options);
+    if (normalized) return this.evaluateOwned(normalized, options);
     return this.evaluateRaw(typeof intent === 'string' ? decodeIntentJson(intent) : decodeIntentValue(intent), options);
   }
 
@@ -259,17 +277,44 @@ export class Gate {
       if (!(err instanceof GaitError)) throw err;
       return this.evaluateInvalid(raw, err, options);
     }
-    return this.evaluatePrepared(stripContextClaimsInPlace(normalized), options);
+    return this.evaluateOwned(normalized, options);
   }
 
-  /** Evaluates a normalized intent (claims are stripped here: no envelope is bound). */
+  /** Evaluates a normalized intent (claims stripped, or replaced by the envelope's). */
   evaluateNormalized(normalized: NormalizedIntent, options: EvaluateOptions = {}): GateEvaluation {
     this.assertLive();
-    return this.evaluatePrepared(stripContextClaims(normalized, { digests: false }), options);
+    if (options.contextEnvelope === undefined) return this.evaluatePrepared(stripContextClaims(normalized, { digests: false }), options, '');
+    return this.evaluateBound(copyIntent(normalized, { digests: false }), options);
   }
 
-  /** The rest of an evaluation, given a prepared intent the gate owns (claims stripped). */
-  private evaluatePrepared(intent: NormalizedIntent, options: EvaluateOptions): GateEvaluation {
+  /** A freshly normalized intent the gate owns and may change: strip its claims or bind the envelope. */
+  private evaluateOwned(normalized: NormalizedIntent, options: EvaluateOptions): GateEvaluation {
+    if (options.contextEnvelope === undefined) return this.evaluatePrepared(stripContextClaimsInPlace(normalized), options, '');
+    return this.evaluateBound(normalized, options);
+  }
+
+  /** intent.md §4.2 with an envelope: verify it, check the intent's claims, bind its evidence. */
+  private evaluateBound(normalized: NormalizedIntent, options: EvaluateOptions): GateEvaluation {
+    let bound: NormalizedIntent;
+    try {
+      let envelope: ContextEnvelope;
+      try {
+        envelope = parseContextEnvelope(options.contextEnvelope!);
+      } catch (err) {
+        if (err instanceof GaitError) throw invalidInput(`verify context envelope: ${err.message}`);
+        throw err;
+      }
+      checkContextClaims(normalized.context, envelope);
+      bound = withContextEvidence(normalized, contextEvidence(envelope, options.now ?? nowTime()), { digests: false });
+    } catch (err) {
+      if (!(err instanceof GaitError)) throw err;
+      return this.evaluateUnbound(normalized, err, options);
+    }
+    return this.evaluatePrepared(bound, options, 'context_envelope');
+  }
+
+  /** The rest of an evaluation, given a prepared intent the gate owns (claims stripped or bound). */
+  private evaluatePrepared(intent: NormalizedIntent, options: EvaluateOptions, envelopeSource: string): GateEvaluation {
     let prepared = intent;
     const inventory = options.wrkrInventory;
     const source = options.wrkrSource || 'wrkr_inventory';
@@ -299,7 +344,22 @@ export class Gate {
     const stepTools = prepared.script ? prepared.script.steps.map((s) => s.tool_name) : NO_STEPS;
     const encoded = encodePrepared(prepared, this.loaded.compiled, stepContext ? { stepContext } : undefined);
     const outcome = this.engine.evaluate(this.loaded, encoded, stepTools);
-    return this.assemble(outcome, prepared, prepared.created_at, options, wrkrHit ? source : '');
+    return this.assemble(outcome, prepared, prepared.created_at, options, joinSources(envelopeSource, wrkrHit ? source : ''));
+  }
+
+  /**
+   * An envelope that does not bind (§4.1 step 2): a fail-closed block when the policy's fail-closed
+   * covers the risk class, else `normalize intent: <why>`. The intent keeps its own claims.
+   */
+  private evaluateUnbound(normalized: NormalizedIntent, cause: GaitError, options: EvaluateOptions): GateEvaluation {
+    let outcome: CoreOutcome;
+    try {
+      outcome = this.engine.evaluate(this.loaded, encodeInvalidIntent(normalized.context.risk_class, this.loaded.compiled), []);
+    } catch (err) {
+      if (err instanceof IntentInvalidStatus) throw invalidInput(`normalize intent: ${cause.message}`);
+      throw err;
+    }
+    return this.assemble(outcome, normalized, normalized.created_at, options, '', cause.message);
   }
 
   private evaluateInvalid(raw: RawIntent, cause: GaitError, options: EvaluateOptions): GateEvaluation {
@@ -319,6 +379,7 @@ export class Gate {
     createdAt: string,
     options: EvaluateOptions,
     contextSource: string,
+    bindingError?: string,
   ): GateEvaluation {
     const stepVerdicts: StepVerdict[] = outcome.steps.map((s) => ({
       index: s.index,
@@ -341,7 +402,7 @@ export class Gate {
       reason_codes: outcome.reason_codes,
       violations: outcome.violations,
     };
-    return new Evaluation(result, matched, this.policyDigest, prepared, contextSource, outcome, stepVerdicts);
+    return new Evaluation(result, matched, this.policyDigest, prepared, contextSource, outcome, stepVerdicts, bindingError);
   }
 }
 
@@ -368,6 +429,7 @@ class Evaluation implements GateEvaluation {
     readonly context_source: string,
     readonly outcome: CoreOutcome,
     readonly step_verdicts: StepVerdict[],
+    readonly context_binding_error: string | undefined,
   ) {
     this.script = outcome.script;
     this.step_count = step_verdicts.length;
@@ -393,6 +455,11 @@ class Evaluation implements GateEvaluation {
   get script_hash(): string {
     return this.undigested?.script ? this.prepared!.script_hash : '';
   }
+}
+
+/** Context sources, sorted, de-duplicated and comma-joined (policy.md §7.1 step 7). */
+function joinSources(a: string, b: string): string {
+  return sortedUnique([a.trim(), b.trim()].filter((s) => s !== '')).join(',');
 }
 
 /** created_at of an intent that failed normalization, in UTC (or '' when absent). */

@@ -26,4 +26,8 @@ export { GaitError, type ErrorCategory } from './errors.js';
 export { parsePolicyYaml, policyDigest, formatPolicy, policyWarnings, type Policy, type Verdict } from './policy/index.js';
 export { type NormalizedIntent } from './intent/index.js';
 export { normalizeIntent, intentDigest, parseWrkrInventory } from './public.js';
+export {
+  parseContextEnvelope, isVerifiedContextEnvelope, contextEvidence, contextSetDigest,
+  type ContextEnvelope, type ContextRecord, type ContextEvidence,
+} from './context/envelope.js';
 export { VERSION } from './version.js';

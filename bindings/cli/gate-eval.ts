@@ -11,6 +11,7 @@ import { loadPolicyFile } from '../policy/load-node.js';
 import { loadIntentFile } from '../intent/load-node.js';
 import { rawRiskClass } from '../intent/normalize.js';
 import { loadWrkrInventory } from '../intent/wrkr-node.js';
+import { loadContextEnvelopeFile } from '../context/envelope-node.js';
 import { Gate, type GateEvaluation, type WrkrInventory } from '../gate.js';
 import {
   startDecision, needsDelegation, applyDelegation, needsApproval, applyApproval, needsCredential, applyBroker,
@@ -41,6 +42,7 @@ import { VERSION } from '../version.js';
 
 export const GATE_EVAL_USAGE = `Usage:
   gait gate eval --policy <policy.yaml> --intent <intent.json> [--simulate] [--json]
+                 [--context-envelope <context_envelope.json>]
                  [--wrkr-inventory <inventory.json>] [--trace-out trace.json]
                  [--key-mode dev|prod] [--private-key <path>|--private-key-env <VAR>]
                  [--rate-limit-state .gait-out/gate_rate_limits.json] [--evaluation-time <rfc3339>]
@@ -61,7 +63,7 @@ Exit codes: 0 allow/dry_run (and every --simulate run), 3 block, 4 require_appro
 `;
 
 const STRING_FLAGS = [
-  'policy', 'intent', 'wrkr-inventory', 'trace-out', 'key-mode', 'private-key', 'private-key-env', 'profile',
+  'policy', 'intent', 'context-envelope', 'wrkr-inventory', 'trace-out', 'key-mode', 'private-key', 'private-key-env', 'profile',
   'rate-limit-state', 'evaluation-time', 'credential-broker', 'credential-env-prefix', 'credential-command',
   'credential-command-args', 'credential-ref', 'credential-scopes', 'credential-evidence-out', ...TOKEN_FLAGS,
 ];
@@ -115,6 +117,8 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   const started = performance.now();
   const policy = await loadPolicyFile(policyPath);
   const raw = await loadIntentFile(intentPath);
+  const envelopePath = flagString(flags, 'context-envelope');
+  const contextEnvelope = envelopePath.trim() !== '' ? await loadContextEnvelopeFile(envelopePath) : undefined;
   const warnings = new Set<string>();
 
   let inventory: WrkrInventory | undefined;
@@ -138,6 +142,8 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
     wrkrInventory: inventory,
     wrkrSource: inventory ? path.normalize(inventoryPath) : undefined,
     producerVersion: VERSION,
+    contextEnvelope,
+    now,
   });
   let fastPath: FastPath | undefined;
   if (flagString(flags, 'approved-script-registry') !== '') {

@@ -166,6 +166,7 @@ export async function registryFastPath(input: {
     intent_digest: input.normalized.intent_digest,
     prepared: input.normalized,
     context_source: '',
+    context_binding_error: undefined, // the fast path does not bind an envelope
     outcome: {
       ...t.outcome, verdict: 'allow', reason_codes: ['approved_script_match'], violations: [], matched_rules: [],
       min_approvals: 0, require_distinct_approvers: false, require_broker_credential: false, require_delegation: false,

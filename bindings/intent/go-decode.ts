@@ -22,6 +22,8 @@ export type RawObject = Map<string, RawJson>;
 export type GoType =
   | { readonly t: 'string' }
   | { readonly t: 'bool' }
+  /** int64: an integer literal in range, kept as a number (exact up to 2^53, as JCS reads it). */
+  | { readonly t: 'int64' }
   /** time.Time: kept as the validated RFC 3339 text, null when unset. */
   | { readonly t: 'time' }
   /** map[string]interface{}: a RawObject, null when unset. */
@@ -41,6 +43,7 @@ export interface GoStruct {
 
 export const STRING: GoType = { t: 'string' };
 export const BOOL: GoType = { t: 'bool' };
+export const INT64: GoType = { t: 'int64' };
 export const TIME: GoType = { t: 'time' };
 export const MAP: GoType = { t: 'map' };
 export const STRINGS: GoType = { t: 'strings' };
@@ -81,6 +84,7 @@ function typeString(t: GoType): string {
   switch (t.t) {
     case 'string': return 'string';
     case 'bool': return 'bool';
+    case 'int64': return 'int64';
     case 'time': return 'time.Time';
     case 'map': return 'map[string]interface {}';
     case 'strings': return '[]string';
@@ -92,6 +96,8 @@ function typeString(t: GoType): string {
 export interface GoDecodeOptions {
   /** Treat `""` as an unset time instead of Go's parse error (for already-parsed JS values). */
   readonly emptyTimeIsZero?: boolean;
+  /** Go's Decoder.DisallowUnknownFields: an unknown member is remembered as `json: unknown field "<name>"`. */
+  readonly disallowUnknownFields?: boolean;
 }
 
 class Decoder {
@@ -113,6 +119,10 @@ class Decoder {
     return out;
   }
 
+  private save(message: string): void {
+    this.saved ??= message;
+  }
+
   private mismatch(kind: string, goType: string): void {
     if (this.saved !== undefined) return;
     this.saved = this.path.length > 0 || this.structName !== ''
@@ -132,6 +142,17 @@ class Decoder {
         if (node.k === 'bool') return node.v;
         this.mismatch(kindName(node), 'bool');
         return cur;
+      case 'int64':
+        if (node.k === 'null') return cur;
+        if (node.k !== 'num') {
+          this.mismatch(kindName(node), 'int64');
+          return cur;
+        }
+        if (!/^-?(0|[1-9][0-9]*)$/.test(node.raw) || BigInt(node.raw) !== BigInt.asIntN(64, BigInt(node.raw))) {
+          this.mismatch(`number ${node.raw}`, 'int64');
+          return cur;
+        }
+        return node.v;
       case 'time':
         if (node.k === 'null') return cur;
         if (node.k !== 'str') throw new HardError('Time.UnmarshalJSON: input is not a JSON string');
@@ -192,7 +213,10 @@ class Decoder {
   private object(target: Record<string, unknown>, node: { entries: Array<[string, JNode]> }, spec: GoStruct): void {
     for (const [key, v] of node.entries) {
       const name = fieldFor(spec, key);
-      if (name === undefined) continue; // unknown members are dropped
+      if (name === undefined) {
+        if (this.options.disallowUnknownFields) this.save(`json: unknown field ${JSON.stringify(key)}`);
+        continue; // unknown members are dropped
+      }
       const outer = this.structName;
       this.path.push(name);
       this.structName = spec.name;

@@ -71,6 +71,21 @@ class Reader {
     return value;
   }
 
+  /**
+   * Go's json.Decoder.Decode: the first value only, whatever follows it unread. Input that ends
+   * before any value is `EOF`, input that ends inside one `unexpected EOF`.
+   */
+  parseFirst(): JNode {
+    this.skipSpace();
+    if (this.i >= this.text.length) throw new JsonSyntaxError('EOF');
+    try {
+      return this.value(0);
+    } catch (err) {
+      if (err instanceof JsonSyntaxError && err.message === UNEXPECTED_END) throw new JsonSyntaxError('unexpected EOF');
+      throw err;
+    }
+  }
+
   private fail(context: string): never {
     const cp = this.text.codePointAt(this.i) ?? 0;
     throw new JsonSyntaxError(`invalid character ${quoteChar(firstByte(cp))} ${context}`);
@@ -263,6 +278,11 @@ class Reader {
 /** Parses JSON text like Go's decoder (syntax only). Throws JsonSyntaxError or JsonDepthError. */
 export function parseJsonTree(text: string, maxDepth: number, depthMessage: string): JNode {
   return new Reader(text, maxDepth, depthMessage).parseDocument();
+}
+
+/** Parses the first JSON value of `text` like Go's json.Decoder (trailing input is not read). */
+export function parseJsonTreeFirst(text: string, maxDepth: number, depthMessage: string): JNode {
+  return new Reader(text, maxDepth, depthMessage).parseFirst();
 }
 
 /**

@@ -309,6 +309,32 @@ export function stripContextClaimsInPlace(n: NormalizedIntent): NormalizedIntent
   return n;
 }
 
+/**
+ * §4.2 with a verified envelope: the claims replaced by the envelope's digest, mode and refs, and
+ * `auth_context.context_age_seconds` set to its age. The caller has checked the intent's own
+ * claims against the envelope. A copy with recomputed digests.
+ */
+export function withContextEvidence(
+  n: NormalizedIntent,
+  evidence: { context_set_digest: string; context_evidence_mode: string; context_refs: string[]; context_age_seconds: number },
+  options: NormalizeOptions = {},
+): NormalizedIntent {
+  const auth = authWithoutClaims(n.context.auth_context) ?? {};
+  setMember(auth, 'context_age_seconds', evidence.context_age_seconds);
+  return withContext(n, {
+    ...n.context,
+    auth_context: auth,
+    context_set_digest: evidence.context_set_digest,
+    context_evidence_mode: evidence.context_evidence_mode,
+    context_refs: [...evidence.context_refs],
+  }, options);
+}
+
+/** A copy with the same context, claims kept (digests recomputed unless `digests: false`). */
+export function copyIntent(n: NormalizedIntent, options: NormalizeOptions = {}): NormalizedIntent {
+  return withContext(n, { ...n.context }, options);
+}
+
 /** auth_context without `context_age_seconds` (a copy), undefined when nothing is left. */
 function authWithoutClaims(auth: JsonObject | undefined): JsonObject | undefined {
   if (!auth) return undefined;

@@ -7,7 +7,7 @@
  * artifact sink and the clock. The CLI is one adapter over it (cli/gate-eval.ts): files in,
  * files out; an edge function passes values and a Durable Object store.
  */
-import type { Gate, GateEvaluation, WrkrInventory } from './gate.js';
+import type { Gate, GateEvaluation, WrkrInventory, EvaluateOptions } from './gate.js';
 import type { Policy } from './policy/model.js';
 import type { RawIntent } from './intent/decode.js';
 import type { NormalizedIntent } from './intent/model.js';
@@ -128,6 +128,11 @@ export interface EnforceOptions {
     registry: Lazy<ApprovedScriptRegistry | string | Uint8Array>;
     verifyKey?: Lazy<KeyInput>;
   };
+  /**
+   * Verified context evidence (`gait.context.envelope`: a parsed envelope, its JSON text, bytes or
+   * object): rules that require context evidence can allow only with one (intent.md §4.2).
+   */
+  contextEnvelope?: EvaluateOptions['contextEnvelope'];
   wrkrInventory?: WrkrInventory;
   /** `context_source` label on an inventory hit. */
   wrkrSource?: string;
@@ -312,6 +317,7 @@ async function approvedScriptFastPath(
     intent_digest: normalized.intent_digest,
     prepared: normalized,
     context_source: '',
+    context_binding_error: undefined, // the fast path does not bind an envelope
     outcome: {
       ...t.outcome, verdict: 'allow', reason_codes: ['approved_script_match'], violations: [], matched_rules: [],
       min_approvals: 0, require_distinct_approvers: false, require_broker_credential: false, require_delegation: false,
@@ -372,7 +378,7 @@ export async function enforceRaw(gate: Gate, raw: RawIntent, o: EnforceOptions =
   const producerVersion = o.producerVersion ?? '0.0.0-dev';
   const warnings = new Set<string>(o.warnings ?? []);
 
-  let evaluation = gate.evaluateRaw(raw, { wrkrInventory: o.wrkrInventory, wrkrSource: o.wrkrSource, producerVersion });
+  let evaluation = gate.evaluateRaw(raw, { wrkrInventory: o.wrkrInventory, wrkrSource: o.wrkrSource, producerVersion, contextEnvelope: o.contextEnvelope, now });
   let fastPath: FastPath | undefined;
   if (o.approvedScripts) {
     fastPath = await approvedScriptFastPath(gate, o, raw, profile, now, evaluation, clock);

@@ -220,6 +220,8 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   const intentDigest = evaluation.intent_digest;
   const traceId = computeTraceId(policyDigest, intentDigest, decision.verdict);
   const tracePath = resolveTracePath(flagString(flags, 'trace-out'), traceId);
+  // Gait reports the path as given (trimmed, not cleaned): `./t.json` stays `./t.json`.
+  const shownTracePath = flagString(flags, 'trace-out').trim() || tracePath;
   const record = buildTraceRecord({
     createdAt: evaluation.result.created_at,
     observedAt: formatRfc3339Nano(nowTime(), true),
@@ -311,12 +313,12 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   }
   if (ctx.json) {
     return printJson(ctx, decisionPayload(decision, {
-      profile, trace_id: traceId, trace_path: tracePath, credential_evidence_path: evidencePath,
+      profile, trace_id: traceId, trace_path: shownTracePath, credential_evidence_path: evidencePath,
       approval_audit_path: approvalAuditPath, delegation_audit_path: delegationAuditPath,
       pre_approved: fastPath?.evaluation !== undefined, pattern_id: fastPath?.patternId, registry_reason: fastPath?.registryReason,
     }), decision.exit_code);
   }
-  const lines = [`gate eval: verdict=${decision.verdict}`, `trace: ${tracePath}`];
+  const lines = [`gate eval: verdict=${decision.verdict}`, `trace: ${shownTracePath}`];
   if (decision.simulated) {
     lines.push(`simulate: would_have_blocked=${decision.simulated.would_have_blocked} simulated_verdict=${decision.simulated.verdict}`);
   }

@@ -9,6 +9,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gait, FIXTURES, REPO } from './run.js';
+// @ts-expect-error plain JavaScript test helpers
+import { generateConfigCase, comparableConfigError } from '../oracle/gen-config.mjs';
+// @ts-expect-error plain JavaScript test helpers
+import { mulberry32 } from '../../conformance/generator.mjs';
 
 const ORACLE = process.env['GAIT_ORACLE'] ?? [path.join(REPO, '../shared/oracle/gait')].find((p) => existsSync(p));
 const KEYS = path.join(FIXTURES, 'scenarios/keys');
@@ -90,6 +94,15 @@ const CASES: Case[] = [
     expect: (o) => {
       expect(o.exit).toBe(0);
       expect(o.json).toMatchObject({ ok: true, verdict: 'allow', matched_rule: 'allow-write', trace_path: 'out/t.json' });
+      expect(o.files).toContain('out/t.json');
+    },
+  },
+  {
+    name: 'the trace path is printed as given (trimmed), and written cleaned',
+    files: { '.gait/config.yaml': 'gate: {policy: p.yaml, trace_path: " ./out//t.json "}\n' },
+    args: EVAL,
+    expect: (o) => {
+      expect(o.json).toMatchObject({ verdict: 'allow', trace_path: './out//t.json' });
       expect(o.files).toContain('out/t.json');
     },
   },
@@ -334,14 +347,26 @@ describe.skipIf(!ORACLE)('gate eval project config against the Gait oracle', () 
   it.each(CASES.filter((c) => !c.differs).map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const ref = reference(c.files, c.args, c.env);
     const cand = await ours(c.files, c.args, c.env);
-    const view = (o: Outcome) => {
-      const json = comparable(o.json);
-      // Gait's YAML errors quote the source after the message; the position must agree (decision 9).
-      if (typeof json['error'] === 'string') json['error'] = json['error'].replace(/^(parse project config: \[\d+:\d+\]) [^]*$/, '$1');
-      // Stub and env credential references carry a random or keyed part.
-      if (typeof json['credential_ref'] === 'string') json['credential_ref'] = json['credential_ref'].split(':')[0];
-      return { exit: o.exit, json, files: o.files };
-    };
     expect(view(cand)).toEqual(view(ref));
   });
+
+  it('generated configs (test/oracle/gen-config.mjs) give the same results', async () => {
+    const seed = Number(process.env['GAIT_CONFIG_SEED'] ?? 20261203);
+    for (let i = 0; i < 40; i++) {
+      const c = generateConfigCase(mulberry32(seed + i), { policy: 'policy.yaml', intent: 'i.json', privateKey: KEY });
+      const files = { 'policy.yaml': BROKERED, ...c.files };
+      const label = `seed ${seed + i} ${c.kind}: ${JSON.stringify(c.files)} ${JSON.stringify(c.args)}`;
+      expect(view(await ours(files, c.args)), label).toEqual(view(reference(files, c.args)));
+    }
+  });
 });
+
+function view(o: Outcome) {
+  const json = comparable(o.json);
+  // Gait's YAML errors quote the source after the message; the position must agree (decision 9).
+  json['error'] = comparableConfigError(json['error']);
+  if (json['error'] === undefined) delete json['error'];
+  // Stub and env credential references carry a random or keyed part.
+  if (typeof json['credential_ref'] === 'string') json['credential_ref'] = json['credential_ref'].split(':')[0];
+  return { exit: o.exit, json, files: o.files };
+}

@@ -135,6 +135,12 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'a blank --policy without a config value is missing',
+    files: {},
+    args: [...EVAL, '--policy', ' '],
+    expect: (o) => expect(error(o)).toBe('both --policy and --intent are required'),
+  },
+  {
     name: '--no-config=false reads it',
     files: { '.gait/config.yaml': 'gate: {policy: p.yaml}\n' },
     args: [...EVAL, '--no-config=false', '--trace-out', 't.json'],

@@ -149,14 +149,16 @@ export function parseProjectConfig(text: string): ProjectConfigResult {
 }
 
 /**
- * `gate eval`'s string flags with the `gate:` defaults applied: a flag missing or blank takes
- * the config value when that is non-empty. Returns a new map; `flags` is not changed.
+ * `gate eval`'s string flags with the `gate:` defaults applied, as Gait does: a flag that is
+ * missing or blank is replaced by the config value, even an empty one (so `--policy ' '` becomes
+ * missing when a config is read, and stays a path to open under `--no-config`). A missing flag
+ * stays missing when the value is empty. Returns a new map; `flags` is not changed.
  */
 export function applyGateDefaults(flags: ReadonlyMap<string, string>, gate: GateDefaults): Map<string, string> {
   const out = new Map(flags);
   for (const [flag, key] of GATE_FLAG_DEFAULTS) {
-    const value = gate[key];
-    if (value !== '' && goTrim(out.get(flag) ?? '') === '') out.set(flag, value);
+    const given = out.get(flag);
+    if (given === undefined ? gate[key] !== '' : goTrim(given) === '') out.set(flag, gate[key]);
   }
   return out;
 }

@@ -39,7 +39,6 @@ import { withStateFile, DEFAULT_STATE_PATH } from './state-file.js';
 import { VERSION } from '../version.js';
 import { DEFAULT_PROJECT_CONFIG_PATH, applyGateDefaults } from '../project-config.js';
 import { isDefaultProjectConfigPath, loadProjectConfig } from '../project-config-node.js';
-import { goTrim } from '../canonical/text.js';
 
 export const GATE_EVAL_USAGE = `Usage:
   gait gate eval --policy <policy.yaml> --intent <intent.json> [--simulate] [--json]
@@ -100,8 +99,7 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   }
   const policyPath = flagString(flags, 'policy');
   const intentPath = flagString(flags, 'intent');
-  // As Gait: a blank --policy counts as missing, a blank --intent is a path to read.
-  if (goTrim(policyPath) === '' || intentPath === '') throw invalidInput('both --policy and --intent are required');
+  if (policyPath === '' || intentPath === '') throw invalidInput('both --policy and --intent are required');
   const profile = (flagString(flags, 'profile') || 'standard').trim().toLowerCase();
   if (profile !== 'standard' && profile !== 'oss-prod') {
     throw invalidInput(`unsupported --profile value "${flagString(flags, 'profile')}" (expected standard or oss-prod)`);

@@ -134,8 +134,8 @@ describe('applyGateDefaults', () => {
     expect(flags.get('profile')).toBe(' ');
   });
 
-  it('empty config values fill nothing', () => {
-    const flags = new Map([['credential-env-prefix', '']]);
-    expect(Object.fromEntries(applyGateDefaults(flags, emptyProjectConfig().gate))).toEqual({ 'credential-env-prefix': '' });
+  it('a blank flag takes the config value even when that is empty; a missing one stays missing', () => {
+    const flags = new Map([['credential-env-prefix', ' '], ['policy', '\t']]);
+    expect(Object.fromEntries(applyGateDefaults(flags, emptyProjectConfig().gate))).toEqual({ 'credential-env-prefix': '', policy: '' });
   });
 });

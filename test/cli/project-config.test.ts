@@ -141,6 +141,12 @@ const CASES: Case[] = [
     expect: (o) => expect(error(o)).toBe('both --policy and --intent are required'),
   },
   {
+    name: 'with --no-config a blank --policy stays a path to read',
+    files: {},
+    args: [...EVAL, '--no-config', '--policy', ' '],
+    expect: (o) => expect(error(o)).toBe('read policy: open  : no such file or directory'),
+  },
+  {
     name: '--no-config=false reads it',
     files: { '.gait/config.yaml': 'gate: {policy: p.yaml}\n' },
     args: [...EVAL, '--no-config=false', '--trace-out', 't.json'],

@@ -349,6 +349,13 @@ describe('gate eval project config', () => {
     expect(error(o)).toBe('read project config: read /dev/null: not a regular file');
   });
 
+  it('the config generator is deterministic per seed and makes valid and broken files', () => {
+    const files = { policy: 'policy.yaml', intent: 'i.json', privateKey: KEY };
+    expect(generateConfigCase(mulberry32(7), files)).toEqual(generateConfigCase(mulberry32(7), files));
+    const kinds = new Set(Array.from({ length: 300 }, (_, i) => generateConfigCase(mulberry32(i), files).kind.split('/')[0]));
+    for (const k of ['valid', 'syntax', 'type', 'null', 'multi-doc']) expect(kinds).toContain(k);
+  });
+
   it('--help lists the flags', async () => {
     const run = await gait(['gate', 'eval', '--help']);
     expect(run.stdout).toContain('[--config .gait/config.yaml] [--no-config]');

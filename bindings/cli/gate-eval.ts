@@ -39,10 +39,13 @@ import { limitRequests, limitsOutcome, needsCounters, type LimitsOutcome } from 
 import { DEFAULT_STATE_PATH } from './state-file.js';
 import { fileLimitStore } from '../stores/file-node.js';
 import { VERSION } from '../version.js';
+import { DEFAULT_PROJECT_CONFIG_PATH, applyGateDefaults } from '../project-config.js';
+import { isDefaultProjectConfigPath, loadProjectConfig } from '../project-config-node.js';
 
 export const GATE_EVAL_USAGE = `Usage:
   gait gate eval --policy <policy.yaml> --intent <intent.json> [--simulate] [--json]
                  [--context-envelope <context_envelope.json>]
+                 [--config .gait/config.yaml] [--no-config]
                  [--wrkr-inventory <inventory.json>] [--trace-out trace.json]
                  [--key-mode dev|prod] [--private-key <path>|--private-key-env <VAR>]
                  [--rate-limit-state .gait-out/gate_rate_limits.json] [--evaluation-time <rfc3339>]
@@ -59,15 +62,17 @@ export const GATE_EVAL_USAGE = `Usage:
                  [--approved-script-public-key <path>|--approved-script-public-key-env <VAR>]
   observe first: add --simulate while tuning
   enforce later: remove --simulate once fixtures are stable
+Flags left empty take their value from the gate: section of .gait/config.yaml (or --config <path>;
+a missing file is fine only at the default path); --no-config skips it.
 Exit codes: 0 allow/dry_run (and every --simulate run), 3 block, 4 require_approval, 6 invalid input.
 `;
 
 const STRING_FLAGS = [
   'policy', 'intent', 'context-envelope', 'wrkr-inventory', 'trace-out', 'key-mode', 'private-key', 'private-key-env', 'profile',
   'rate-limit-state', 'evaluation-time', 'credential-broker', 'credential-env-prefix', 'credential-command',
-  'credential-command-args', 'credential-ref', 'credential-scopes', 'credential-evidence-out', ...TOKEN_FLAGS,
+  'credential-command-args', 'credential-ref', 'credential-scopes', 'credential-evidence-out', 'config', ...TOKEN_FLAGS,
 ];
-const BOOL_FLAGS = ['json', 'simulate', 'explain'];
+const BOOL_FLAGS = ['json', 'simulate', 'explain', 'no-config'];
 
 export async function runGateEval(ctx: CommandContext, args: readonly string[]): Promise<number> {
   try {
@@ -88,6 +93,13 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
     return 0;
   }
   if (flags.positionals.length > 0) throw invalidInput('unexpected positional arguments');
+  if (!flags.bools.has('no-config')) {
+    // Project defaults fill the flags left blank (signed_artifacts.md §1.7). Gait has no config
+    // key for --context-envelope.
+    const configPath = flags.strings.get('config') ?? DEFAULT_PROJECT_CONFIG_PATH;
+    const config = await loadProjectConfig(configPath, isDefaultProjectConfigPath(configPath));
+    flags.strings = applyGateDefaults(flags.strings, config.gate);
+  }
   const policyPath = flagString(flags, 'policy');
   const intentPath = flagString(flags, 'intent');
   if (policyPath === '' || intentPath === '') throw invalidInput('both --policy and --intent are required');
@@ -216,6 +228,8 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   const intentDigest = evaluation.intent_digest;
   const traceId = computeTraceId(policyDigest, intentDigest, decision.verdict);
   const tracePath = resolveTracePath(flagString(flags, 'trace-out'), traceId);
+  // Gait reports the path as given (trimmed, not cleaned): `./t.json` stays `./t.json`.
+  const shownTracePath = flagString(flags, 'trace-out').trim() || tracePath;
   const record = buildTraceRecord({
     createdAt: evaluation.result.created_at,
     observedAt: formatRfc3339Nano(nowTime(), true),
@@ -307,12 +321,12 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   }
   if (ctx.json) {
     return printJson(ctx, decisionPayload(decision, {
-      profile, trace_id: traceId, trace_path: tracePath, credential_evidence_path: evidencePath,
+      profile, trace_id: traceId, trace_path: shownTracePath, credential_evidence_path: evidencePath,
       approval_audit_path: approvalAuditPath, delegation_audit_path: delegationAuditPath,
       pre_approved: fastPath?.evaluation !== undefined, pattern_id: fastPath?.patternId, registry_reason: fastPath?.registryReason,
     }), decision.exit_code);
   }
-  const lines = [`gate eval: verdict=${decision.verdict}`, `trace: ${tracePath}`];
+  const lines = [`gate eval: verdict=${decision.verdict}`, `trace: ${shownTracePath}`];
   if (decision.simulated) {
     lines.push(`simulate: would_have_blocked=${decision.simulated.would_have_blocked} simulated_verdict=${decision.simulated.verdict}`);
   }

@@ -38,7 +38,8 @@ function kindOf(node: Node | null): string {
 const isNull = (node: Node | null): boolean => node === null || (isScalar(node) && node.value === null);
 
 class Decoder {
-  constructor(private readonly src: YamlSource) {}
+  /** strict: unknown keys are errors (policies); otherwise they are skipped (project config). */
+  constructor(private readonly src: YamlSource, private readonly strict = true, private readonly rootName = 'policy') {}
 
   private mismatch(node: Node | null, at: Node | null, path: string, type: string, kind = kindOf(node)): never {
     throw yamlError(this.src.where(node ?? at), `cannot unmarshal ${kind} into field ${path} of type ${type}`);
@@ -48,14 +49,15 @@ class Decoder {
     const out = def.zero() as Record<string, unknown>;
     const node = this.src.resolve(raw);
     if (isNull(node)) return out;
-    if (!isMap(node)) this.mismatch(node, at, path || 'policy', 'mapping');
+    if (!isMap(node)) this.mismatch(node, at, path || this.rootName, 'mapping');
     const entries = this.src.entries(node);
     for (const e of entries) {
-      if (!Object.hasOwn(def.fields, e.key)) {
+      if (this.strict && !Object.hasOwn(def.fields, e.key)) {
         throw yamlError(this.src.where(e.keyNode), `unknown field ${JSON.stringify(e.key)}`);
       }
     }
     for (const e of entries) {
+      if (!Object.hasOwn(def.fields, e.key)) continue;
       const field = def.fields[e.key]!;
       const fieldPath = path ? `${path}.${e.key}` : e.key;
       out[e.key] = this.field(e.value, e.keyNode, field, fieldPath, out[e.key]);
@@ -191,6 +193,15 @@ export function goBytesToString(b: Uint8Array): string {
 
 /** Decode the (already checked) document into a raw, un-normalized policy. */
 export function decodePolicy(src: YamlSource): Policy {
+  return decodeDocument(src, POLICY_SCHEMA, { strict: true, rootName: 'policy' }) as unknown as Policy;
+}
+
+/**
+ * Decode an (already checked) document against a schema, Gait's YAML library's way; `strict`
+ * refuses unknown keys at every level, otherwise they are ignored. `rootName` names the document
+ * in type errors.
+ */
+export function decodeDocument(src: YamlSource, schema: Struct, options: { strict: boolean; rootName: string }): Record<string, unknown> {
   const root = src.doc.contents as Node | null;
   // Gait's YAML library refuses a document that is a written null (`null`, `~`, `Null`, `NULL`:
   // plain, untagged, unanchored); an empty document, and a tagged or anchored null, decode to the
@@ -198,5 +209,5 @@ export function decodePolicy(src: YamlSource): Policy {
   if (root && isScalar(root) && root.value === null && root.type === 'PLAIN' && root.source !== '' && !root.tag && !root.anchor) {
     throw yamlError(src.where(root), 'null was used where mapping is expected');
   }
-  return new Decoder(src).struct(root, null, POLICY_SCHEMA, '') as unknown as Policy;
+  return new Decoder(src, options.strict, options.rootName).struct(root, null, schema, '');
 }

@@ -9,7 +9,7 @@
  * a nesting-depth cap, and an alias-expansion cap against "billion laughs" documents.
  */
 import {
-  Lexer, LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, isCollection, isPair, visit,
+  Lexer, LineCounter, parseAllDocuments, parseDocument, isAlias, isMap, isScalar, isSeq, isCollection, isPair, visit,
   type Alias, type Document, type Node, type YAMLMap,
 } from 'yaml';
 import { invalidInput, type GaitError } from '../errors.js';
@@ -21,7 +21,9 @@ export const MAX_ALIAS_COUNT = 1000;
 /** Hard cap on alias dereferences while decoding (belt and braces for merge-key chains). */
 const MAX_DEREFS = 100_000;
 
-const PREFIX = 'parse policy yaml: ';
+/** The prefix of every error from this layer and the decoder (other callers re-prefix it). */
+export const YAML_ERROR_PREFIX = 'parse policy yaml: ';
+const PREFIX = YAML_ERROR_PREFIX;
 
 export function yamlError(where: string, message: string): GaitError {
   return invalidInput(`${PREFIX}${where} ${message}`);
@@ -110,6 +112,11 @@ export interface MapEntry {
   value: Node | null;
 }
 
+export interface ParseOptions {
+  /** Decode the first of several documents instead of refusing them (Gait's project config). */
+  readonly firstDocumentOnly?: boolean;
+}
+
 /** A parsed policy document plus the position and alias bookkeeping the decoder needs. */
 export class YamlSource {
   readonly doc: Document.Parsed;
@@ -141,7 +148,7 @@ export class YamlSource {
    * Parse, after the flow-depth pre-scan (which throws: such input must not reach the parser).
    * Other YAML problems do not throw here; they are collected by firstProblem().
    */
-  static parse(text: string): YamlSource {
+  static parse(text: string, options: ParseOptions = {}): YamlSource {
     const tooDeep = flowTooDeep(text);
     if (tooDeep >= 0) {
       const lc = new LineCounter();
@@ -151,14 +158,24 @@ export class YamlSource {
       const { line, col } = lc.linePos(tooDeep);
       throw yamlError(`[${line}:${col}]`, depthMessage);
     }
-    const lines = new LineCounter();
-    const doc = parseDocument(text, {
-      lineCounter: lines,
+    const settings = (lineCounter: LineCounter) => ({
+      lineCounter,
       prettyErrors: false,
       uniqueKeys: false, // duplicates are reported below with both positions
       intAsBigInt: true, // exact integers: range checks and int->string coercion stay exact
     });
-    return new YamlSource(doc, lines, text);
+    if (options.firstDocumentOnly) {
+      // Every document is parsed (a syntax error anywhere counts); the first one is decoded.
+      const lines = new LineCounter();
+      const docs = parseAllDocuments(text, settings(lines));
+      if (Array.isArray(docs) && docs.length > 1) {
+        const first = docs[0]!;
+        first.errors.push(...docs.slice(1).flatMap((d) => d.errors));
+        return new YamlSource(first, lines, text);
+      }
+    }
+    const lines = new LineCounter();
+    return new YamlSource(parseDocument(text, settings(lines)), lines, text);
   }
 
   /**
@@ -202,7 +219,8 @@ export class YamlSource {
   private findProblem(): GaitError | undefined {
     const err = this.doc.errors[0];
     if (err) {
-      const where = this.where(this.unterminatedQuoteAt(err.message, err.pos[0]) ?? err.pos[0]);
+      const at = this.unterminatedQuoteAt(err.message, err.pos[0]) ?? this.unclosedFlowAt(err.message, err.pos[0]) ?? err.pos[0];
+      const where = this.where(at);
       if (err.code === 'RESOURCE_EXHAUSTION') return yamlError(where, depthMessage);
       if (err.code === 'MULTIPLE_DOCS') return yamlError(where, 'a policy file must contain a single YAML document');
       return yamlError(where, err.message);
@@ -225,6 +243,22 @@ export class YamlSource {
       if (!CONTROL_TOKENS.has(tok)) offset += tok.length;
     }
     return found;
+  }
+
+  /**
+   * The offset of the innermost `[` or `{` still open when the input ends, where the reference
+   * library reports a flow collection the input never closes; the parser reports the end.
+   */
+  private unclosedFlowAt(message: string, errorAt: number): number | undefined {
+    if (!/^Flow (sequence|map) .*end with a [\]}]/.test(message) || errorAt < this.text.trimEnd().length) return undefined;
+    const open: number[] = [];
+    let offset = 0;
+    for (const tok of new Lexer().lex(this.text)) {
+      if (tok === '[' || tok === '{') open.push(offset);
+      else if (tok === ']' || tok === '}') open.pop();
+      if (!CONTROL_TOKENS.has(tok)) offset += tok.length;
+    }
+    return open.at(-1);
   }
 
   private depthProblem(): GaitError | undefined {

@@ -39,7 +39,7 @@ export interface DenoKvLimitStoreOptions {
   prefix?: KvKey;
   /** A consume that has no answer within this many ms fails with LimitStoreError (default 5000). */
   timeoutMs?: number;
-  /** Commits lost to concurrent writers before giving up with LimitStoreError (default 100). */
+  /** Commits lost to concurrent writers (or a busy local KV file) before giving up with LimitStoreError (default 100). */
   maxRetries?: number;
   /** Names the store in errors (default `deno-kv`). */
   name?: string;
@@ -125,13 +125,13 @@ export function denoKvLimitStore(kv: KvLike, options: DenoKvLimitStoreOptions = 
         counts = await attempt(requests);
       } catch (err) {
         if (err instanceof LimitStoreError) throw err;
-        throw fail(`KV failed: ${(err as Error)?.message ?? String(err)}`, err);
+        if (!isBusy(err)) throw fail(`KV failed: ${(err as Error)?.message ?? String(err)}`, err);
       }
       if (counts) return counts;
       // Lost to a concurrent writer: back off a little (jittered, growing) and read again.
-      await new Promise((r) => setTimeout(r, Math.random() * Math.min(20, 2 ** tries)));
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** tries)));
     }
-    throw fail(`gave up after ${maxRetries + 1} conflicting commits`);
+    throw fail(`gave up after ${maxRetries + 1} commits lost to concurrent writers`);
   }
 
   // One transaction at a time per store: consumes in one isolate would otherwise mostly conflict
@@ -152,6 +152,14 @@ export function denoKvLimitStore(kv: KvLike, options: DenoKvLimitStoreOptions = 
       return turn;
     },
   };
+}
+
+/**
+ * A local KV file shared by several processes answers "database is locked" (SQLite's busy) when
+ * another process holds the write lock: nothing was read or written, so it is a conflict to retry.
+ */
+function isBusy(err: unknown): boolean {
+  return /database is locked/i.test(String((err as Error)?.message ?? ''));
 }
 
 /** `<window>|<scope>|<bucket>|<scope key>` → `<bucket>` (what countInMap compares; none, never pruned). */

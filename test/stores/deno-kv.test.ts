@@ -85,8 +85,23 @@ describe('deno-kv limit store', () => {
       const op = { check: () => op, set: () => op, delete: () => op, commit: async () => (commits++, { ok: false }) };
       return op;
     };
-    await expect(denoKvLimitStore(kv, { maxRetries: 3 }).consume([request()])).rejects.toThrow(/gave up after 4 conflicting commits/);
+    await expect(denoKvLimitStore(kv, { maxRetries: 3 }).consume([request()])).rejects.toThrow(/gave up after 4 commits lost to concurrent writers/);
     expect(commits).toBe(4);
+  });
+
+  it('retries a busy local KV file ("database is locked": nothing was written) and counts once', async () => {
+    const kv = new FakeKv();
+    const atomic = kv.atomic.bind(kv);
+    let busy = 2;
+    kv.atomic = () => {
+      const op = atomic();
+      const commit = op.commit;
+      op.commit = () => (busy-- > 0 ? Promise.reject(new TypeError('database is locked')) : commit());
+      return op;
+    };
+    const r = request();
+    expect(await denoKvLimitStore(kv).consume([r])).toEqual([{ used: 1, exceeded: false }]);
+    expect(kv.entry(['gait', 'limits', r.counterKey])?.value).toBe(1n);
   });
 
   it('is exact with several stores (isolates) on one KV, 8 × 50 concurrent consumes against a limit of 37', async () => {

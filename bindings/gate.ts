@@ -25,6 +25,7 @@ import { applyLimits } from './limits.js';
 import { sortedUnique } from './canonical/order.js';
 import { GaitError, invalidInput } from './errors.js';
 import { decide, decisionPayload, type DecideOptions, type Decision, type DecisionPayload } from './decision.js';
+import { enforce, enforceRaw, type EnforceOptions, type EnforceResult } from './enforce.js';
 
 export interface WrkrEntry {
   tool_name: string;
@@ -174,6 +175,23 @@ export class Gate {
    */
   decide(intent: string | unknown, options: GateDecideOptions = {}): Decision {
     return this.decideEvaluation(this.evaluate(intent, options), options); // evaluate checks the argument
+  }
+
+  /**
+   * The whole gate (`gait gate eval`'s pipeline): evaluation, approved scripts, limits on a
+   * limit store, delegation and approval tokens, the broker, simulate, a signed trace and audit
+   * records, with I/O through the ports in `options` (enforce.ts). Resolves the result
+   * `gait gate eval --json` prints and the artifacts; rejects with a GaitError on invalid input.
+   */
+  enforce(intent: string | unknown, options: EnforceOptions = {}): Promise<EnforceResult> {
+    this.assertLive();
+    return enforce(this, intent, options);
+  }
+
+  /** `enforce` for an intent already decoded with Go's JSON rules. */
+  enforceRaw(raw: RawIntent, options: EnforceOptions = {}): Promise<EnforceResult> {
+    this.assertLive();
+    return enforceRaw(this, raw, options);
   }
 
   /** `decide` for an intent already decoded with Go's JSON rules (intent/decode.ts). */

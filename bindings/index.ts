@@ -7,6 +7,21 @@ export { Engine, EngineError, type LoadedPolicy } from './core/engine.js';
 export { Gate, type GateEvaluation, type GateResult, type GateVerdict, type StepVerdict, type EvaluateOptions, type WrkrInventory, type WrkrEntry } from './gate.js';
 export { decide, decisionPayload, verdictExitCode, type Decision, type DecisionPayload, type DecideOptions } from './decision.js';
 export { ToolAdapter, GateEnforcementError, GateEvaluationError, type AdapterOutcome, type AdapterMode, type JudgedIntent, type ToolAdapterOptions } from './adapter.js';
+export {
+  enforce, LIMIT_STORE_UNAVAILABLE, type EnforceOptions, type EnforceResult, type EnforceArtifact, type ArtifactSink,
+  type CredentialBroker, type CredentialRequest, type IssuedCredential, type CredentialEvidenceRecord, type KeyInput, type Lazy, type TokenInput,
+} from './enforce.js';
+export { type LimitStore, type LimitRequest, type LimitCount, LimitStoreError } from './stores/types.js';
+export { memoryLimitStore } from './stores/memory.js';
+export {
+  mintApprovalToken, parseApprovalToken, serializeApprovalToken, validateApprovalToken, approvalContext,
+  mintDelegationToken, parseDelegationToken, serializeDelegationToken, validateDelegationToken,
+  mintRegistryEntry, parseRegistry, serializeRegistry, upsertRegistryEntry, verifyRegistry, verifyRegistryEntry,
+  type ApprovalToken, type DelegationToken, type ApprovedScriptEntry, type ApprovedScriptRegistry,
+  type MintApprovalTokenInput, type MintDelegationTokenInput, type MintRegistryEntryInput,
+} from './tokens/index.js';
+export { signTrace, verifyTrace, serializeTrace, type TraceRecord } from './crypto/trace.js';
+export { generateKeyPair, keyId, encodePrivateKey, encodePublicKey, parsePrivateKey, parsePublicKey } from './crypto/keys.js';
 export { GaitError, type ErrorCategory } from './errors.js';
 export { parsePolicyYaml, policyDigest, formatPolicy, policyWarnings, type Policy, type Verdict } from './policy/index.js';
 export { type NormalizedIntent } from './intent/index.js';

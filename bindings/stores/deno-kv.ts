@@ -37,7 +37,7 @@ export interface KvAtomicLike {
 export interface DenoKvLimitStoreOptions {
   /** The head of every key this store writes (default ['gait', 'limits']). */
   prefix?: KvKey;
-  /** A consume that has no answer within this many ms fails with LimitStoreError (default 5000). */
+  /** A consume that has no answer within this many ms fails with LimitStoreError (default 2000, as gate.enforce). */
   timeoutMs?: number;
   /** Commits lost to concurrent writers (or a busy local KV file) before giving up with LimitStoreError (default 100). */
   maxRetries?: number;
@@ -55,7 +55,7 @@ interface Read {
 
 export function denoKvLimitStore(kv: KvLike, options: DenoKvLimitStoreOptions = {}): LimitStore {
   const prefix = [...(options.prefix ?? DEFAULT_KV_PREFIX)];
-  const timeoutMs = options.timeoutMs ?? 5000;
+  const timeoutMs = options.timeoutMs ?? 2000;
   const maxRetries = options.maxRetries ?? 100;
   const name = options.name ?? 'deno-kv';
   const counterKvKey = (counterKey: string): KvKey => [...prefix, counterKey];

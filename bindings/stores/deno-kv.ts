@@ -16,7 +16,7 @@
  */
 import { countInMap } from '../limits.js';
 import { LimitStoreError, withStoreTimeout, type LimitStore, type LimitCount, type LimitRequest } from './types.js';
-import { isCounterPruned, parseWindowRecord, recordRequest, type WindowRecord } from './window-record.js';
+import { isCounterPruned, parseWindowRecord, recordRequest, MAX_STACK, type WindowRecord } from './window-record.js';
 
 export type KvKeyPart = string | number | bigint | boolean | Uint8Array;
 export type KvKey = readonly KvKeyPart[];
@@ -70,7 +70,8 @@ export function denoKvLimitStore(kv: KvLike, options: DenoKvLimitStoreOptions = 
   /** One optimistic attempt: the counts, or undefined when another writer got there first. */
   async function attempt(requests: readonly LimitRequest[]): Promise<LimitCount[] | undefined> {
     const windows = [...new Set(requests.map((r) => r.window))];
-    const counterKeys = [...new Set(requests.map((r) => r.counterKey))];
+    const windowOf = new Map(requests.map((r) => [r.counterKey, r.window]));
+    const counterKeys = [...windowOf.keys()];
     const [windowReads, counterReads] = await Promise.all([
       Promise.all(windows.map((w) => read(windowKvKey(w)))),
       Promise.all(counterKeys.map((k) => read(counterKvKey(k)))),
@@ -89,10 +90,8 @@ export function denoKvLimitStore(kv: KvLike, options: DenoKvLimitStoreOptions = 
       if (r.versionstamp === null) return;
       const count = typeof r.value === 'bigint' ? Number(r.value) : r.value;
       if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) throw fail(`garbled counter at ${JSON.stringify(r.key)}`);
-      const window = requests.find((q) => q.counterKey === k)!.window;
-      if (!isCounterPruned(records.get(window)!, bucketOf(k), r.versionstamp)) counters.set(k, count);
+      if (!isCounterPruned(records.get(windowOf.get(k)!)!, bucketOf(k), r.versionstamp)) counters.set(k, count);
     });
-    const before = new Map(counters);
     const counts = countInMap(counters, requests);
 
     const op = kv.atomic().check(...windowReads, ...counterReads);
@@ -100,20 +99,20 @@ export function denoKvLimitStore(kv: KvLike, options: DenoKvLimitStoreOptions = 
     for (const w of windows) {
       const record = records.get(w)!;
       let changed = false;
-      for (const r of requests) if (r.window === w) changed = recordRequest(record, r.bucket) || changed;
+      for (const r of requests) {
+        if (r.window !== w) continue;
+        if (!recordRequest(record, r.bucket)) continue;
+        if (record.stack.length > MAX_STACK) throw fail(`window record at ${JSON.stringify(windowKvKey(w))} holds more than ${MAX_STACK} buckets`);
+        changed = true;
+      }
       if (changed) op.set(windowKvKey(w), record.stack, { expireIn: ttlMs(w) });
     }
+    // Counters counted are written; pruned ones are left to the window record (stamped later).
     const counted = new Set(requests.filter((_, i) => !counts[i]!.exceeded).map((r) => r.counterKey));
-    counterKeys.forEach((k, i) => {
-      const window = requests.find((q) => q.counterKey === k)!.window;
-      const now = counters.get(k);
-      if (now === undefined) {
-        // Pruned by a later bucket in this very commit (the record cannot say so: same versionstamp).
-        if (counterReads[i]!.versionstamp !== null && before.has(k)) op.delete(counterKvKey(k));
-      } else if (counted.has(k)) {
-        op.set(counterKvKey(k), BigInt(now), { expireIn: ttlMs(window) });
-      }
-    });
+    for (const k of counted) {
+      const count = counters.get(k);
+      if (count !== undefined) op.set(counterKvKey(k), BigInt(count), { expireIn: ttlMs(windowOf.get(k)!) });
+    }
     const result = await op.commit();
     return result.ok ? counts : undefined;
   }

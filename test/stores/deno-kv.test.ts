@@ -70,6 +70,15 @@ describe('deno-kv limit store', () => {
     }
   });
 
+  it('fails closed once a window record would hold more than 256 buckets (evaluation times going back again and again)', async () => {
+    const store = denoKvLimitStore(new FakeKv());
+    const at = (i: number) => new Date(Date.UTC(2026, 11, 3, 10) - i * 60_000).toISOString().replace('.000Z', 'Z');
+    for (let i = 0; i < 256; i++) await store.consume([request({ bucket: at(i), counterKey: `minute|tool_identity|${at(i)}|t|a` })]);
+    await expect(store.consume([request({ bucket: at(256), counterKey: `minute|tool_identity|${at(256)}|t|a` })])).rejects.toThrow(/holds more than 256 buckets/);
+    // A later bucket empties the record again.
+    expect(await store.consume([request({ bucket: at(-1), counterKey: `minute|tool_identity|${at(-1)}|t|a` })])).toEqual([{ used: 1, exceeded: false }]);
+  });
+
   it('a KV that never answers fails with LimitStoreError after timeoutMs', async () => {
     const kv = new FakeKv();
     kv.get = () => new Promise(() => {});

@@ -13,6 +13,7 @@ export {
 } from './enforce.js';
 export { type LimitStore, type LimitRequest, type LimitCount, LimitStoreError } from './stores/types.js';
 export { memoryLimitStore } from './stores/memory.js';
+export { denoKvLimitStore, DEFAULT_KV_PREFIX, type DenoKvLimitStoreOptions, type KvLike, type KvAtomicLike, type KvKey, type KvKeyPart } from './stores/deno-kv.js';
 export {
   mintApprovalToken, parseApprovalToken, serializeApprovalToken, validateApprovalToken, approvalContext,
   mintDelegationToken, parseDelegationToken, serializeDelegationToken, validateDelegationToken,

@@ -1,6 +1,7 @@
 /**
- * `gait gate eval` (cli.md §2): evaluate one intent, apply the gate's post-evaluation stages,
- * optionally simulate, write the signed trace, print the result.
+ * `gait gate eval` (cli.md §2): the Node adapter over the library pipeline (enforce.ts): flags
+ * and the project config become options, files become the state-file store, lazy key and token
+ * loaders and an artifact sink that writes the trace and audit records; then the result is printed.
  */
 import * as path from 'node:path';
 import type { CommandContext } from './output.js';
@@ -12,30 +13,19 @@ import { loadIntentFile } from '../intent/load-node.js';
 import { rawRiskClass } from '../intent/normalize.js';
 import { loadWrkrInventory } from '../intent/wrkr-node.js';
 import { loadContextEnvelopeFile } from '../context/envelope-node.js';
-import { Gate, type GateEvaluation, type WrkrInventory } from '../gate.js';
-import {
-  startDecision, needsDelegation, applyDelegation, needsApproval, applyApproval, needsCredential, applyBroker,
-  finishDecision, decisionPayload,
-} from '../decision.js';
-import { TOKEN_FLAGS, stageVerifyKey, delegationStage, approvalStage, registryFastPath, type FastPath } from './gate-tokens.js';
-import { buildApprovalAuditRecord, buildDelegationAuditRecord, serializeAuditRecord, type ApprovalStageResult, type DelegationStageResult } from '../tokens/index.js';
-import { normalizeIntent } from '../intent/normalize.js';
-import { delegationDigest } from '../intent/digest.js';
-import type { RawIntent } from '../intent/decode.js';
-import { parseBrokerKind, validateBroker, issueCredential, type BrokerConfig, type IssuedCredential } from './broker.js';
-import { sortedUnique } from '../canonical/order.js';
-import { splitCsv } from '../tokens/common.js';
-import type { Policy } from '../policy/model.js';
+import { Gate, type WrkrInventory } from '../gate.js';
+import { checkOssProdPolicy, type EnforceArtifact } from '../enforce.js';
+import { TOKEN_FLAGS, keySources, tokenLoader } from './gate-tokens.js';
+import { parseApprovalToken, parseDelegationToken, readRegistry, serializeAuditRecord, splitCsv, MAX_ARTIFACT_BYTES } from '../tokens/index.js';
+import { parseBrokerKind, validateBroker, issueCredential, type BrokerConfig } from './broker.js';
 import { createEngine } from '../load/node.js';
-import { checkOutputFile, writeOutputFile } from './files.js';
+import { checkOutputFile, writeOutputFile, readOptionalInputFile } from './files.js';
 import { correlationId } from './envelope.js';
 import { toPrettyJson } from './json.js';
-import { resolveSigningKey } from '../crypto/keys.js';
+import { resolveSigningKey, resolveVerifyKey } from '../crypto/keys.js';
 import { nodeKeyIO } from '../crypto/io-node.js';
-import { buildTraceRecord, traceId as computeTraceId, signTrace } from '../crypto/trace.js';
-import { addSeconds, formatRfc3339Nano, nowTime, parseRfc3339Go, type RfcTime } from '../time.js';
-import { ZERO_TIME_TEXT } from '../intent/digest.js';
-import { limitRequests, limitsOutcome, needsCounters, type LimitsOutcome } from '../limits.js';
+import { traceId as computeTraceId } from '../crypto/trace.js';
+import { nowTime, parseRfc3339Go, type RfcTime } from '../time.js';
 import { DEFAULT_STATE_PATH } from './state-file.js';
 import { fileLimitStore } from '../stores/file-node.js';
 import { VERSION } from '../version.js';
@@ -126,7 +116,6 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   };
   validateBroker(broker);
 
-  const started = performance.now();
   const policy = await loadPolicyFile(policyPath);
   const raw = await loadIntentFile(intentPath);
   const envelopePath = flagString(flags, 'context-envelope');
@@ -148,184 +137,67 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
     }
   }
 
-  if (profile === 'oss-prod') checkOssProdPolicy(policy, broker);
+  if (profile === 'oss-prod') checkOssProdPolicy(policy, broker.kind !== 'off');
   const gate = new Gate(await createEngine(), policy);
-  let evaluation = gate.evaluateRaw(raw, {
+  const keyIO = nodeKeyIO(ctx.io.env);
+  const signingSources = { privateKeyPath: flagString(flags, 'private-key') || undefined, privateKeyEnv: flagString(flags, 'private-key-env') || undefined };
+  const verifyKey = (stage: string) => {
+    const s = keySources(flags, stage);
+    return s && (async () => (await resolveVerifyKey(s, keyIO)).publicKey);
+  };
+  const registryPath = flagString(flags, 'approved-script-registry');
+  const stateFile = flagString(flags, 'rate-limit-state').trim() || DEFAULT_STATE_PATH;
+  // Gait reports the trace path as given (trimmed, not cleaned): `./t.json` stays `./t.json`.
+  const tracePathFlag = flagString(flags, 'trace-out').trim();
+  const outputs: Record<EnforceArtifact['kind'], [flag: string, what: string, byDefault: (id: string) => string]> = {
+    trace: ['trace-out', 'trace record', (id) => resolveTracePath('', id)],
+    approval_audit: ['approval-audit-out', 'approval audit record', (id) => `approval_audit_${id}.json`],
+    delegation_audit: ['delegation-audit-out', 'delegation audit record', (id) => `delegation_audit_${id}.json`],
+    credential_evidence: ['credential-evidence-out', 'credential evidence record', (id) => `credential_evidence_${id}.json`],
+  };
+  const enforced = await gate.enforceRaw(raw, {
+    profile,
+    simulate,
+    now,
+    // Dev mode without key sources: enforce makes the throw-away key (and says so); anything else
+    // goes through Gait's key loader when the trace is signed (after the registry stage).
+    signingKey: keyMode === 'dev' && !signingSources.privateKeyPath && !signingSources.privateKeyEnv
+      ? undefined
+      : async () => (await resolveSigningKey({ mode: keyMode, ...signingSources }, keyIO)).privateKey,
+    // The state file waits for its lock (3 s, then takeover rules) by itself.
+    limitStore: fileLimitStore(stateFile),
+    limitStoreTimeoutMs: 120_000,
+    approval: { tokens: tokenLoader(flags, 'approval', parseApprovalToken), tokenRef: flagString(flags, 'approval-token-ref'), verifyKey: verifyKey('approval') },
+    delegation: { tokens: tokenLoader(flags, 'delegation', parseDelegationToken), verifyKey: verifyKey('delegation') },
+    approvedScripts: registryPath !== ''
+      ? { registry: () => readRegistry(registryPath, { readFile: (p) => readOptionalInputFile(p, MAX_ARTIFACT_BYTES) }), verifyKey: verifyKey('approved-script') }
+      : undefined,
+    contextEnvelope,
     wrkrInventory: inventory,
     wrkrSource: inventory ? path.normalize(inventoryPath) : undefined,
-    producerVersion: VERSION,
-    contextEnvelope,
-    now,
-  });
-  let fastPath: FastPath | undefined;
-  if (flagString(flags, 'approved-script-registry') !== '') {
-    fastPath = await registryFastPath({
-      flags, env: ctx.io.env, profile, rawRiskClass: rawRiskClass(raw), normalized: tryNormalize(raw),
-      policy, policyDigest: gate.policyDigest, now, template: evaluation,
-    });
-    for (const w of fastPath.warnings) warnings.add(w);
-    if (fastPath.evaluation) evaluation = fastPath.evaluation;
-  }
-  // An un-normalizable intent at a fail-closed risk class stays a block here; Gait's CLI would
-  // fail re-normalizing it for the approval context (cli.md §2.3 step 14, spec README decision 2).
-
-  const key = await resolveSigningKey(
-    {
-      mode: keyMode,
-      privateKeyPath: flagString(flags, 'private-key') || undefined,
-      privateKeyEnv: flagString(flags, 'private-key-env') || undefined,
+    broker: broker.kind !== 'off' ? { name: broker.kind, issue: (request) => issueCredential(broker, request) } : undefined,
+    credentialRef: flagString(flags, 'credential-ref'),
+    credentialScopes: splitCsv(flagString(flags, 'credential-scopes')),
+    // Every output is checked before anything is counted or written.
+    beforeEffects: (digests) => checkOutputs(flags, digests, outputs),
+    sink: async (artifact) => {
+      const [flag, what, byDefault] = outputs[artifact.kind];
+      const given = flagString(flags, flag).trim();
+      const file = artifact.kind === 'trace' ? resolveTracePath(given, artifact.trace_id) : given || byDefault(artifact.trace_id);
+      const text = artifact.kind === 'approval_audit' || artifact.kind === 'delegation_audit' ? serializeAuditRecord(artifact.record) : toPrettyJson(artifact.record);
+      await writeOutputFile(file, text, 0o600, what);
+      return artifact.kind === 'trace' ? tracePathFlag || file : file;
     },
-    nodeKeyIO(ctx.io.env),
-  );
-  for (const w of key.warnings) warnings.add(w);
-
-  await checkOutputs(flags, evaluation);
-  let limits: LimitsOutcome | undefined;
-  if (needsCounters(evaluation)) {
-    const stateFile = flagString(flags, 'rate-limit-state').trim() || DEFAULT_STATE_PATH;
-    const requests = limitRequests(evaluation, now, policy.rules);
-    limits = limitsOutcome(requests, await fileLimitStore(stateFile).consume(requests));
-  }
-  const pending = startDecision(evaluation, limits);
-  // Gait echoes --approval-token-ref (trimmed) as approval_ref whatever the verdict; a granted
-  // approval replaces it with the valid token ids (approval stage).
-  pending.approvalRef = flagString(flags, 'approval-token-ref').trim();
-  let delegation: DelegationStageResult | undefined;
-  if (needsDelegation(pending)) {
-    const { key: verifyKey, explicit } = await stageVerifyKey(flags, 'delegation', ctx.io.env, key.publicKey);
-    if (profile === 'oss-prod' && !explicit) {
-      throw invalidInput('oss-prod profile requires explicit delegation verify key (--delegation-public-key/--delegation-public-key-env or private key source)');
-    }
-    delegation = await delegationStage(flags, evaluation, verifyKey, now);
-    applyDelegation(pending, delegation);
-  }
-  let approval: ApprovalStageResult | undefined;
-  if (needsApproval(pending)) {
-    const { key: verifyKey, explicit } = await stageVerifyKey(flags, 'approval', ctx.io.env, key.publicKey);
-    if (profile === 'oss-prod' && !explicit) {
-      throw invalidInput('oss-prod profile requires explicit approval verify key (--approval-public-key/--approval-public-key-env or approval private key source)');
-    }
-    approval = await approvalStage(flags, evaluation, verifyKey, now);
-    applyApproval(pending, approval);
-  }
-  let issued: IssuedCredential | undefined;
-  if (needsCredential(pending) && broker.kind !== 'off') {
-    const outcome = evaluation.outcome;
-    issued = await issueCredential(broker, {
-      reference: flagString(flags, 'credential-ref').trim() || outcome.broker_references.join(','),
-      scopes: sortedUnique([...outcome.broker_scopes, ...splitCsv(flagString(flags, 'credential-scopes'))]),
-      toolName: evaluation.prepared?.tool_name ?? '',
-      identity: evaluation.prepared?.context.identity ?? '',
-      workspace: evaluation.prepared?.context.workspace ?? '',
-      sessionId: evaluation.prepared?.context.session_id ?? '',
-      requestId: evaluation.prepared?.context.request_id ?? '',
-      now,
-    });
-  }
-  applyBroker(pending, broker.kind !== 'off', issued && { credential_ref: issued.credential_ref, issuer: issued.broker });
-  const decision = finishDecision(pending, { simulate, warnings });
-  const policyDigest = evaluation.policy_digest;
-  const intentDigest = evaluation.intent_digest;
-  const traceId = computeTraceId(policyDigest, intentDigest, decision.verdict);
-  const tracePath = resolveTracePath(flagString(flags, 'trace-out'), traceId);
-  // Gait reports the path as given (trimmed, not cleaned): `./t.json` stays `./t.json`.
-  const shownTracePath = flagString(flags, 'trace-out').trim() || tracePath;
-  const record = buildTraceRecord({
-    createdAt: evaluation.result.created_at,
-    observedAt: formatRfc3339Nano(nowTime(), true),
+    warnings,
     producerVersion: VERSION,
-    traceId,
     correlationId: correlationId(ctx.argv),
-    intent: evaluation.prepared,
-    policyDigest,
-    intentDigest,
-    policyId: policy.schema_id,
-    policyVersion: policy.schema_version,
-    verdict: decision.verdict,
-    violations: decision.violations,
-    contextSource: evaluation.context_source,
-    // From the intent, as Gait does: a script blocked by the fail-closed checks before the script
-    // evaluation still has them in its trace (not in the printed JSON).
-    script: evaluation.prepared?.script !== undefined,
-    stepCount: evaluation.prepared?.script?.steps.length ?? 0,
-    scriptHash: evaluation.script_hash,
-    compositeRiskClass: evaluation.composite_risk_class,
-    stepVerdicts: evaluation.step_verdicts,
-    preApproved: fastPath?.evaluation !== undefined,
-    patternId: fastPath?.patternId || undefined,
-    registryReason: fastPath?.registryReason || undefined,
-    approvalTokenRef: decision.approval_ref || undefined,
-    delegationTokenRef: decision.delegation_ref || undefined,
-    delegationChainDigest: evaluation.prepared?.delegation ? delegationDigest(evaluation.prepared) : undefined,
-    reasonCodes: decision.reason_codes,
-    latencyMs: performance.now() - started,
   });
-  const signed = await signTrace(record, key.privateKey);
-  await writeOutputFile(tracePath, toPrettyJson(signed), 0o600, 'trace record');
-
-  // Audit records: approval whenever approvals were required or tokens evaluated; delegation
-  // whenever a rule required it (cli.md §2.3 step 21).
-  let approvalAuditPath: string | undefined;
-  if (decision.required_approvals > 0 || (approval?.outcomes.length ?? 0) > 0) {
-    approvalAuditPath = flagString(flags, 'approval-audit-out').trim() || `approval_audit_${traceId}.json`;
-    await writeOutputFile(approvalAuditPath, serializeAuditRecord(buildApprovalAuditRecord({
-      createdAt: evaluation.result.created_at,
-      producerVersion: VERSION,
-      traceId,
-      toolName: evaluation.prepared?.tool_name ?? '',
-      intentDigest,
-      policyDigest,
-      requiredApprovals: decision.required_approvals,
-      entries: approval?.entries ?? [],
-    })), 0o600, 'approval audit record');
-  }
-  let delegationAuditPath: string | undefined;
-  if (decision.delegation_required) {
-    delegationAuditPath = flagString(flags, 'delegation-audit-out').trim() || `delegation_audit_${traceId}.json`;
-    await writeOutputFile(delegationAuditPath, serializeAuditRecord(buildDelegationAuditRecord({
-      createdAt: evaluation.result.created_at,
-      now,
-      producerVersion: VERSION,
-      traceId,
-      toolName: evaluation.prepared?.tool_name ?? '',
-      intentDigest,
-      policyDigest,
-      delegationRequired: true,
-      delegationRef: decision.delegation_ref || undefined,
-      entries: delegation?.entries ?? [],
-    })), 0o600, 'delegation audit record');
-  }
-  let evidencePath: string | undefined;
-  if (issued && decision.credential) {
-    evidencePath = flagString(flags, 'credential-evidence-out').trim() || `credential_evidence_${traceId}.json`;
-    // Gait v1.3.6's record: created_at is the evaluation's (the intent's) time; issue and expiry
-    // times are known only for the stub (issued now, for its TTL), else Go's zero time; an empty
-    // reference or scope and a zero TTL are left out.
-    const issuedAt = issued.issued_at;
-    await writeOutputFile(evidencePath, toPrettyJson({
-      schema_id: 'gait.gate.broker_credential_record',
-      schema_version: '1.0.0',
-      created_at: evaluation.result.created_at,
-      producer_version: VERSION,
-      trace_id: traceId,
-      tool_name: evaluation.prepared?.tool_name ?? '',
-      identity: evaluation.prepared?.context.identity ?? '',
-      broker: issued.broker,
-      reference: issued.reference || undefined,
-      scope: issued.scope.length > 0 ? issued.scope : undefined,
-      credential_ref: issued.credential_ref,
-      issued_at: issuedAt ? formatRfc3339Nano(issuedAt, true) : ZERO_TIME_TEXT,
-      expires_at: issuedAt ? formatRfc3339Nano(addSeconds(issuedAt, issued.ttl_seconds), true) : ZERO_TIME_TEXT,
-      ttl_seconds: issued.ttl_seconds || undefined,
-    }), 0o600, 'credential evidence record');
-  }
-  if (ctx.json) {
-    return printJson(ctx, decisionPayload(decision, {
-      profile, trace_id: traceId, trace_path: shownTracePath, credential_evidence_path: evidencePath,
-      approval_audit_path: approvalAuditPath, delegation_audit_path: delegationAuditPath,
-      pre_approved: fastPath?.evaluation !== undefined, pattern_id: fastPath?.patternId, registry_reason: fastPath?.registryReason,
-    }), decision.exit_code);
-  }
+  const { decision, result } = enforced;
+  if (ctx.json) return printJson(ctx, result, enforced.exit_code);
+  const shownTracePath = result.trace_path;
+  const approvalAuditPath = result.approval_audit_path;
+  const delegationAuditPath = result.delegation_audit_path;
+  const evidencePath = result.credential_evidence_path;
   const lines = [`gate eval: verdict=${decision.verdict}`, `trace: ${shownTracePath}`];
   if (decision.simulated) {
     lines.push(`simulate: would_have_blocked=${decision.simulated.would_have_blocked} simulated_verdict=${decision.simulated.verdict}`);
@@ -343,31 +215,6 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   return decision.exit_code;
 }
 
-/** The plain normalized intent (claims kept) for registry matching, or undefined if invalid. */
-function tryNormalize(raw: RawIntent) {
-  try {
-    return normalizeIntent(raw);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * cli.md §2.10 / policy.md §3.5: under oss-prod, every allow or approval rule that matches high
- * or critical risk must require a broker credential, and a broker must be configured.
- */
-function checkOssProdPolicy(policy: Policy, broker: BrokerConfig): void {
-  const highRisk = policy.rules.filter(
-    (r) => r.effect !== 'block' && r.match.risk_classes.some((c) => c === 'high' || c === 'critical'),
-  );
-  if (highRisk.some((r) => !r.require_broker_credential)) {
-    throw invalidInput('oss-prod profile requires high-risk allow/approval rules to set require_broker_credential: true');
-  }
-  if (highRisk.length > 0 && broker.kind === 'off') {
-    throw invalidInput('oss-prod profile requires --credential-broker for high-risk policies');
-  }
-}
-
 /** `--evaluation-time` (RFC 3339) fixes "now" for windows and budgets; default: the clock. */
 export function parseEvaluationTime(text: string): RfcTime {
   if (text.trim() === '') return nowTime();
@@ -383,15 +230,13 @@ export function parseEvaluationTime(text: string): RfcTime {
  * anything is written, so a bad output path (a FIFO, a device, a directory, a `..` trace path)
  * fails with nothing done. The default names depend on the final verdict: all are checked.
  */
-async function checkOutputs(flags: ParsedFlags, evaluation: GateEvaluation): Promise<void> {
-  const ids = (['allow', 'block', 'require_approval', 'dry_run'] as const).map((v) => computeTraceId(evaluation.policy_digest, evaluation.intent_digest, v));
-  const outputs: [flag: string, what: string, byDefault: (id: string) => string][] = [
-    ['trace-out', 'trace record', (id) => resolveTracePath('', id)],
-    ['approval-audit-out', 'approval audit record', (id) => `approval_audit_${id}.json`],
-    ['delegation-audit-out', 'delegation audit record', (id) => `delegation_audit_${id}.json`],
-    ['credential-evidence-out', 'credential evidence record', (id) => `credential_evidence_${id}.json`],
-  ];
-  const checks = outputs.flatMap(([flag, what, byDefault]) => {
+async function checkOutputs(
+  flags: ParsedFlags,
+  digests: { policy_digest: string; intent_digest: string },
+  outputs: Record<string, [flag: string, what: string, byDefault: (id: string) => string]>,
+): Promise<void> {
+  const ids = (['allow', 'block', 'require_approval', 'dry_run'] as const).map((v) => computeTraceId(digests.policy_digest, digests.intent_digest, v));
+  const checks = Object.values(outputs).flatMap(([flag, what, byDefault]) => {
     const given = flagString(flags, flag).trim();
     const paths = given !== '' ? [flag === 'trace-out' ? resolveTracePath(given, '') : given] : ids.map(byDefault);
     return paths.map((p) => checkOutputFile(p, what));

@@ -202,17 +202,17 @@ function compareRun(ours, gait, prefix, textMode) {
   return diffs;
 }
 
-/** For `policy fmt` byte differences: do both outputs load to the same policy digest? */
-async function fmtDigestsAgree(ours, gait, timeout) {
+/** For `policy fmt` byte differences: is each CLI's output its own fixed point (fmt of it = it)? */
+async function fmtFixedPoints(ours, gait, o) {
   const dir = mkdtempSync(join(tmpdir(), 'gait-oracle-fmt-'));
   try {
-    const digests = [];
-    for (const [name, text] of [['ours.yaml', ours.stdout], ['gait.yaml', gait.stdout]]) {
-      writeFileSync(join(dir, name), text);
-      const r = await run([...OURS, 'policy', 'validate', name, '--json'], dir, timeout);
-      digests.push(parse(r.stdout).value?.policy_digest);
+    const fixed = {};
+    for (const [side, cli, text] of [['ours', OURS, ours.stdout], ['gait', [o.oracle], gait.stdout]]) {
+      writeFileSync(join(dir, 'policy.yaml'), text);
+      const r = await run([...cli, 'policy', 'fmt', 'policy.yaml'], dir, o.timeout);
+      fixed[side] = r.exit === 0 && r.stdout === text;
     }
-    return digests[0] !== undefined && digests[0] === digests[1];
+    return fixed;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -253,7 +253,9 @@ async function evaluate(c, command, o) {
   }
   if (command === 'eval' || command === 'simulate') all.push(...(await crossVerify(ours, gait, o)));
   const ctx = { command: NAMES[command], policy: c.policy, intent: c.intent, ours, gait };
-  if (all.some((d) => d.path === 'fmt')) ctx.fmtDigestsAgree = await fmtDigestsAgree(ours[0], gait[0], o.timeout);
+  if (all.some((d) => d.path === 'fmt')) {
+    ctx.fmtFixedPoints = await fmtFixedPoints(ours[0], gait[0], o);
+  }
   const diffs = [];
   const known = [];
   for (const d of all) {

@@ -47,10 +47,20 @@ export function classifyPlain(text: string): GoScalar {
   if (BOOLS.has(text)) return { k: 'bool' };
   const word = FLOAT_WORDS.get(text);
   if (word !== undefined) return { k: 'float', v: word };
-  return libraryNumber(text) ?? { k: 'string', v: text };
+  const n = libraryNumber(text);
+  return n === undefined || n === 'range' ? { k: 'string', v: text } : n;
 }
 
-function libraryNumber(text: string): GoScalar | undefined {
+/**
+ * Whether the library's printer takes a string for a number, and so quotes it (`"007"`, `"1.5"`,
+ * `"0x1F"`): its number syntax, out-of-range values included (`"99999999999999999999"`).
+ */
+export function looksLikeLibraryNumber(text: string): boolean {
+  return libraryNumber(text) !== undefined;
+}
+
+/** The library's number syntax: the number, 'range' when Go's parser reports ErrRange, or undefined. */
+function libraryNumber(text: string): GoScalar | 'range' | undefined {
   if (text === '' || text.startsWith('_')) return undefined;
   const dots = text.split('.').length - 1;
   if (dots > 1) return undefined;
@@ -65,16 +75,17 @@ function libraryNumber(text: string): GoScalar | undefined {
   else if (t.startsWith('0b')) [base, digits] = [2, t.slice(2)];
   else if (dots === 0 && t.length > 1 && t.startsWith('0')) [base, digits] = [8, t.slice(1)];
   else if (dots === 1) {
-    const f = goParseFloat(t);
-    if (f === undefined) return undefined;
+    if (negative && /^[+-]/.test(t)) return undefined; // Go parses "-" + t: "--1.5" is no number
+    const f = goParseFloatResult(t);
+    if (f === undefined || f === 'range') return f;
     return { k: 'float', v: negative ? -f : f };
   }
   if (!DIGITS[base]!.test(digits)) return undefined;
   let v = BigInt(PREFIX[base]! + digits);
   if (negative) {
     v = -v;
-    if (v < INT64_MIN) return undefined;
-  } else if (v > UINT64_MAX) return undefined;
+    if (v < INT64_MIN) return 'range';
+  } else if (v > UINT64_MAX) return 'range';
   return { k: 'int', v };
 }
 
@@ -113,6 +124,12 @@ const HEX_FLOAT = /^([+-]?)0[xX]([0-9a-fA-F_]*)(?:\.([0-9a-fA-F_]*))?[pP]([+-]?[
 
 /** Go's strconv.ParseFloat(s, 64), or undefined where it returns an error (syntax or range). */
 export function goParseFloat(s: string): number | undefined {
+  const f = goParseFloatResult(s);
+  return f === 'range' ? undefined : f;
+}
+
+/** Go's strconv.ParseFloat(s, 64): the value, 'range' for ErrRange (overflow), undefined for ErrSyntax. */
+function goParseFloatResult(s: string): number | 'range' | undefined {
   const special = /^([+-]?)(inf|infinity)$/i.exec(s);
   if (special) return special[1] === '-' ? -Infinity : Infinity;
   if (/^nan$/i.test(s)) return NaN;
@@ -132,7 +149,7 @@ export function goParseFloat(s: string): number | undefined {
     value = Number(s.replaceAll('_', ''));
     if (Number.isNaN(value)) return undefined;
   }
-  return Number.isFinite(value) ? value : undefined;
+  return Number.isFinite(value) ? value : 'range';
 }
 
 /** Go's int64(f) on amd64: truncation; NaN and values outside int64 give -2^63. */

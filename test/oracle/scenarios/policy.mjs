@@ -2,7 +2,7 @@
 // validate`, `policy fmt`, `gate eval` (signed trace, cross-verified; a second run on the same
 // rate-limit state when the policy has limits) and `gate eval --simulate`.
 import { createGenerator } from '../../../conformance/generator.mjs';
-import { FIXTURE_KEYS, crossVerifyTraces, inTempDir, parse, run, writeFiles, OURS } from '../harness.mjs';
+import { FIXTURE_KEYS, crossVerifyTraces, inTempDir, run, writeFiles } from '../harness.mjs';
 
 const generate = (seed) => createGenerator(seed).randomCase();
 const files = (c) => ({ 'policy.yaml': c.policy, ...(c.intent !== null ? { 'intent.json': c.intent } : {}) });
@@ -14,16 +14,16 @@ const gateEval = (extra) => (c) => {
   return stateful(c) && !extra.includes('--simulate') ? [step, step] : [step];
 };
 
-/** For `policy fmt` byte differences: do both outputs load to the same policy digest? */
-async function fmtDigestsAgree(ours, gait, env) {
+/** For `policy fmt` byte differences: is each CLI's output its own fixed point (fmt of it = it)? */
+async function fmtFixedPoints(ours, gait, env) {
   return inTempDir('gait-oracle-fmt-', async (dir) => {
-    writeFiles(dir, { 'ours.yaml': ours.stdout, 'gait.yaml': gait.stdout });
-    const digests = [];
-    for (const name of ['ours.yaml', 'gait.yaml']) {
-      const r = await run([...OURS, 'policy', 'validate', name, '--json'], dir, env.timeout);
-      digests.push(parse(r.stdout).value?.policy_digest);
+    const fixed = {};
+    for (const [side, cli, text] of [['ours', env.ours, ours.stdout], ['gait', env.gait, gait.stdout]]) {
+      writeFiles(dir, { 'policy.yaml': text });
+      const r = await run([...cli, 'policy', 'fmt', 'policy.yaml'], dir, env.timeout);
+      fixed[side] = r.exit === 0 && r.stdout === text;
     }
-    return digests[0] !== undefined && digests[0] === digests[1];
+    return fixed;
   });
 }
 
@@ -37,7 +37,7 @@ export const POLICY_SCENARIOS = [
     generate,
     files,
     steps: () => [{ argv: ['policy', 'fmt', 'policy.yaml'] }],
-    context: async (ours, gait, diffs, env) => (diffs.some((d) => d.path === 'fmt') ? { fmtDigestsAgree: await fmtDigestsAgree(ours[0], gait[0], env) } : {}),
+    context: async (ours, gait, diffs, env) => (diffs.some((d) => d.path === 'fmt') ? { fmtFixedPoints: await fmtFixedPoints(ours[0], gait[0], env) } : {}),
   },
   { name: 'eval', command: 'gate eval', generate, files, stateful, steps: gateEval([]), check: (ours, gait, _c, env) => crossVerifyTraces(ours, gait, env) },
   { name: 'simulate', command: 'gate eval', label: 'gate eval --simulate', generate, files, steps: gateEval(['--simulate']), check: (ours, gait, _c, env) => crossVerifyTraces(ours, gait, env) },

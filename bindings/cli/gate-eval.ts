@@ -35,15 +35,15 @@ import { buildTraceRecord, traceId as computeTraceId, signTrace } from '../crypt
 import { addSeconds, formatRfc3339Nano, nowTime, parseRfc3339Go, type RfcTime } from '../time.js';
 import { ZERO_TIME_TEXT } from '../intent/digest.js';
 import { limitRequests, limitsOutcome, needsCounters, type LimitsOutcome } from '../limits.js';
-import { DEFAULT_STATE_PATH } from './state-file.js';
-import { fileLimitStore } from '../stores/file-node.js';
+import { consumeLimits } from './limit-store-flag.js';
 import { VERSION } from '../version.js';
 
 export const GATE_EVAL_USAGE = `Usage:
   gait gate eval --policy <policy.yaml> --intent <intent.json> [--simulate] [--json]
                  [--wrkr-inventory <inventory.json>] [--trace-out trace.json]
                  [--key-mode dev|prod] [--private-key <path>|--private-key-env <VAR>]
-                 [--rate-limit-state .gait-out/gate_rate_limits.json] [--evaluation-time <rfc3339>]
+                 [--rate-limit-state .gait-out/gate_rate_limits.json | --rate-limit-store redis://host:6379/0]
+                 [--evaluation-time <rfc3339>]
                  [--profile standard|oss-prod] [--credential-broker off|stub|env|command]
                  [--credential-env-prefix GAIT_BROKER_TOKEN_] [--credential-command <path>]
                  [--credential-command-args csv] [--credential-ref ref] [--credential-scopes csv]
@@ -62,7 +62,7 @@ Exit codes: 0 allow/dry_run (and every --simulate run), 3 block, 4 require_appro
 
 const STRING_FLAGS = [
   'policy', 'intent', 'wrkr-inventory', 'trace-out', 'key-mode', 'private-key', 'private-key-env', 'profile',
-  'rate-limit-state', 'evaluation-time', 'credential-broker', 'credential-env-prefix', 'credential-command',
+  'rate-limit-state', 'rate-limit-store', 'evaluation-time', 'credential-broker', 'credential-env-prefix', 'credential-command',
   'credential-command-args', 'credential-ref', 'credential-scopes', 'credential-evidence-out', ...TOKEN_FLAGS,
 ];
 const BOOL_FLAGS = ['json', 'simulate', 'explain'];
@@ -164,9 +164,8 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
   await checkOutputs(flags, evaluation);
   let limits: LimitsOutcome | undefined;
   if (needsCounters(evaluation)) {
-    const stateFile = flagString(flags, 'rate-limit-state').trim() || DEFAULT_STATE_PATH;
     const requests = limitRequests(evaluation, now, policy.rules);
-    limits = limitsOutcome(requests, await fileLimitStore(stateFile).consume(requests));
+    limits = limitsOutcome(requests, await consumeLimits(flags, requests));
   }
   const pending = startDecision(evaluation, limits);
   // Gait echoes --approval-token-ref (trimmed) as approval_ref whatever the verdict; a granted

@@ -1,5 +1,6 @@
 // A throwaway redis-server for tests: a free loopback port, a temp dir, no persistence. Tests
-// that need it skip when redis-server is not installed (.ci/run installs it).
+// that need it skip when redis-server is not installed, except in CI (.ci/run installs it), where
+// a missing server must fail rather than pass by skipping.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
@@ -7,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
-export const HAVE_REDIS = existsSync(REDIS_SERVER);
+export const HAVE_REDIS = existsSync(REDIS_SERVER) || process.env.CI === 'true';
 
 export interface TestRedis {
   port: number;

@@ -75,9 +75,9 @@ return out
 `;
 const CONSUME_SHA1 = bytesToHex(sha1(new TextEncoder().encode(CONSUME_SCRIPT)));
 
-/** A connection the store opened itself (from a URL). */
+/** A connection the store opened itself (from a URL): `ready` once connected; `destroy` at any time. */
 interface OwnedConnection {
-  run: RedisEval;
+  ready: Promise<RedisEval>;
   destroy(): void;
   close(): Promise<void>;
 }
@@ -89,32 +89,25 @@ export function redisLimitStore(target: string | URL | NodeRedisClientLike | Red
   const name = options.name ?? (url ? redactedUrl(url) : 'redis');
   const given: RedisEval | undefined = url ? undefined : typeof target === 'function' ? target : nodeRedisEval(target as NodeRedisClientLike, name);
 
-  let owned: Promise<OwnedConnection> | undefined;
-  const connection = (): Promise<OwnedConnection> => {
-    owned ??= openConnection(url!, timeoutMs).catch((err) => {
-      owned = undefined;
-      throw err;
-    });
-    return owned;
-  };
-  // After a timeout or a broken socket the connection's state is unknown: drop it, and the
-  // next consume connects afresh (one attempt per consume; never a reconnect loop).
-  const drop = (): void => {
-    const o = owned;
-    owned = undefined;
-    void o?.then((c) => c.destroy(), () => undefined);
+  let owned: OwnedConnection | undefined;
+  // After a timeout or a broken socket a connection's state is unknown: drop it (even while it
+  // is still connecting, which a paused server can make last for ever), and the next consume
+  // connects afresh: one attempt per consume, never a reconnect loop.
+  const drop = (conn: OwnedConnection): void => {
+    conn.destroy();
+    if (owned === conn) owned = undefined;
   };
 
-  const run = async (requests: readonly LimitRequest[]): Promise<LimitCount[]> => {
-    const evalScript = given ?? (await connection()).run;
+  const run = async (evalScript: RedisEval | Promise<RedisEval>, requests: readonly LimitRequest[]): Promise<LimitCount[]> => {
+    const evaluate = await evalScript;
     const keys = requests.map((r) => prefix + r.counterKey);
     const args = requests.flatMap((r) => [String(r.requests), String(Math.max(1, Math.ceil(r.ttlSeconds)))]);
     let reply: unknown;
     try {
-      reply = await evalScript('EVALSHA', CONSUME_SHA1, keys, args);
+      reply = await evaluate('EVALSHA', CONSUME_SHA1, keys, args);
     } catch (err) {
       if (!/^NOSCRIPT\b/.test(errorMessage(err))) throw err;
-      reply = await evalScript('EVAL', CONSUME_SCRIPT, keys, args);
+      reply = await evaluate('EVAL', CONSUME_SCRIPT, keys, args);
     }
     return parseCounts(name, reply, requests);
   };
@@ -123,10 +116,11 @@ export function redisLimitStore(target: string | URL | NodeRedisClientLike | Red
     name,
     async consume(requests: readonly LimitRequest[]): Promise<LimitCount[]> {
       if (requests.length === 0) return [];
+      const conn = url ? (owned ??= openConnection(url, timeoutMs)) : undefined;
       try {
-        return await withStoreTimeout(name, timeoutMs, run(requests));
+        return await withStoreTimeout(name, timeoutMs, run(conn ? conn.ready : given!, requests));
       } catch (err) {
-        if (!isServerReply(err) && url) drop();
+        if (conn && !isServerReply(err)) drop(conn);
         if (err instanceof LimitStoreError) throw err;
         throw new LimitStoreError(name, errorMessage(err), { cause: err });
       }
@@ -134,7 +128,7 @@ export function redisLimitStore(target: string | URL | NodeRedisClientLike | Red
     async close(): Promise<void> {
       const o = owned;
       owned = undefined;
-      if (o) await o.then((c) => c.close(), () => undefined);
+      await o?.close();
     },
   };
 }
@@ -167,30 +161,42 @@ function nodeRedisEval(client: NodeRedisClientLike, name: string): RedisEval {
   return (command, script, keys, args) => client.sendCommand([command, script, String(keys.length), ...keys, ...args]);
 }
 
-/** Opens a node-redis connection that gives up instead of retrying: no reconnect loop, no offline queue. */
-async function openConnection(url: URL, timeoutMs: number): Promise<OwnedConnection> {
-  const { createClient } = await import('@redis/client');
-  const client = createClient({
-    url: url.href,
-    socket: { connectTimeout: timeoutMs, reconnectStrategy: false },
-    disableOfflineQueue: true,
-  });
-  // A broken connection is reported by the command that meets it; an unhandled 'error' event
-  // would end the process instead.
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-  } catch (err) {
-    client.destroy();
-    throw err;
-  }
+/**
+ * Opens a node-redis connection that gives up instead of retrying: no reconnect loop, no offline
+ * queue. Its connect timeout does not cover the handshake (SELECT): the store's timeout and
+ * `destroy` do.
+ */
+function openConnection(url: URL, timeoutMs: number): OwnedConnection {
+  type Client = ReturnType<typeof import('@redis/client').createClient>;
+  let client: Client | undefined;
+  let destroyed = false;
+  const destroy = (): void => {
+    destroyed = true;
+    if (client?.isOpen) client.destroy();
+  };
+  const ready = (async (): Promise<RedisEval> => {
+    const { createClient } = await import('@redis/client');
+    if (destroyed) throw new Error('connection closed');
+    const c = (client = createClient({
+      url: url.href,
+      socket: { connectTimeout: timeoutMs, reconnectStrategy: false },
+      disableOfflineQueue: true,
+      // Redis Enterprise's maintenance hand-off relaxes timeouts: ours stays the one in force.
+      maintNotifications: 'disabled',
+    }));
+    // A broken connection is reported by the command that meets it; an unhandled 'error' event
+    // would end the process instead.
+    c.on('error', () => undefined);
+    await c.connect();
+    return (command, script, keys, args) => c.sendCommand([command, script, String(keys.length), ...keys, ...args]);
+  })();
+  ready.catch(destroy);
   return {
-    run: (command, script, keys, args) => client.sendCommand([command, script, String(keys.length), ...keys, ...args]),
-    destroy: () => {
-      if (client.isOpen) client.destroy();
-    },
+    ready,
+    destroy,
     close: async () => {
-      if (client.isOpen) await client.close();
+      if (client?.isReady) await client.close();
+      else destroy();
     },
   };
 }

@@ -2,7 +2,7 @@
 // sends n concurrent consumes of one counter through its own store and prints their counts.
 const [moduleUrl, url, counterKey, limit, n] = process.argv.slice(2);
 const { redisLimitStore } = await import(moduleUrl);
-const store = redisLimitStore(url, { timeoutMs: 10_000 });
+const store = redisLimitStore(url, { timeoutMs: 30_000 });
 const request = {
   limit_kind: 'rate_limit', scope: 'tool_identity', key: 'tool.x|alice', window: 'minute', windowPrefix: 'minute|',
   bucket: '2026-12-03T10:00:00Z', requests: Number(limit), ttlSeconds: 120, counterKey,

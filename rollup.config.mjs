@@ -3,6 +3,10 @@
 // core.wasm is never inlined: every bundle points at the one dist/core.wasm ('../core.wasm').
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 
+// The Redis client stays a dependency imported when a redis:// URL is used (stores/redis.ts),
+// never inlined: bundles and CLI start-up do not carry a Redis client they rarely need.
+const external = (id) => id.startsWith('node:') || id.endsWith('.wasm') || id === '@redis/client';
+
 const entries = ['node', 'deno', 'browser', 'workerd', 'portable'];
 
 const runtimeBundles = entries.map((name) => ({
@@ -13,7 +17,7 @@ const runtimeBundles = entries.map((name) => ({
     banner: `// gait-wasm ${name} entry (bundled by rollup from dist/load/${name}.js)`,
   },
   // node: builtins stay imports; the .wasm stays a separate file (workerd imports it as a module).
-  external: (id) => id.startsWith('node:') || id.endsWith('.wasm'),
+  external,
   plugins: [
     // yaml's `default` export is its ESM build (its `node` one is CommonJS): prefer it everywhere.
     nodeResolve({ exportConditions: ['import', 'module', 'default'], browser: name === 'browser', preferBuiltins: true }),
@@ -44,7 +48,7 @@ const cliBundle = {
       footer: '})',
     },
   ],
-  external: (id) => id.startsWith('node:') || id.endsWith('.wasm'),
+  external,
   plugins: [nodeResolve({ exportConditions: ['import', 'module', 'default'], preferBuiltins: true })],
   onwarn(warning) {
     if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.ids?.join() ?? '')) return;

@@ -26,8 +26,7 @@ import { resolveSigningKey, resolveVerifyKey } from '../crypto/keys.js';
 import { nodeKeyIO } from '../crypto/io-node.js';
 import { traceId as computeTraceId } from '../crypto/trace.js';
 import { nowTime, parseRfc3339Go, type RfcTime } from '../time.js';
-import { DEFAULT_STATE_PATH } from './state-file.js';
-import { fileLimitStore } from '../stores/file-node.js';
+import { limitStoreFromFlags, type CliLimitStore } from './limit-store-flag.js';
 import { VERSION } from '../version.js';
 import { DEFAULT_PROJECT_CONFIG_PATH, applyGateDefaults } from '../project-config.js';
 import { isDefaultProjectConfigPath, loadProjectConfig } from '../project-config-node.js';
@@ -38,7 +37,8 @@ export const GATE_EVAL_USAGE = `Usage:
                  [--config .gait/config.yaml] [--no-config]
                  [--wrkr-inventory <inventory.json>] [--trace-out trace.json]
                  [--key-mode dev|prod] [--private-key <path>|--private-key-env <VAR>]
-                 [--rate-limit-state .gait-out/gate_rate_limits.json] [--evaluation-time <rfc3339>]
+                 [--rate-limit-state .gait-out/gate_rate_limits.json | --rate-limit-store redis://host:6379/0]
+                 [--evaluation-time <rfc3339>]
                  [--profile standard|oss-prod] [--credential-broker off|stub|env|command]
                  [--credential-env-prefix GAIT_BROKER_TOKEN_] [--credential-command <path>]
                  [--credential-command-args csv] [--credential-ref ref] [--credential-scopes csv]
@@ -59,7 +59,7 @@ Exit codes: 0 allow/dry_run (and every --simulate run), 3 block, 4 require_appro
 
 const STRING_FLAGS = [
   'policy', 'intent', 'context-envelope', 'wrkr-inventory', 'trace-out', 'key-mode', 'private-key', 'private-key-env', 'profile',
-  'rate-limit-state', 'evaluation-time', 'credential-broker', 'credential-env-prefix', 'credential-command',
+  'rate-limit-state', 'rate-limit-store', 'evaluation-time', 'credential-broker', 'credential-env-prefix', 'credential-command',
   'credential-command-args', 'credential-ref', 'credential-scopes', 'credential-evidence-out', 'config', ...TOKEN_FLAGS,
 ];
 const BOOL_FLAGS = ['json', 'simulate', 'explain', 'no-config'];
@@ -115,104 +115,107 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
     env: ctx.io.env,
   };
   validateBroker(broker);
+  const limits: CliLimitStore = limitStoreFromFlags(flags);
+  try {
 
-  const policy = await loadPolicyFile(policyPath);
-  const raw = await loadIntentFile(intentPath);
-  const envelopePath = flagString(flags, 'context-envelope');
-  const contextEnvelope = envelopePath.trim() !== '' ? await loadContextEnvelopeFile(envelopePath) : undefined;
-  const warnings = new Set<string>();
+    const policy = await loadPolicyFile(policyPath);
+    const raw = await loadIntentFile(intentPath);
+    const envelopePath = flagString(flags, 'context-envelope');
+    const contextEnvelope = envelopePath.trim() !== '' ? await loadContextEnvelopeFile(envelopePath) : undefined;
+    const warnings = new Set<string>();
 
-  let inventory: WrkrInventory | undefined;
-  const inventoryPath = flagString(flags, 'wrkr-inventory');
-  if (inventoryPath !== '') {
-    try {
-      inventory = await loadWrkrInventory(inventoryPath);
-    } catch (err) {
-      const risk = rawRiskClass(raw);
-      if (profile === 'oss-prod' || risk === 'high' || risk === 'critical') {
-        const message = err instanceof Error ? err.message : String(err);
-        throw new GaitError(`wrkr inventory unavailable in fail-closed mode: ${message}`, 'policy_blocked');
+    let inventory: WrkrInventory | undefined;
+    const inventoryPath = flagString(flags, 'wrkr-inventory');
+    if (inventoryPath !== '') {
+      try {
+        inventory = await loadWrkrInventory(inventoryPath);
+      } catch (err) {
+        const risk = rawRiskClass(raw);
+        if (profile === 'oss-prod' || risk === 'high' || risk === 'critical') {
+          const message = err instanceof Error ? err.message : String(err);
+          throw new GaitError(`wrkr inventory unavailable in fail-closed mode: ${message}`, 'policy_blocked');
+        }
+        warnings.add('wrkr inventory unavailable; continuing without context enrichment');
       }
-      warnings.add('wrkr inventory unavailable; continuing without context enrichment');
     }
-  }
 
-  if (profile === 'oss-prod') checkOssProdPolicy(policy, broker.kind !== 'off');
-  const gate = new Gate(await createEngine(), policy);
-  const keyIO = nodeKeyIO(ctx.io.env);
-  const signingSources = { privateKeyPath: flagString(flags, 'private-key') || undefined, privateKeyEnv: flagString(flags, 'private-key-env') || undefined };
-  const verifyKey = (stage: string) => {
-    const s = keySources(flags, stage);
-    return s && (async () => (await resolveVerifyKey(s, keyIO)).publicKey);
-  };
-  const registryPath = flagString(flags, 'approved-script-registry');
-  const stateFile = flagString(flags, 'rate-limit-state').trim() || DEFAULT_STATE_PATH;
-  // Gait reports the trace path as given (trimmed, not cleaned): `./t.json` stays `./t.json`.
-  const tracePathFlag = flagString(flags, 'trace-out').trim();
-  const outputs: Record<EnforceArtifact['kind'], [flag: string, what: string, byDefault: (id: string) => string]> = {
-    trace: ['trace-out', 'trace record', (id) => resolveTracePath('', id)],
-    approval_audit: ['approval-audit-out', 'approval audit record', (id) => `approval_audit_${id}.json`],
-    delegation_audit: ['delegation-audit-out', 'delegation audit record', (id) => `delegation_audit_${id}.json`],
-    credential_evidence: ['credential-evidence-out', 'credential evidence record', (id) => `credential_evidence_${id}.json`],
-  };
-  const enforced = await gate.enforceRaw(raw, {
-    profile,
-    simulate,
-    now,
-    // Dev mode without key sources: enforce makes the throw-away key (and says so); anything else
-    // goes through Gait's key loader when the trace is signed (after the registry stage).
-    signingKey: keyMode === 'dev' && !signingSources.privateKeyPath && !signingSources.privateKeyEnv
-      ? undefined
-      : async () => (await resolveSigningKey({ mode: keyMode, ...signingSources }, keyIO)).privateKey,
-    // The state file waits for its lock (3 s, then takeover rules) by itself.
-    limitStore: fileLimitStore(stateFile),
-    limitStoreTimeoutMs: 120_000,
-    approval: { tokens: tokenLoader(flags, 'approval', parseApprovalToken), tokenRef: flagString(flags, 'approval-token-ref'), verifyKey: verifyKey('approval') },
-    delegation: { tokens: tokenLoader(flags, 'delegation', parseDelegationToken), verifyKey: verifyKey('delegation') },
-    approvedScripts: registryPath !== ''
-      ? { registry: () => readRegistry(registryPath, { readFile: (p) => readOptionalInputFile(p, MAX_ARTIFACT_BYTES) }), verifyKey: verifyKey('approved-script') }
-      : undefined,
-    contextEnvelope,
-    wrkrInventory: inventory,
-    wrkrSource: inventory ? path.normalize(inventoryPath) : undefined,
-    broker: broker.kind !== 'off' ? { name: broker.kind, issue: (request) => issueCredential(broker, request) } : undefined,
-    credentialRef: flagString(flags, 'credential-ref'),
-    credentialScopes: splitCsv(flagString(flags, 'credential-scopes')),
-    // Every output is checked before anything is counted or written.
-    beforeEffects: (digests) => checkOutputs(flags, digests, outputs),
-    sink: async (artifact) => {
-      const [flag, what, byDefault] = outputs[artifact.kind];
-      const given = flagString(flags, flag).trim();
-      const file = artifact.kind === 'trace' ? resolveTracePath(given, artifact.trace_id) : given || byDefault(artifact.trace_id);
-      const text = artifact.kind === 'approval_audit' || artifact.kind === 'delegation_audit' ? serializeAuditRecord(artifact.record) : toPrettyJson(artifact.record);
-      await writeOutputFile(file, text, 0o600, what);
-      return artifact.kind === 'trace' ? tracePathFlag || file : file;
-    },
-    warnings,
-    producerVersion: VERSION,
-    correlationId: correlationId(ctx.argv),
-  });
-  const { decision, result } = enforced;
-  if (ctx.json) return printJson(ctx, result, enforced.exit_code);
-  const shownTracePath = result.trace_path;
-  const approvalAuditPath = result.approval_audit_path;
-  const delegationAuditPath = result.delegation_audit_path;
-  const evidencePath = result.credential_evidence_path;
-  const lines = [`gate eval: verdict=${decision.verdict}`, `trace: ${shownTracePath}`];
-  if (decision.simulated) {
-    lines.push(`simulate: would_have_blocked=${decision.simulated.would_have_blocked} simulated_verdict=${decision.simulated.verdict}`);
+    if (profile === 'oss-prod') checkOssProdPolicy(policy, broker.kind !== 'off');
+    const gate = new Gate(await createEngine(), policy);
+    const keyIO = nodeKeyIO(ctx.io.env);
+    const signingSources = { privateKeyPath: flagString(flags, 'private-key') || undefined, privateKeyEnv: flagString(flags, 'private-key-env') || undefined };
+    const verifyKey = (stage: string) => {
+      const s = keySources(flags, stage);
+      return s && (async () => (await resolveVerifyKey(s, keyIO)).publicKey);
+    };
+    const registryPath = flagString(flags, 'approved-script-registry');
+    // Gait reports the trace path as given (trimmed, not cleaned): `./t.json` stays `./t.json`.
+    const tracePathFlag = flagString(flags, 'trace-out').trim();
+    const outputs: Record<EnforceArtifact['kind'], [flag: string, what: string, byDefault: (id: string) => string]> = {
+      trace: ['trace-out', 'trace record', (id) => resolveTracePath('', id)],
+      approval_audit: ['approval-audit-out', 'approval audit record', (id) => `approval_audit_${id}.json`],
+      delegation_audit: ['delegation-audit-out', 'delegation audit record', (id) => `delegation_audit_${id}.json`],
+      credential_evidence: ['credential-evidence-out', 'credential evidence record', (id) => `credential_evidence_${id}.json`],
+    };
+    const enforced = await gate.enforceRaw(raw, {
+      profile,
+      simulate,
+      now,
+      // Dev mode without key sources: enforce makes the throw-away key (and says so); anything else
+      // goes through Gait's key loader when the trace is signed (after the registry stage).
+      signingKey: keyMode === 'dev' && !signingSources.privateKeyPath && !signingSources.privateKeyEnv
+        ? undefined
+        : async () => (await resolveSigningKey({ mode: keyMode, ...signingSources }, keyIO)).privateKey,
+      limitStore: limits.store,
+      limitStoreTimeoutMs: limits.timeoutMs,
+      approval: { tokens: tokenLoader(flags, 'approval', parseApprovalToken), tokenRef: flagString(flags, 'approval-token-ref'), verifyKey: verifyKey('approval') },
+      delegation: { tokens: tokenLoader(flags, 'delegation', parseDelegationToken), verifyKey: verifyKey('delegation') },
+      approvedScripts: registryPath !== ''
+        ? { registry: () => readRegistry(registryPath, { readFile: (p) => readOptionalInputFile(p, MAX_ARTIFACT_BYTES) }), verifyKey: verifyKey('approved-script') }
+        : undefined,
+      contextEnvelope,
+      wrkrInventory: inventory,
+      wrkrSource: inventory ? path.normalize(inventoryPath) : undefined,
+      broker: broker.kind !== 'off' ? { name: broker.kind, issue: (request) => issueCredential(broker, request) } : undefined,
+      credentialRef: flagString(flags, 'credential-ref'),
+      credentialScopes: splitCsv(flagString(flags, 'credential-scopes')),
+      // Every output is checked before anything is counted or written.
+      beforeEffects: (digests) => checkOutputs(flags, digests, outputs),
+      sink: async (artifact) => {
+        const [flag, what, byDefault] = outputs[artifact.kind];
+        const given = flagString(flags, flag).trim();
+        const file = artifact.kind === 'trace' ? resolveTracePath(given, artifact.trace_id) : given || byDefault(artifact.trace_id);
+        const text = artifact.kind === 'approval_audit' || artifact.kind === 'delegation_audit' ? serializeAuditRecord(artifact.record) : toPrettyJson(artifact.record);
+        await writeOutputFile(file, text, 0o600, what);
+        return artifact.kind === 'trace' ? tracePathFlag || file : file;
+      },
+      warnings,
+      producerVersion: VERSION,
+      correlationId: correlationId(ctx.argv),
+    });
+    const { decision, result } = enforced;
+    if (ctx.json) return printJson(ctx, result, enforced.exit_code);
+    const shownTracePath = result.trace_path;
+    const approvalAuditPath = result.approval_audit_path;
+    const delegationAuditPath = result.delegation_audit_path;
+    const evidencePath = result.credential_evidence_path;
+    const lines = [`gate eval: verdict=${decision.verdict}`, `trace: ${shownTracePath}`];
+    if (decision.simulated) {
+      lines.push(`simulate: would_have_blocked=${decision.simulated.would_have_blocked} simulated_verdict=${decision.simulated.verdict}`);
+    }
+    if (decision.reason_codes.length) lines.push(`reasons: ${decision.reason_codes.join(',')}`);
+    if (decision.violations.length) lines.push(`violations: ${decision.violations.join(',')}`);
+    if (decision.required_approvals > 0) lines.push(`approvals: ${decision.valid_approvals}/${decision.required_approvals}`);
+    if (approvalAuditPath) lines.push(`approval audit: ${approvalAuditPath}`);
+    if (decision.delegation_required) lines.push(`delegations: ${decision.valid_delegations}`);
+    if (delegationAuditPath) lines.push(`delegation audit: ${delegationAuditPath}`);
+    if (decision.credential) lines.push(`credential: ${decision.credential.credential_ref} (${decision.credential.issuer})`);
+    if (evidencePath) lines.push(`credential evidence: ${evidencePath}`);
+    for (const w of decision.warnings) lines.push(`warning: ${w}`);
+    ctx.io.stdout(lines.join('\n') + '\n');
+    return decision.exit_code;
+  } finally {
+    await limits.close();
   }
-  if (decision.reason_codes.length) lines.push(`reasons: ${decision.reason_codes.join(',')}`);
-  if (decision.violations.length) lines.push(`violations: ${decision.violations.join(',')}`);
-  if (decision.required_approvals > 0) lines.push(`approvals: ${decision.valid_approvals}/${decision.required_approvals}`);
-  if (approvalAuditPath) lines.push(`approval audit: ${approvalAuditPath}`);
-  if (decision.delegation_required) lines.push(`delegations: ${decision.valid_delegations}`);
-  if (delegationAuditPath) lines.push(`delegation audit: ${delegationAuditPath}`);
-  if (decision.credential) lines.push(`credential: ${decision.credential.credential_ref} (${decision.credential.issuer})`);
-  if (evidencePath) lines.push(`credential evidence: ${evidencePath}`);
-  for (const w of decision.warnings) lines.push(`warning: ${w}`);
-  ctx.io.stdout(lines.join('\n') + '\n');
-  return decision.exit_code;
 }
 
 /** `--evaluation-time` (RFC 3339) fixes "now" for windows and budgets; default: the clock. */

@@ -8,6 +8,8 @@ import { EngineError } from '../core/engine.js';
 import { defineRuntime, fetchCoreModule } from './runtime.js';
 
 export * from '../index.js';
+// The Redis / Valkey limit store needs TCP sockets: Node, Bun and Deno entries only.
+export { redisLimitStore, type RedisEval, type RedisLimitStore, type RedisLimitStoreOptions } from '../stores/redis.js';
 export type { PolicyInput, InitSource, InitSyncSource } from './runtime.js';
 
 interface DenoLike {

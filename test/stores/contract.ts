@@ -3,7 +3,7 @@
 // cases live in contract-cases.ts so runtimes other than vitest's (Deno) run the same ones.
 import { describe, expect, it, beforeEach, afterEach } from 'vitest';
 import type { LimitStore } from '../../bindings/stores/types.js';
-import { contractCases } from './contract-cases.js';
+import { contractCases, type ContractCase } from './contract-cases.js';
 
 export { request } from './contract-cases.js';
 
@@ -13,7 +13,8 @@ export interface StoreFixture {
   close?: () => Promise<void> | void;
 }
 
-export function limitStoreContract(name: string, open: () => Promise<StoreFixture>): void {
+/** `without`: capabilities the store leaves out by design (see ContractCase.capability), each with a test of its own. */
+export function limitStoreContract(name: string, open: () => Promise<StoreFixture>, options: { without?: readonly ContractCase['capability'][] } = {}): void {
   describe(`limit store contract: ${name}`, () => {
     let f: StoreFixture;
     beforeEach(async () => {
@@ -24,6 +25,7 @@ export function limitStoreContract(name: string, open: () => Promise<StoreFixtur
     });
 
     for (const c of contractCases) {
+      if (c.capability && options.without?.includes(c.capability)) continue;
       it(c.name, () => c.run(f.store, (actual, expected) => expect(actual).toEqual(expected)));
     }
   });

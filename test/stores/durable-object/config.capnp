@@ -33,6 +33,7 @@ const mainWorker :Workerd.Worker = (
   durableObjectNamespaces = [
     (className = "GaitLimits", uniqueKey = "gait-limits-test", enableSql = true),
     (className = "KvGaitLimits", uniqueKey = "gait-limits-test-kv"),
+    (className = "InspectableGaitLimits", uniqueKey = "gait-limits-test-inspect", enableSql = true),
     (className = "Throwing", uniqueKey = "gait-limits-test-throwing", enableSql = true),
     (className = "Slow", uniqueKey = "gait-limits-test-slow", enableSql = true),
     (className = "Garbled", uniqueKey = "gait-limits-test-garbled", enableSql = true),
@@ -41,6 +42,7 @@ const mainWorker :Workerd.Worker = (
   bindings = [
     (name = "LIMITS", durableObjectNamespace = "GaitLimits"),
     (name = "KV_LIMITS", durableObjectNamespace = "KvGaitLimits"),
+    (name = "INSPECT", durableObjectNamespace = "InspectableGaitLimits"),
     (name = "THROWING", durableObjectNamespace = "Throwing"),
     (name = "SLOW", durableObjectNamespace = "Slow"),
     (name = "GARBLED", durableObjectNamespace = "Garbled"),

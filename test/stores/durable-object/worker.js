@@ -3,11 +3,27 @@
 // 200 {counts}, or 503 {error} when the store failed (LimitStoreError), 500 for anything else.
 // /via/<n>/consume goes through client service n (its own isolate) to the same objects.
 // Besides GaitLimits (SQLite-backed, as it must be) it exports Durable Objects that fail:
-// KvGaitLimits (GaitLimits on the key-value backend), Throwing, Slow and Garbled.
+// KvGaitLimits (GaitLimits on the key-value backend), Throwing, Slow and Garbled; and
+// InspectableGaitLimits, a GaitLimits that also lists its stored rows (GET /rows?name=…).
 import { GaitLimits, durableObjectLimitStore, LimitStoreError } from './gait/bundle/workerd.js';
 
 export { GaitLimits };
 export class KvGaitLimits extends GaitLimits {}
+
+export class InspectableGaitLimits extends GaitLimits {
+  constructor(ctx, env) {
+    super(ctx, env);
+    this.storage = ctx.storage;
+  }
+
+  async fetch(request) {
+    if (request.method !== 'GET') return super.fetch(request);
+    const rows = this.storage.sql.exec('SELECT name FROM sqlite_master WHERE name = ?', 'gait_counters').toArray().length
+      ? this.storage.sql.exec('SELECT key, count FROM gait_counters ORDER BY key').toArray()
+      : [];
+    return Response.json({ rows, alarm: await this.storage.getAlarm() });
+  }
+}
 
 export class Throwing {
   async fetch() {
@@ -62,6 +78,10 @@ export default {
       return client.fetch(new Request(new URL(via[2] + url.search, url), request));
     }
     if (request.method === 'POST' && url.pathname === '/consume') return consume(request, env);
+    if (url.pathname === '/rows') {
+      const ns = env.INSPECT;
+      return ns.get(ns.idFromName(`gait:limits:${url.searchParams.get('name')}`)).fetch('https://inspect/rows');
+    }
     return new Response('gait-wasm durable object limit store test worker\n');
   },
 };

@@ -45,7 +45,8 @@ export function parseLimitRequests(body: unknown): LimitRequest[] {
   return list.map((r: Record<string, unknown>, i) => {
     const text = (name: string) => {
       const v = r?.[name];
-      if (typeof v !== 'string' || v === '') throw new BadRequest(`requests[${i}].${name} must be a non-empty string`);
+      // A lone surrogate would be stored as U+FFFD, so two keys could share one counter.
+      if (typeof v !== 'string' || v === '' || !v.isWellFormed()) throw new BadRequest(`requests[${i}].${name} must be a non-empty, well-formed string`);
       return v;
     };
     const counterKey = text('counterKey');

@@ -178,6 +178,8 @@ describe('durable object limit store (workerd)', () => {
       ['the answer has the wrong types', { binding: 'GARBLED' }, /garbled answer: count 0/, { key: 'types|a' }],
       ['GaitLimits refuses a bad request', {}, /HTTP 400: .*requests\[0\]\.requests must be a whole number/, { requests: -1 }],
       ['GaitLimits refuses a request without a counter key', {}, /HTTP 400: .*requests\[0\]\.counterKey/, { counterKey: '' }],
+      // SQLite would store a lone surrogate as U+FFFD: two keys would share one counter.
+      ['GaitLimits refuses a key that is not well-formed UTF-16', {}, /HTTP 400: .*requests\[0\]\.counterKey must be a non-empty, well-formed string/, { counterKey: 'minute|tool_identity|2026-12-03T10:00:00Z|t|\ud800' }],
       ['shard: identity meets a tool-scoped counter', { shard: 'identity' }, /cannot hold a counter of scope "tool"/, { scope: 'tool', key: 'tool.x' }],
     ];
     for (const [what, params, message, over] of cases) {

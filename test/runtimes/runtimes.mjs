@@ -70,12 +70,12 @@ export function freePort() {
 
 /**
  * Starts `workerd serve <config>` on a free loopback port for socket `socket` and waits until it
- * answers. Returns { url, startup_ms, stop, log }.
+ * answers. `args` go after the config (e.g. `--directory-path name=dir`). Returns { url, startup_ms, stop, log }.
  */
-export async function startWorkerd(config, socket = 'http', { readyTimeoutMs = 20_000 } = {}) {
+export async function startWorkerd(config, socket = 'http', { readyTimeoutMs = 20_000, args = [] } = {}) {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(bin('workerd'), ['serve', config, '--socket-addr', `${socket}=127.0.0.1:${port}`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin('workerd'), ['serve', config, '--socket-addr', `${socket}=127.0.0.1:${port}`, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (d) => (log += d));
   child.stderr.on('data', (d) => (log += d));

@@ -13,10 +13,6 @@ export type { PolicyInput, InitSource, InitSyncSource } from './runtime.js';
 // Limit counters in a Durable Object: export GaitLimits from the worker, bind it, pass the binding.
 export { GaitLimits } from '../stores/durable-object-class.js';
 export { durableObjectLimitStore, type DurableObjectLimitStoreOptions } from '../stores/durable-object.js';
-export { LimitStoreError, type LimitStore } from '../stores/types.js';
-// What a worker needs to count an evaluation's limits through a store until gate.enforce does it.
-export { limitRequests, limitsOutcome, needsCounters, type LimitRequest, type LimitCount, type LimitsOutcome } from '../limits.js';
-export { nowTime } from '../time.js';
 
 function explain(err: unknown): unknown {
   const message = (err as Error)?.message ?? '';

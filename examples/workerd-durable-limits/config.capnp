@@ -18,6 +18,8 @@ const gateWorker :Workerd.Worker = (
   modules = [
     (name = "worker.js", esModule = embed "worker.js"),
     (name = "policy.yaml", text = embed "policy.yaml"),
+    # The approvers' public key: approval tokens must be signed with its private half.
+    (name = "approver_public.key", text = embed "approver_public.key"),
     # The package's workerd build and its core.wasm, as wrangler would bundle `gait-wasm`.
     (name = "gait/bundle/workerd.js", esModule = embed "../../dist/bundle/workerd.js"),
     (name = "gait/core.wasm", wasm = embed "../../dist/core.wasm"),

@@ -1,12 +1,18 @@
-// A Cloudflare Worker that gates intents with rate limits and destructive budgets counted in a
-// Durable Object, so the limits hold across every isolate and location. POST an intent (JSON),
-// get the decision JSON back (the object `gait gate eval --json` prints, without trace fields).
+// A Cloudflare Worker that runs the whole gate (`gate.enforce`: `gait gate eval`'s pipeline) on
+// POSTed intents: rate limits and destructive budgets counted in a Durable Object, so they hold
+// across every isolate and location, and signed approval tokens for `require_approval` calls.
+// POST an intent (JSON), or `{"intent": …, "approval_tokens": [token, …]}`; get back the object
+// `gait gate eval --json` prints. Signed traces go to the log (the artifact sink).
 // Run it locally, no account (from the repository root, after `npm run build`):
 //   mkdir -p .gait-out/durable-limits
 //   npx workerd serve examples/workerd-durable-limits/config.capnp
 //   curl -s localhost:8787 -d '{"tool_name":"tool.read","context":{"identity":"a","workspace":"/w","risk_class":"low"}}'
-import { createGate, decide, decisionPayload, durableObjectLimitStore, GaitError, GaitLimits, limitRequests, limitsOutcome, LimitStoreError, needsCounters, nowTime } from './gait/bundle/workerd.js';
+// In production, set the trace signing key as a secret (`wrangler secret put GAIT_SIGNING_KEY`,
+// Gait's base64 private-key text); without it traces are signed with a throw-away key and the
+// result says so in `warnings`.
+import { createGate, durableObjectLimitStore, GaitError, GaitLimits } from './gait/bundle/workerd.js';
 import policy from './policy.yaml';
+import approverPublicKey from './approver_public.key';
 
 // The Durable Object class must be exported by the worker's main module to be bound.
 export { GaitLimits };
@@ -14,18 +20,13 @@ export { GaitLimits };
 const gate = createGate(policy);
 const json = (body, status = 200) => new Response(JSON.stringify(body) + '\n', { status, headers: { 'content-type': 'application/json' } });
 
-/** The decision for one intent, its limits counted in the Durable Object (a store call per evaluation). */
-async function gateIntent(text, store) {
-  // TODO(gate.enforce): once the pipeline lands, this whole function becomes
-  // `await gate.enforce(text, { limitStore: store })`, which also turns a LimitStoreError into a
-  // block with reason code limit_store_unavailable.
-  const evaluation = gate.evaluate(text);
-  let limits;
-  if (needsCounters(evaluation)) {
-    const requests = limitRequests(evaluation, nowTime(), gate.policy.rules);
-    limits = limitsOutcome(requests, await store.consume(requests));
+/** The intent and its approval tokens from a request body. */
+function parseBody(text) {
+  const body = JSON.parse(text);
+  if (body && typeof body === 'object' && !Array.isArray(body) && 'intent' in body && !('tool_name' in body)) {
+    return { intent: body.intent, tokens: Array.isArray(body.approval_tokens) ? body.approval_tokens : [] };
   }
-  return decisionPayload(decide(evaluation, { limits }));
+  return { intent: text, tokens: [] };
 }
 
 export default {
@@ -34,16 +35,22 @@ export default {
       return json({ ok: false, error: 'POST an intent (JSON) to get the gate decision', policy_digest: gate.policyDigest }, 405);
     }
     // shard: 'identity' would give each identity its own object; this policy has no tool-scoped limits.
-    const store = durableObjectLimitStore(env.LIMITS, { timeoutMs: 2000 });
-    const text = await request.text();
+    const limitStore = durableObjectLimitStore(env.LIMITS, { timeoutMs: 2000 });
     try {
-      // 200 with the decision for every verdict: the caller enforces it (allow runs the tool).
-      return json(await gateIntent(text, store));
+      const { intent, tokens } = parseBody(await request.text());
+      const { result } = await gate.enforce(intent, {
+        limitStore,
+        signingKey: env.GAIT_SIGNING_KEY,
+        approval: { tokens, verifyKey: approverPublicKey },
+        sink: (artifact) => console.log(JSON.stringify({ [artifact.kind]: artifact.record })),
+      });
+      // 200 with the decision for every verdict (a store that cannot answer is a block with
+      // limit_store_unavailable): the caller enforces it, and only `allow` runs the tool.
+      return json(result);
     } catch (err) {
       // Invalid intents never get a verdict: 400 with the reason (the tool must not run).
       if (err instanceof GaitError) return json({ ok: false, error: err.message, error_category: err.category }, 400);
-      // The counters could not be checked: fail closed (the tool must not run).
-      if (err instanceof LimitStoreError) return json({ ok: false, verdict: 'block', reason_codes: [err.code], error: err.message }, 503);
+      if (err instanceof SyntaxError) return json({ ok: false, error: `request body: ${err.message}`, error_category: 'invalid_input' }, 400);
       return json({ ok: false, error: 'internal error' }, 500);
     }
   },

@@ -3,7 +3,9 @@
 // `gait gate eval --json` with a state file (when the Gait oracle is there), and concurrent
 // requests from many clients get exactly the policy's limit. Needs `npm run build`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mintApprovalToken } from '../../bindings/tokens/index.js';
+import { parsePrivateKey } from '../../bindings/crypto/keys.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +16,8 @@ const EXAMPLE = join(R.ROOT, 'examples/workerd-durable-limits');
 const LOCAL_ORACLE = resolve(R.ROOT, '../shared/oracle/gait');
 const ORACLE = process.env['GAIT_ORACLE'] || (existsSync(LOCAL_ORACLE) ? LOCAL_ORACLE : undefined);
 const SLOW = 120_000;
-/** What `gait gate eval --json` prints that the library's decision leaves out (trace and files). */
-const CLI_ONLY = ['correlation_id', 'trace_id', 'trace_path', 'warnings', 'approval_audit_path'];
+/** What `gait gate eval --json` prints that the worker's answer leaves out (its files and argv). */
+const CLI_ONLY = ['correlation_id', 'trace_path', 'approval_audit_path'];
 
 const dir = mkdtempSync(join(tmpdir(), 'gait-do-example-'));
 let server: { url: string; stop: () => Promise<void> };
@@ -104,6 +106,24 @@ describe('examples/workerd-durable-limits', () => {
     expect(allowed).toEqual([1, 2, 3]);
     expect(answers.filter((a) => a.body.verdict === 'block').length).toBe(397);
   }), SLOW);
+
+  it('grants a write with a signed approval token (gate.enforce in the worker), refuses a forged one', async () => {
+    const write = { tool_name: 'tool.write', args: { path: '/w/a.txt' }, targets: [{ kind: 'path', value: '/w/a.txt', operation: 'write' }], context: { identity: `writer-${Date.now()}`, workspace: '/w', risk_class: 'low' } };
+    const first = await gate(write);
+    expect(first.body).toMatchObject({ verdict: 'require_approval', reason_codes: ['approval_required_for_write', 'approval_token_missing'] });
+    const key = parsePrivateKey(readFileSync(join(R.ROOT, 'test/fixtures/gait/scenarios/keys/approval_private.key'), 'utf8'));
+    const token = await mintApprovalToken({
+      intentDigest: first.body.intent_digest as string, policyDigest: first.body.policy_digest as string, ttl: '1h', scope: ['tool:tool.write'],
+      approver: 'security', reasonCode: 'reviewed', now: new Date(), privateKey: key,
+    });
+    const granted = await gate({ intent: write, approval_tokens: [token] });
+    expect(granted.status).toBe(200);
+    expect(granted.body).toMatchObject({ verdict: 'allow', valid_approvals: 1 });
+    expect(granted.body.reason_codes).toContain('approval_granted');
+    const forged = await gate({ intent: write, approval_tokens: [{ ...token, approver_identity: 'mallory' }] });
+    expect(forged.body).toMatchObject({ verdict: 'require_approval' });
+    expect(forged.body.reason_codes).toContain('approval_token_signature_invalid');
+  }, SLOW);
 
   it('answers an invalid intent with 400 and no verdict', async () => {
     const { status, body } = await gate({ tool_name: '' });

@@ -15,13 +15,17 @@ const POLICY = 'default_verdict: allow\nrules:\n  - name: block-delete\n    effe
 const intent = (tool: string) => ({ tool_name: tool, args: { path: '/tmp/x' }, context: { identity: 'alice', workspace: '/w', risk_class: 'low' } });
 
 describe('package exports', () => {
-  it('point every condition at a bundle, types first, and export core.wasm once', () => {
+  it('point every condition at its bundle and its own declarations (types first), and export core.wasm once', () => {
     const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8'));
     const root = pkg.exports['.'];
-    expect(Object.keys(root)).toEqual(['types', 'workerd', 'deno', 'browser', 'node', 'default']);
+    expect(Object.keys(root)).toEqual(['workerd', 'deno', 'browser', 'node', 'default']);
     expect(pkg.exports['./core.wasm']).toBe('./dist/core.wasm');
-    for (const [condition, file] of Object.entries(root)) {
-      expect(() => readFileSync(fileURLToPath(new URL(`../../${file}`, import.meta.url))), `${condition} -> ${file}`).not.toThrow();
+    for (const [condition, target] of Object.entries(root) as [string, Record<string, string>][]) {
+      const build = condition === 'default' ? 'portable' : condition;
+      expect(target, condition).toEqual({ types: `./dist/load/${build}.d.ts`, default: `./dist/bundle/${build}.js` });
+      for (const file of Object.values(target)) {
+        expect(() => readFileSync(fileURLToPath(new URL(`../../${file}`, import.meta.url))), `${condition} -> ${file}`).not.toThrow();
+      }
     }
   });
 

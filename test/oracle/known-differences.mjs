@@ -79,10 +79,10 @@ export const KNOWN_DIFFERENCES = [
   {
     id: 'producer-version',
     kind: 'accepted',
-    commands: ['gate eval'],
+    commands: ['gate eval', 'approve', 'delegate'],
     ref: 'spec cli.md §0 "Version string" (the CLI\'s own version becomes `producer_version` in every artifact)',
-    reason: 'each CLI stamps its own version into traces (gait-wasm 0.x, Gait 1.3.6)',
-    match: (d) => d.path === 'trace.producer_version' && typeof d.ours === 'string' && d.gait === '1.3.6',
+    reason: 'each CLI stamps its own version into traces, approval/delegation tokens and audit records (gait-wasm 0.x, Gait 1.3.6)',
+    match: (d) => /^(trace|token|approval_audit|delegation_audit)\.producer_version$/.test(d.path) && typeof d.ours === 'string' && d.gait === '1.3.6',
   },
   {
     id: 'fail-closed-intent-invalid',

@@ -97,6 +97,24 @@ export const KNOWN_DIFFERENCES = [
     },
   },
   {
+    id: 'json-flag-error-envelope',
+    kind: 'accepted',
+    commands: ['approve', 'delegate', 'gate eval'],
+    ref: 'README "With `--json` every command prints one line of JSON … failures print the error envelope" (pinned by test/cli/bad-input.test.ts, `gate eval --bogus --json`); Gait\'s behaviour is spec cli.md §0.1 ("If flag parsing fails before `--json` has been seen, the error is printed in human form")',
+    reason: 'a flag-parse error (or a positional, which stops Go\'s flag parsing) on a line that has --json only AFTER that point: Gait has not parsed --json yet and prints `<command> error: <msg>`; gait-wasm prints the JSON error envelope with the same message and exit 6 whenever --json is on the line',
+    match: (d) => {
+      if (d.path !== 'stdout' || typeof d.gait !== 'string') return false;
+      const m = /^[a-z ]+ error: ((?:flag provided but not defined|flag needs an argument|invalid value|invalid boolean|unexpected positional arguments).*)\n$/.exec(d.gait);
+      let ours;
+      try {
+        ours = JSON.parse(d.ours);
+      } catch {
+        return false;
+      }
+      return m !== null && ours.ok === false && ours.error === m[1] && ours.error_code === 'invalid_input';
+    },
+  },
+  {
     id: 'alias-unknown-field-order',
     kind: 'quirk',
     commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval'],

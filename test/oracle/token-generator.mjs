@@ -220,7 +220,7 @@ export function createTokenGenerator(seed) {
     const r = rng();
     const scope = r < 0.6 ? required : r < 0.7 ? ['*'] : r < 0.8 ? [required[0].toUpperCase()] : r < 0.9 ? ['tool:tool.other'] : [...required, 'extra:item'];
     return {
-      key: pick(['a', 'a', 'a', 'a', 'b', 'dev']),
+      key: pick(['a', 'a', 'a', 'a', 'a', 'a', 'b', 'dev']),
       intentDigest: chance(0.85) ? 'right' : 'wrong',
       policyDigest: chance(0.9) ? 'right' : 'wrong',
       binding: intent.delegation ? (chance(0.7) ? 'right' : pick(['none', 'wrong'])) : chance(0.1) ? 'wrong' : 'none',
@@ -234,15 +234,20 @@ export function createTokenGenerator(seed) {
     };
   }
 
-  /** Verify-key flags of gate eval for approval tokens: [argv, env-free]. */
+  /** Verify-key flags of gate eval for approval tokens: mostly the right key, sometimes a wrong or broken one. */
   function approvalKeyFlags() {
+    const r = rng();
+    if (r < 0.7) {
+      return pick([
+        ['--approval-public-key', KEY_FILES.aPublic], ['--approval-public-key', KEY_FILES.aPublic], ['--approval-private-key', KEY_FILES.aPrivate],
+        ['--approval-public-key-env', 'A_PUB'], ['--approval-private-key-env', 'A_PRIV'],
+      ]);
+    }
+    if (r < 0.8) return pick([['--approval-public-key', KEY_FILES.bPublic], ['--approval-public-key', KEY_FILES.bPublic, '--approval-private-key', KEY_FILES.aPrivate]]);
+    if (r < 0.88) return []; // the trace signing key verifies
     return pick([
-      ['--approval-public-key', KEY_FILES.aPublic], ['--approval-public-key', KEY_FILES.aPublic], ['--approval-public-key', KEY_FILES.aPublic],
-      ['--approval-private-key', KEY_FILES.aPrivate], ['--approval-public-key-env', 'A_PUB'], ['--approval-private-key-env', 'A_PRIV'],
-      ['--approval-public-key', KEY_FILES.bPublic], [], [],
-      ['--approval-public-key', KEY_FILES.aPublic, '--approval-public-key-env', 'A_PUB'],
+      ['--approval-public-key', KEY_FILES.aPublic, '--approval-public-key-env', 'A_PUB'], ['--approval-private-key', KEY_FILES.aPrivate, '--approval-private-key-env', 'A_PRIV'],
       ['--approval-public-key', KEY_FILES.bad], ['--approval-public-key', KEY_FILES.missing], ['--approval-public-key-env', 'BLANK'],
-      ['--approval-public-key', KEY_FILES.bPublic, '--approval-private-key', KEY_FILES.aPrivate],
     ]);
   }
 
@@ -258,7 +263,7 @@ export function createTokenGenerator(seed) {
   function tokenPathFlags(names, primaryFlag, chainFlag) {
     if (names.length === 0) return [];
     const paths = shuffle(names);
-    if (chance(0.08)) paths.push('tokens/missing.json');
+    if (chance(0.04)) paths.push('tokens/missing.json');
     const argv = [];
     let rest = paths;
     if (chance(0.75)) {
@@ -276,7 +281,7 @@ export function createTokenGenerator(seed) {
 
   function approvalPolicy(tool) {
     const rules = [];
-    const min = int(0, 3);
+    const min = pick([0, 0, 1, 1, 2, 3]);
     rules.push({
       name: pick(['needs-approval', 'Approve Writes']),
       effect: 'require_approval',
@@ -352,12 +357,18 @@ export function createTokenGenerator(seed) {
   }
 
   function delegationKeyFlags() {
+    const r = rng();
+    if (r < 0.7) {
+      return pick([
+        ['--delegation-public-key', KEY_FILES.aPublic], ['--delegation-public-key', KEY_FILES.aPublic], ['--delegation-public-key-env', 'A_PUB'],
+        ['--approval-public-key', KEY_FILES.aPublic], ['--approval-private-key', KEY_FILES.aPrivate],
+      ]);
+    }
+    if (r < 0.8) return pick([['--delegation-public-key', KEY_FILES.bPublic], ['--delegation-public-key', KEY_FILES.bPublic, '--approval-public-key', KEY_FILES.aPublic]]);
+    if (r < 0.88) return [];
     return pick([
-      ['--delegation-public-key', KEY_FILES.aPublic], ['--delegation-public-key', KEY_FILES.aPublic], ['--delegation-public-key', KEY_FILES.aPublic],
-      ['--delegation-public-key-env', 'A_PUB'], ['--approval-public-key', KEY_FILES.aPublic], ['--approval-private-key', KEY_FILES.aPrivate],
-      ['--delegation-public-key', KEY_FILES.bPublic], [], ['--delegation-public-key', KEY_FILES.aPublic, '--delegation-public-key-env', 'A_PUB'],
-      ['--delegation-public-key', KEY_FILES.bPublic, '--approval-public-key', KEY_FILES.aPublic], ['--delegation-public-key', KEY_FILES.missing],
-      ['--delegation-private-key', KEY_FILES.aPrivate],
+      ['--delegation-public-key', KEY_FILES.aPublic, '--delegation-public-key-env', 'A_PUB'], ['--delegation-public-key', KEY_FILES.missing],
+      ['--delegation-private-key', KEY_FILES.aPrivate], ['--delegation-public-key-env', 'BLANK'],
     ]);
   }
 
@@ -370,13 +381,13 @@ export function createTokenGenerator(seed) {
     const delegations = [];
     for (const link of links) if (chance(0.85)) delegations.push(delegationTokenSpec(link));
     if (chance(0.2)) delegations.push(delegationTokenSpec({ delegator: pick(IDENTITIES), delegate: pick(IDENTITIES) }));
-    const effect = pick(['allow', 'allow', 'require_approval', 'block']);
+    const effect = pick(['allow', 'allow', 'allow', 'require_approval', 'require_approval', 'block']);
     const rule = {
       name: 'delegated-writes', effect,
       match: {
         tool_names: [tool], require_delegation: chance(0.9),
-        ...(chance(0.5) ? { delegation_scopes: pick([['write'], ['write', 'read'], ['admin']]) } : {}),
-        ...(chance(0.2) ? { allowed_delegator_identities: [pick(IDENTITIES)] } : {}),
+        ...(chance(0.5) ? { delegation_scopes: pick([['write'], ['write', 'read'], ['write', 'read'], ['admin']]) } : {}),
+        ...(chance(0.15) ? { allowed_delegator_identities: [pick(IDENTITIES)] } : {}),
         ...(chance(0.2) ? { max_delegation_depth: int(0, 3) } : {}),
       },
     };
@@ -394,7 +405,7 @@ export function createTokenGenerator(seed) {
     ];
     return {
       family: `eval-delegation-${links.length}-${effect}`,
-      policy: YAML.stringify({ default_verdict: pick(['block', 'allow']), rules: [rule] }),
+      policy: YAML.stringify({ default_verdict: pick(['block', 'allow', 'allow']), rules: [rule] }),
       intent: JSON.stringify(intent),
       minter: chance(0.5) ? 'ours' : 'gait',
       approvals,
@@ -426,8 +437,8 @@ export function createTokenGenerator(seed) {
     const argv = [
       'gate', 'eval', '--policy', 'policy.yaml', '--intent', 'intent.json', '--json',
       '--profile', pick(['oss-prod', 'oss-prod', 'OSS-Prod', ' oss-prod ']),
-      ...(drop(0.15) ? ['--key-mode', chance(0.9) ? 'prod' : 'dev'] : []),
-      ...(drop(0.15) ? (chance(0.85) ? ['--private-key', KEY_FILES.aPrivate] : ['--private-key-env', 'A_PRIV']) : []),
+      ...(drop(0.07) ? ['--key-mode', chance(0.95) ? 'prod' : 'dev'] : []),
+      ...(drop(0.07) ? (chance(0.85) ? ['--private-key', KEY_FILES.aPrivate] : ['--private-key-env', 'A_PRIV']) : []),
       ...(drop(0.2) ? ['--trace-out', 'trace.json'] : []),
       ...(kind === 'broker' || kind === 'high-risk-no-broker' ? (drop(0.3) ? ['--credential-broker', pick(['stub', 'stub', 'off', 'env'])] : []) : chance(0.1) ? ['--credential-broker', 'stub'] : []),
       ...(drop(0.3) ? approvalKeyFlags() : []),

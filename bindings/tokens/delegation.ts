@@ -362,15 +362,16 @@ function precheck(token: DelegationToken, verifyKey: Uint8Array | undefined | nu
   return { token: normalized, key: verifyKey, signature: normalized.signature };
 }
 
+// The detail texts are Gait's (`delegate verify` prints `<code>: <detail>`).
 function postcheck(token: DelegationToken, exp: DelegationExpectation, now: RfcTime): DelegationValidation {
   if (compareTime(now, timeOf(token.expires_at)) >= 0) return failure('delegation_token_expired', 'token expired');
   const delegator = goTrim(exp.delegator ?? '');
   if (delegator !== '' && delegator !== token.delegator_identity) {
-    return failure('delegation_token_delegator_mismatch', `delegator ${token.delegator_identity} does not match ${delegator}`);
+    return failure('delegation_token_delegator_mismatch', 'delegator mismatch');
   }
   const delegate = goTrim(exp.delegate ?? '');
   if (delegate !== '' && delegate !== token.delegate_identity) {
-    return failure('delegation_token_delegate_mismatch', `delegate ${token.delegate_identity} does not match ${delegate}`);
+    return failure('delegation_token_delegate_mismatch', 'delegate mismatch');
   }
   const intent = trimLower(exp.intentDigest ?? '');
   if (intent !== '' && token.intent_digest && intent !== token.intent_digest) {
@@ -385,7 +386,7 @@ function postcheck(token: DelegationToken, exp: DelegationExpectation, now: RfcT
     const granted = new Set(token.scope);
     if (token.scope_class) granted.add(token.scope_class);
     if (!granted.has('*') && !required.some((s) => granted.has(s))) {
-      return failure('delegation_token_scope_mismatch', `token scope does not grant any of ${required.join(',')}`);
+      return failure('delegation_token_scope_mismatch', 'scope mismatch');
     }
   }
   return { ok: true, token };

@@ -2,7 +2,7 @@
 // CLI in a fresh directory, normalizing away per-run random fields, and comparing two results
 // field by field. A scenario only says which files to write and which commands to run.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +57,8 @@ export function writeFiles(dir, files) {
  * One CLI on one case: a fresh directory with `.gait-out/` (Gait's first rate-limited `gate eval`
  * fails without it: oracle README, decision 10) and the case's files, then each step in order.
  * A step is { argv, capture?: { label: file }, env? }; captured files are read and removed after
- * the step, so a later step that writes the same name starts clean.
+ * the step, so a later step that writes the same name starts clean. A RegExp `file` captures the
+ * first top-level file whose name matches (outputs named after a trace id, e.g. audits).
  */
 export async function runSteps(bin, files, steps, timeout) {
   return inTempDir('gait-oracle-', async (dir) => {
@@ -67,9 +68,10 @@ export async function runSteps(bin, files, steps, timeout) {
     for (const step of steps) {
       const r = await run([...bin, ...step.argv], dir, timeout, step.env);
       r.files = {};
-      for (const [label, name] of Object.entries(step.capture ?? {})) {
-        const p = join(dir, name);
-        if (existsSync(p)) {
+      for (const [label, file] of Object.entries(step.capture ?? {})) {
+        const name = file instanceof RegExp ? readdirSync(dir).sort().find((n) => file.test(n)) : file;
+        const p = name === undefined ? undefined : join(dir, name);
+        if (p !== undefined && existsSync(p)) {
           r.files[label] = readFileSync(p, 'utf8');
           if (!step.keep) rmSync(p);
         }

@@ -79,10 +79,10 @@ export const KNOWN_DIFFERENCES = [
   {
     id: 'producer-version',
     kind: 'accepted',
-    commands: ['gate eval'],
+    commands: ['gate eval', 'approve', 'delegate'],
     ref: 'spec cli.md §0 "Version string" (the CLI\'s own version becomes `producer_version` in every artifact)',
-    reason: 'each CLI stamps its own version into traces (gait-wasm 0.x, Gait 1.3.6)',
-    match: (d) => d.path === 'trace.producer_version' && typeof d.ours === 'string' && d.gait === '1.3.6',
+    reason: 'each CLI stamps its own version into traces, approval/delegation tokens and audit records (gait-wasm 0.x, Gait 1.3.6)',
+    match: (d) => /^(trace|token|approval_audit|delegation_audit)\.producer_version$/.test(d.path) && typeof d.ours === 'string' && d.gait === '1.3.6',
   },
   {
     id: 'fail-closed-intent-invalid',
@@ -94,6 +94,24 @@ export const KNOWN_DIFFERENCES = [
       const gait = ctx.gait.map((r) => r.stdout).join('');
       const ours = ctx.ours.map((r) => r.stdout).join('');
       return /"error":"normalize intent: /.test(gait) && ours.includes('"fail_closed_intent_invalid"') && !ours.includes('"error"');
+    },
+  },
+  {
+    id: 'json-flag-error-envelope',
+    kind: 'accepted',
+    commands: ['approve', 'delegate', 'gate eval'],
+    ref: 'README "With `--json` every command prints one line of JSON … failures print the error envelope" (pinned by test/cli/bad-input.test.ts, `gate eval --bogus --json`); Gait\'s behaviour is spec cli.md §0.1 ("If flag parsing fails before `--json` has been seen, the error is printed in human form")',
+    reason: 'a flag-parse error (or a positional, which stops Go\'s flag parsing) on a line that has --json only AFTER that point: Gait has not parsed --json yet and prints `<command> error: <msg>`; gait-wasm prints the JSON error envelope with the same message and exit 6 whenever --json is on the line',
+    match: (d) => {
+      if (d.path !== 'stdout' || typeof d.gait !== 'string') return false;
+      const m = /^[a-z ]+ error: ((?:flag provided but not defined|flag needs an argument|invalid value|invalid boolean|unexpected positional arguments).*)\n$/.exec(d.gait);
+      let ours;
+      try {
+        ours = JSON.parse(d.ours);
+      } catch {
+        return false;
+      }
+      return m !== null && ours.ok === false && ours.error === m[1] && ours.error_code === 'invalid_input';
     },
   },
   {

@@ -9,6 +9,8 @@ import { caseSeed } from './run.mjs';
 import { KNOWN_DIFFERENCES, explain, positions } from './known-differences.mjs';
 // @ts-expect-error plain ES module without types
 import { createGenerator } from '../../conformance/generator.mjs';
+// @ts-expect-error plain ES module without types
+import { TOKEN_SCENARIOS } from './scenarios/tokens.mjs';
 
 const RUNNER = fileURLToPath(new URL('./run.mjs', import.meta.url));
 
@@ -35,6 +37,17 @@ describe('test:oracle runner', () => {
     expect(caseSeed(123, 45)).not.toBe(caseSeed(123, 46));
   });
 
+  it('replays the signed-token cases from their seed', () => {
+    expect(TOKEN_SCENARIOS.map((s: { name: string }) => s.name)).toEqual(['approve', 'delegate', 'eval-approval', 'eval-delegation', 'eval-oss-prod']);
+    for (const s of TOKEN_SCENARIOS) {
+      const a = s.generate(caseSeed(7, 3));
+      expect(s.generate(caseSeed(7, 3))).toEqual(a);
+      expect(s.steps(a)).toEqual(s.steps(s.generate(caseSeed(7, 3))));
+      expect(JSON.stringify(s.generate(caseSeed(7, 4)))).not.toBe(JSON.stringify(a));
+      for (const step of s.steps(a)) expect(step.argv.every((x: unknown) => typeof x === 'string')).toBe(true);
+    }
+  });
+
   it('has a well-formed known-differences table', () => {
     const ids = new Set<string>();
     for (const k of KNOWN_DIFFERENCES) {
@@ -54,5 +67,14 @@ describe('test:oracle runner', () => {
     expect(explain(d('parse policy yaml: [2:1] Tabs are not allowed', 'parse policy yaml: [2:1] found character'), ctx)?.id).toBe('yaml-error-wording');
     expect(explain(d('parse policy yaml: [2:2] Tabs are not allowed', 'parse policy yaml: [2:1] found character'), ctx)).toBeUndefined();
     expect(explain(d('normalize intent: a', 'normalize intent: b'), ctx)).toBeUndefined();
+  });
+
+  it('accepts a human-form flag error only against our JSON envelope with the same message', () => {
+    const ctx = { command: 'approve', policy: '', intent: null, ours: [], gait: [] };
+    const envelope = (error: string) => JSON.stringify({ error, error_code: 'invalid_input', ok: false }) + '\n';
+    const d = (ours: string, gait: string) => ({ path: 'stdout', ours, gait });
+    expect(explain(d(envelope('flag provided but not defined: -x'), 'approve error: flag provided but not defined: -x\n'), ctx)?.id).toBe('json-flag-error-envelope');
+    expect(explain(d(envelope('flag provided but not defined: -y'), 'approve error: flag provided but not defined: -x\n'), ctx)).toBeUndefined();
+    expect(explain(d(envelope('scope is required'), 'approve error: scope is required\n'), ctx)).toBeUndefined();
   });
 });

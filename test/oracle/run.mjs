@@ -70,7 +70,7 @@ async function evaluate(scenario, c, o) {
   const [ours, gait] = await Promise.all([runSteps(OURS, files, steps, o.timeout), runSteps([o.oracle], files, steps, o.timeout)]);
   const all = [];
   for (let n = 0; n < steps.length; n++) {
-    all.push(...compareRun(ours[n], gait[n], steps.length > 1 ? `run${n + 1}.` : '', { text: scenario.text }));
+    all.push(...compareRun(ours[n], gait[n], steps.length > 1 ? `run${n + 1}.` : '', { text: scenario.text, randomFields: scenario.randomFields?.(c) }));
   }
   if (scenario.check) all.push(...(await scenario.check(ours, gait, c, env)));
   const ctx = { command: scenario.command, policy: c.policy, intent: c.intent, case: c, ours, gait };

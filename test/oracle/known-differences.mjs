@@ -79,10 +79,10 @@ export const KNOWN_DIFFERENCES = [
   {
     id: 'producer-version',
     kind: 'accepted',
-    commands: ['gate eval'],
+    commands: ['gate eval', 'approve-script'],
     ref: 'spec cli.md §0 "Version string" (the CLI\'s own version becomes `producer_version` in every artifact)',
-    reason: 'each CLI stamps its own version into traces (gait-wasm 0.x, Gait 1.3.6)',
-    match: (d) => d.path === 'trace.producer_version' && typeof d.ours === 'string' && d.gait === '1.3.6',
+    reason: 'each CLI stamps its own version into traces and approved-script registry entries (gait-wasm 0.x, Gait 1.3.6)',
+    match: (d) => /^(trace|registry\.entries\[\d+\])\.producer_version$/.test(d.path) && typeof d.ours === 'string' && d.gait === '1.3.6',
   },
   {
     id: 'fail-closed-intent-invalid',
@@ -95,6 +95,17 @@ export const KNOWN_DIFFERENCES = [
       const ours = ctx.ours.map((r) => r.stdout).join('');
       return /"error":"normalize intent: /.test(gait) && ours.includes('"fail_closed_intent_invalid"') && !ours.includes('"error"');
     },
+  },
+  {
+    id: 'strict-rate-limit-state',
+    kind: 'accepted',
+    commands: ['gate eval'],
+    ref: 'README "State file locking" ("The state is read strictly: anything but a valid `gait.gate.rate_limit_state` 1.0.0 document (empty, wrong schema, …) is exit 6 … Gait itself accepts malformed state files as empty") and "Compatibility notes" (stricter on purpose: malformed rate-limit state files)',
+    reason: 'gait-wasm refuses a malformed rate-limit state file (exit 6, the message names the file) where Gait treats it as empty or reports `parse rate limit state: …` without the name',
+    match: (_d, ctx) =>
+      ctx.case?.files?.['state.json'] !== undefined &&
+      ctx.ours.every((r) => r.stdout.includes('"error":"parse rate limit state state.json: ')) &&
+      ctx.gait.every((r) => r.stdout.includes('"error":"parse rate limit state: ') || !r.stdout.includes('"error"')),
   },
   {
     id: 'alias-unknown-field-order',

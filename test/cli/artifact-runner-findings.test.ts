@@ -59,3 +59,15 @@ describe('policy simulate text output', () => {
     expect(r.stdout).toBe('policy simulate fixtures=1 changed=1 recommendation=require_approval\n');
   });
 });
+
+describe('approve-script intent errors', () => {
+  it('carry normalization messages bare, without a "normalize intent:" prefix', async () => {
+    const cwd = dir();
+    writeFileSync(path.join(cwd, 'policy.yaml'), 'default_verdict: block\n');
+    writeFileSync(path.join(cwd, 'intent.json'), '{"script":{"steps":[]}}');
+    const r = await gait(['approve-script', '--policy', 'policy.yaml', '--intent', 'intent.json', '--registry', 'r.json', '--approver', 'a', '--json'], { cwd });
+    expect(r.exit).toBe(6);
+    expect(r.json.error).toBe('script.steps must not be empty');
+    expect(existsSync(path.join(cwd, 'r.json'))).toBe(false);
+  });
+});

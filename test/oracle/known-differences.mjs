@@ -33,7 +33,7 @@ export const KNOWN_DIFFERENCES = [
   {
     id: 'yaml-error-wording',
     kind: 'accepted',
-    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval'],
+    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval', 'policy simulate', 'approve-script'],
     ref: 'spec/README.md decision 9 ("Error wording may differ from Go\'s libraries (YAML type and syntax messages); the exit code, error_code, error_category and any line:column must not")',
     reason: 'YAML parse/type error messages come from a different YAML library; both must be YAML errors citing the same line:column positions',
     match: (d) =>
@@ -52,7 +52,7 @@ export const KNOWN_DIFFERENCES = [
   {
     id: 'nesting-limit',
     kind: 'accepted',
-    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval'],
+    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval', 'policy simulate', 'approve-script'],
     ref: 'README "Enforcement…" / security model ("Bad input never crashes and never allows: … nesting deeper than 64 … exit 6")',
     reason: 'gait-wasm refuses documents nested deeper than 64 before decoding, so its error (same exit, error_code, error_category) names the depth while Gait reports whatever it meets first (e.g. `[1:1] unknown field "x"`)',
     match: (d) => /(^|\.)error$|^error_text$/.test(d.path) && /nesting exceeds the maximum depth of 64/.test(d.ours) && typeof d.gait === 'string',

@@ -240,6 +240,7 @@ const keysInit = {
   generate: gen.keysInitCase,
   files: (c) => ({ ...c.files }),
   randomFields: ['key_id'],
+  scrub: (text) => text.replace(/key_id=[0-9a-f]{64}/g, 'key_id=<random>'), // the text output's fresh key id
   steps: (c) => {
     const step = { argv: ['keys', 'init', ...c.args], capture: { private: `${c.dir}/${c.name}_private.key`, public: `${c.dir}/${c.name}_public.key` }, keep: true, opaque: true };
     return c.twice ? [step, step] : [step];

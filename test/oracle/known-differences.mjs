@@ -81,8 +81,8 @@ export const KNOWN_DIFFERENCES = [
     kind: 'accepted',
     commands: ['gate eval', 'approve-script'],
     ref: 'spec cli.md §0 "Version string" (the CLI\'s own version becomes `producer_version` in every artifact)',
-    reason: 'each CLI stamps its own version into traces and approved-script registry entries (gait-wasm 0.x, Gait 1.3.6)',
-    match: (d) => /^(trace|registry\.entries\[\d+\])\.producer_version$/.test(d.path) && typeof d.ours === 'string' && d.gait === '1.3.6',
+    reason: 'each CLI stamps its own version into traces, approved-script registry entries and broker evidence records (gait-wasm 0.x, Gait 1.3.6)',
+    match: (d) => /^(trace|evidence|registry\.entries\[\d+\])\.producer_version$/.test(d.path) && typeof d.ours === 'string' && d.gait === '1.3.6',
   },
   {
     id: 'fail-closed-intent-invalid',

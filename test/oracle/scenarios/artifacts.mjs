@@ -146,6 +146,7 @@ const evalBroker = {
   label: 'gate eval --credential-broker',
   generate: gen.evalBrokerCase,
   files: (c) => ({ 'policy.yaml': c.policy, 'intent.json': c.intent, ...c.files }),
+  scrub: scrubTimes, // the evidence record's issued_at/expires_at are wall-clock times
   steps: (c) => [{
     argv: ['gate', 'eval', '--policy', 'policy.yaml', '--intent', 'intent.json', '--credential-broker', c.broker, ...c.args, ...(c.evidence ? ['--credential-evidence-out', 'evidence.json'] : []), '--json', ...signing, '--trace-out', 'trace.json'],
     env: c.env,

@@ -136,6 +136,9 @@ export function evalRegistryCase(seed) {
   return c;
 }
 
+/** A broker reference as an env variable suffix: upper-cased, other characters one `_`. */
+const envKey = (ref) => ref.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
+
 /** eval-broker: brokered rules with each broker, env variables and command scripts. */
 export function evalBrokerCase(seed) {
   const d = draws(seed);
@@ -149,7 +152,9 @@ export function evalBrokerCase(seed) {
     const prefix = d.chance(0.3) ? d.pick(['MY_TOKENS_', '', 'X']) : undefined;
     if (prefix !== undefined) c.args.push('--credential-env-prefix', prefix);
     const p = prefix || 'GAIT_BROKER_TOKEN_';
-    for (const key of d.some(['EGRESS', 'DB', 'VAULT_PROD', 'A_B', 'OTHER_REF', 'TOOL_WRITE'], 0, 3)) c.env[p + key] = d.pick(['s3cr3t', ' ', 'token-2']);
+    // Mostly the variables the policy's references (or the intent's tool name) name, so they issue.
+    const named = [...policy.rules.map((r) => r.broker_reference ?? intent.tool_name), 'other-ref'].map(envKey);
+    for (const key of d.some(named, 0, 3)) c.env[p + key] = d.pick(['s3cr3t', 's3cr3t', ' ', 'token-2']);
   }
   if (broker === 'command') {
     const body = d.pick([

@@ -108,6 +108,28 @@ export const KNOWN_DIFFERENCES = [
       ctx.gait.every((r) => r.stdout.includes('"error":"parse rate limit state: ') || !r.stdout.includes('"error"')),
   },
   {
+    id: 'env-broker-reference-hash',
+    kind: 'accepted',
+    commands: ['gate eval'],
+    ref: 'README "Credential brokers" (`env`: "The reference is `env:<VAR>`: Gait appends 16 hex of the value\'s unsalted SHA-256, guessable offline for weak secrets; we do not") and "Compatibility notes" (stricter on purpose)',
+    reason: 'the env broker\'s credential_ref is `env:<VAR>` in gait-wasm and `env:<VAR>:<sha256(secret)[:16]>` in Gait (output, trace and evidence record)',
+    match: (d) => /(^|\.)credential_ref$/.test(d.path) && typeof d.ours === 'string' && /^env:/.test(d.ours) && d.gait === `${d.ours}:${String(d.gait).slice(-16)}` && /^[0-9a-f]{16}$/.test(String(d.gait).slice(-16)),
+  },
+  {
+    id: 'env-broker-empty-reference',
+    kind: 'accepted',
+    commands: ['gate eval'],
+    ref: 'README "Credential brokers" (`env`: "An empty reference issues nothing (Gait falls back to the tool name, which lets the caller choose the variable)") and "Compatibility notes" (an `env` broker reference that is empty)',
+    reason: 'a brokered rule without broker_reference (and no --credential-ref): Gait reads <prefix><TOOL_NAME> and may issue; gait-wasm blocks with broker_credential_missing',
+    match: (_d, ctx) => {
+      const gait = parse1(ctx.gait[0]?.stdout);
+      const ours = parse1(ctx.ours[0]?.stdout);
+      return ctx.case?.broker === 'env' && /^env:[^:]*:[0-9a-f]{16}$/.test(gait?.credential_ref ?? '') &&
+        ours?.verdict === 'block' && (ours?.reason_codes ?? []).includes('broker_credential_missing') &&
+        envTool(gait.credential_ref, ctx.case);
+    },
+  },
+  {
     id: 'alias-unknown-field-order',
     kind: 'quirk',
     commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval'],
@@ -134,6 +156,20 @@ function onlyQuoting(ours, gait) {
       return false;
     }
   });
+}
+
+const parse1 = (text) => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+/** Gait's env reference names the variable of the intent's tool name (its empty-reference fallback). */
+function envTool(ref, c) {
+  const tool = parse1(c.intent)?.tool_name ?? '';
+  const key = tool.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
+  return key !== '' && ref.split(':')[1].endsWith(`_${key}`) || ref.split(':')[1] === key;
 }
 
 /** The entry that explains one field difference, if any. */

@@ -63,6 +63,14 @@ describe('test:oracle runner', () => {
     }
   });
 
+  it('accepts the env broker reference hash only as Gait\'s 16-hex suffix of our reference', () => {
+    const ctx = { command: 'gate eval', policy: '', intent: null, ours: [], gait: [] };
+    const d = (ours: string, gait: string) => ({ path: 'stdout.credential_ref', ours, gait });
+    expect(explain(d('env:GAIT_BROKER_TOKEN_EGRESS', 'env:GAIT_BROKER_TOKEN_EGRESS:4e738ca5563c06cf'), ctx)?.id).toBe('env-broker-reference-hash');
+    expect(explain(d('env:GAIT_BROKER_TOKEN_EGRESS', 'env:GAIT_BROKER_TOKEN_DB:4e738ca5563c06cf'), ctx)).toBeUndefined();
+    expect(explain(d('stub:aa', 'stub:aa:4e738ca5563c06cf'), ctx)).toBeUndefined();
+  });
+
   it('accepts YAML error wording only with the same line:column', () => {
     const ctx = { command: 'policy validate', policy: '', intent: null, ours: [], gait: [] };
     const d = (ours: string, gait: string) => ({ path: 'stdout.error', ours, gait });

@@ -202,7 +202,7 @@ export class YamlSource {
   private findProblem(): GaitError | undefined {
     const err = this.doc.errors[0];
     if (err) {
-      const where = this.where(this.unterminatedQuoteAt(err.message, err.pos[0]) ?? err.pos[0]);
+      const where = this.where(this.unterminatedQuoteAt(err.message, err.pos[0]) ?? this.unclosedFlowAt(err.message, err.pos[0]) ?? err.pos[0]);
       if (err.code === 'RESOURCE_EXHAUSTION') return yamlError(where, depthMessage);
       if (err.code === 'MULTIPLE_DOCS') return yamlError(where, 'a policy file must contain a single YAML document');
       return yamlError(where, err.message);
@@ -225,6 +225,23 @@ export class YamlSource {
       if (!CONTROL_TOKENS.has(tok)) offset += tok.length;
     }
     return found;
+  }
+
+  /**
+   * The offset of the innermost unclosed `[` or `{` before the error (`Flow sequence … must …
+   * end with a ]`), where the reference library reports it; the parser reports where it gave up.
+   */
+  private unclosedFlowAt(message: string, errorAt: number): number | undefined {
+    if (!/^Flow (sequence|map) in block collection must be sufficiently indented and end with a [\]}]/.test(message)) return undefined;
+    const open: number[] = [];
+    let offset = 0;
+    for (const tok of new Lexer().lex(this.text)) {
+      if (offset > errorAt) break;
+      if (tok === '[' || tok === '{') open.push(offset);
+      else if (tok === ']' || tok === '}') open.pop();
+      if (!CONTROL_TOKENS.has(tok)) offset += tok.length;
+    }
+    return open.at(-1);
   }
 
   private depthProblem(): GaitError | undefined {

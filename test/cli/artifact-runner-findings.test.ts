@@ -71,3 +71,21 @@ describe('approve-script intent errors', () => {
     expect(existsSync(path.join(cwd, 'r.json'))).toBe(false);
   });
 });
+
+describe('an unclosed flow collection in policy YAML', () => {
+  // Gait reports the opening bracket (spec decision 9: the line:column must match).
+  it.each([
+    ['rules: [\n', '[1:8]'],
+    ['a: [\n  b,\n', '[1:4]'],
+    ['a: {\n', '[1:4]'],
+    ['rules: [[a]\n', '[1:8]'],
+    ['a: [b, [c]\n', '[1:4]'],
+    ['a: [[b\n', '[1:5]'], // the innermost
+  ])('%j is reported at %s', async (text, position) => {
+    const cwd = dir();
+    writeFileSync(path.join(cwd, 'policy.yaml'), text);
+    const r = await gait(['policy', 'validate', 'policy.yaml', '--json'], { cwd });
+    expect(r.exit).toBe(6);
+    expect(r.json.error).toMatch(new RegExp(`^parse policy yaml: ${position.replace(/[[\]]/g, '\\$&')} `));
+  });
+});

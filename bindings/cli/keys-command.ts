@@ -35,6 +35,11 @@ export async function runKeys(ctx: CommandContext, args: readonly string[]): Pro
       if (await exists(privatePath)) throw invalidInput(`private key path already exists (use --force): ${privatePath}`);
       if (await exists(publicPath)) throw invalidInput(`public key path already exists (use --force): ${publicPath}`);
     }
+    // Gait creates only --out-dir: a prefix naming a folder inside it that does not exist fails.
+    const keyDir = path.dirname(privatePath);
+    if (keyDir !== path.normalize(outDir) && !(await exists(keyDir))) {
+      throw invalidInput(`write private key: open ${privatePath}: no such file or directory`);
+    }
     // Both paths are checked before either is written: never one key of a pair.
     await checkOutputFile(privatePath, 'private key');
     await checkOutputFile(publicPath, 'public key');

@@ -285,10 +285,7 @@ async function simulate(ctx: CommandContext, args: readonly string[], usage: str
   const verdictCounts = (m: Map<string, number>) =>
     [...m.entries()].sort((a, b) => compareBytewise(a[0], b[0])).map(([verdict, count]) => ({ verdict, count }));
   if (!ctx.json) {
-    ctx.io.stdout(summary + '\n');
-    for (const c of changed) {
-      ctx.io.stdout(`  changed: ${c['fixture_path']} ${c['baseline_verdict']} -> ${c['candidate_verdict']}\n`);
-    }
+    ctx.io.stdout(summary + '\n'); // Gait prints the summary line alone (cli.md §6)
     return 0;
   }
   return printJson(ctx, {

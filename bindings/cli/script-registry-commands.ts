@@ -6,7 +6,7 @@
 import type { CommandContext } from './output.js';
 import { printJson, printError } from './output.js';
 import { parseFlags, flagString } from './flags.js';
-import { GaitError, invalidInput } from '../errors.js';
+import { invalidInput } from '../errors.js';
 import { formatRfc3339Nano, nowTime } from '../time.js';
 import { VERSION } from '../version.js';
 import { loadPolicyFile } from '../policy/load-node.js';
@@ -71,13 +71,7 @@ export async function runApproveScript(ctx: CommandContext, args: readonly strin
 
     const digest = policyDigest(await loadPolicyFile(policyPath));
     const raw = await loadIntentFile(intentPath);
-    let intent;
-    try {
-      intent = normalizeIntent(raw);
-    } catch (err) {
-      if (err instanceof GaitError) throw new GaitError(`normalize intent: ${err.message}`, err.category, err.details);
-      throw err;
-    }
+    const intent = normalizeIntent(raw); // its errors go out bare, as Gait's do
     const steps = intent.script?.steps ?? [];
     if (steps.length === 0) throw invalidInput('intent must include script.steps');
 

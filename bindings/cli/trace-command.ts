@@ -11,7 +11,7 @@ import { GaitError, invalidInput } from '../errors.js';
 import { readRegularFile, readFailureText } from './files.js';
 import { resolveVerifyKey } from '../crypto/keys.js';
 import { nodeKeyIO } from '../crypto/io-node.js';
-import { verifyTrace } from '../crypto/trace.js';
+import { parseTraceRecord, verifyTrace } from '../crypto/trace.js';
 
 /** Traces are a few KiB; 16 MiB bounds a trace with huge step lists and refuses anything else. */
 export const MAX_TRACE_BYTES = 16 * 1024 * 1024;
@@ -34,6 +34,9 @@ export async function runTrace(ctx: CommandContext, args: readonly string[]): Pr
     }
     if (flags.positionals.length !== 1) throw invalidInput('expected trace path');
     const file = flags.positionals[0]!;
+    // Gait reads and parses the record before it looks for a key.
+    const text = await readTraceText(file);
+    parseTraceRecord(text);
     const key = await resolveVerifyKey(
       {
         publicKeyPath: flagString(flags, 'public-key') || undefined,
@@ -43,16 +46,6 @@ export async function runTrace(ctx: CommandContext, args: readonly string[]): Pr
       },
       nodeKeyIO(ctx.io.env),
     );
-    let text: string;
-    try {
-      const bytes = await readRegularFile(file, MAX_TRACE_BYTES).catch((err: unknown) => {
-        throw invalidInput(`read trace record: ${readFailureText(err, file)}`);
-      });
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch (err) {
-      if (err instanceof TypeError) throw invalidInput(`read trace record: ${file} is not valid UTF-8`);
-      throw err;
-    }
     const result = await verifyTrace(text, key);
     const exitCode = result.ok ? 0 : 2;
     if (ctx.json) {
@@ -73,5 +66,16 @@ export async function runTrace(ctx: CommandContext, args: readonly string[]): Pr
   } catch (err) {
     if (err instanceof GaitError) return printError(ctx, 'trace verify', err);
     return printError(ctx, 'trace verify', err);
+  }
+}
+
+async function readTraceText(file: string): Promise<string> {
+  const bytes = await readRegularFile(file, MAX_TRACE_BYTES).catch((err: unknown) => {
+    throw invalidInput(`read trace record: ${readFailureText(err, file)}`);
+  });
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw invalidInput(`read trace record: ${file} is not valid UTF-8`);
   }
 }

@@ -13,6 +13,7 @@ import { GaitError, invalidInput } from '../errors.js';
 import { digestJson, sha256Hex } from '../canonical/sha256.js';
 import { compareBytewise, sortedUnique } from '../canonical/order.js';
 import { wellFormed } from '../canonical/text.js';
+import { JsonSyntaxError, parseJsonTree } from '../intent/json-tree.js';
 import { keyId as computeKeyId, type VerifyKey } from './keys.js';
 import { SIGNATURE_VERIFY_FAILED, signJson, signJsonSync, verifyJson, withoutSignature, type Signature, type SignedJsonOptions } from './signed-json.js';
 
@@ -742,6 +743,23 @@ export interface TraceVerifyResult {
 
 export const TRACE_SIGNATURE_MISSING = 'trace signature missing';
 
+/** Trace JSON text read as Gait reads it: Go's syntax messages, then projectTraceRecord. */
+export function parseTraceRecord(text: string): TraceRecord {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    let message = (err as Error).message;
+    try {
+      parseJsonTree(text, Infinity, '');
+    } catch (goErr) {
+      if (goErr instanceof JsonSyntaxError) message = goErr.message;
+    }
+    throw invalidInput(`parse trace record: ${message}`);
+  }
+  return projectTraceRecord(parsed);
+}
+
 /**
  * `gait trace verify` (cli.md §2.8). Unparseable input throws `GaitError` (`invalid_input`,
  * exit 6). A missing signature, or any step before the Ed25519 check failing (digest mismatch
@@ -754,15 +772,7 @@ export async function verifyTrace(
   key: Uint8Array | VerifyKey,
   options: SignedJsonOptions = {},
 ): Promise<TraceVerifyResult> {
-  let parsed: unknown = record;
-  if (typeof record === 'string') {
-    try {
-      parsed = JSON.parse(record);
-    } catch (err) {
-      throw invalidInput(`parse trace record: ${(err as Error).message}`);
-    }
-  }
-  const projected = projectTraceRecord(parsed);
+  const projected = typeof record === 'string' ? parseTraceRecord(record) : projectTraceRecord(record);
   const publicKey = key instanceof Uint8Array ? key : key.publicKey;
   const signature = projected.signature;
   const base = { trace_id: projected.trace_id, verdict: projected.verdict };

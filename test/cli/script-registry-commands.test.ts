@@ -167,7 +167,7 @@ describe('gait approve-script', () => {
     expectInvalid(await gait(as('--policy', write(dir, 'bad.yaml', 'default_verdict: maybe\n'), '--intent', 'missing.json', '--registry', 'r.json', '--approver', 'me'), { cwd: dir }), /default_verdict/);
     expectInvalid(await gait(as('--policy', policy, '--intent', 'missing.json', '--registry', 'r.json', '--approver', 'me', '--private-key', 'k'), { cwd: dir }), 'read intent: open missing.json: no such file or directory');
     expectInvalid(await gait(as('--policy', policy, '--intent', write(dir, 'junk.json', '{nope'), '--registry', 'r.json', '--approver', 'me'), { cwd: dir }), /^parse intent json: /);
-    expectInvalid(await gait(as('--policy', policy, '--intent', write(dir, 'empty-steps.json', { tool_name: 'script', script: { steps: [] } }), '--registry', 'r.json', '--approver', 'me'), { cwd: dir }), 'normalize intent: script.steps must not be empty');
+    expectInvalid(await gait(as('--policy', policy, '--intent', write(dir, 'empty-steps.json', { tool_name: 'script', script: { steps: [] } }), '--registry', 'r.json', '--approver', 'me'), { cwd: dir }), 'script.steps must not be empty'); // Gait 1.3.6: no prefix
     const single = write(dir, 'single.json', { tool_name: 'tool.write', args: {}, targets: [], context: scriptIntent.context });
     expectInvalid(await gait(as('--policy', policy, '--intent', single, '--registry', 'r.json', '--approver', 'me', '--private-key', 'k'), { cwd: dir }), 'intent must include script.steps');
     expectInvalid(await gait(as(...all, '--private-key', APPROVAL_PRIVATE), { cwd: dir }), 'dev mode does not accept explicit key sources');

@@ -2,7 +2,7 @@
 // CLI in a fresh directory, normalizing away per-run random fields, and comparing two results
 // field by field. A scenario only says which files to write and which commands to run.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,20 +45,23 @@ export async function inTempDir(prefix, fn) {
   }
 }
 
-/** Writes { relative name: text } under dir (creating folders). */
+/** Writes { relative name: text } under dir (creating folders); `*.sh` files are made executable (broker scripts). */
 export function writeFiles(dir, files) {
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), text);
+    if (name.endsWith('.sh')) chmodSync(join(dir, name), 0o755);
   }
 }
 
 /**
  * One CLI on one case: a fresh directory with `.gait-out/` (Gait's first rate-limited `gate eval`
  * fails without it: oracle README, decision 10) and the case's files, then each step in order.
- * A step is { argv, capture?: { label: file }, env? }; captured files are read and removed after
- * the step, so a later step that writes the same name starts clean. A RegExp `file` captures the
- * first top-level file whose name matches (outputs named after a trace id, e.g. audits).
+ * A step is { argv, capture?: { label: file }, env?, keep?, opaque? }; captured files are read and
+ * removed after the step (unless `keep`: a state file carried to the next step), so a later step
+ * that writes the same name starts clean. A RegExp `file` captures the first top-level file whose
+ * name matches (outputs named after a trace id, e.g. audits). `opaque` captures (key bytes) are
+ * compared for presence only.
  */
 export async function runSteps(bin, files, steps, timeout) {
   return inTempDir('gait-oracle-', async (dir) => {
@@ -68,6 +71,7 @@ export async function runSteps(bin, files, steps, timeout) {
     for (const step of steps) {
       const r = await run([...bin, ...step.argv], dir, timeout, step.env);
       r.files = {};
+      if (step.opaque) r.opaque = true;
       for (const [label, file] of Object.entries(step.capture ?? {})) {
         const name = file instanceof RegExp ? readdirSync(dir).sort().find((n) => file.test(n)) : file;
         const p = name === undefined ? undefined : join(dir, name);
@@ -129,11 +133,11 @@ export function diffValues(a, b, path, out = []) {
   return out;
 }
 
-/** Two JSON-or-text outputs compared under `path`. */
-export function compareOutput(ours, gait, path, randomFields) {
-  const a = parse(ours);
-  const b = parse(gait);
-  if (!a.ok || !b.ok) return ours === gait ? [] : [{ path, ours, gait }];
+/** Two JSON-or-text outputs compared under `path`, each first passed through `scrub` (if any). */
+export function compareOutput(ours, gait, path, randomFields, scrub = (t) => t) {
+  const a = parse(scrub(ours));
+  const b = parse(scrub(gait));
+  if (!a.ok || !b.ok) return scrub(ours) === scrub(gait) ? [] : [{ path, ours, gait }];
   return diffValues(normalize(a.value, randomFields), normalize(b.value, randomFields), path);
 }
 
@@ -141,7 +145,7 @@ export function compareOutput(ours, gait, path, randomFields) {
  * One step's results on both sides: exit code, stdout, captured files. `text` steps (policy fmt)
  * compare stdout byte for byte where Gait succeeds, and on failure the message and its stream.
  */
-export function compareRun(ours, gait, prefix, { text = false, randomFields } = {}) {
+export function compareRun(ours, gait, prefix, { text = false, randomFields, scrub } = {}) {
   const diffs = [];
   if (ours.exit !== gait.exit) diffs.push({ path: `${prefix}exit`, ours: ours.exit, gait: gait.exit });
   if (text) {
@@ -154,12 +158,12 @@ export function compareRun(ours, gait, prefix, { text = false, randomFields } = 
     }
     return diffs;
   }
-  diffs.push(...compareOutput(ours.stdout, gait.stdout, `${prefix}stdout`, randomFields));
+  diffs.push(...compareOutput(ours.stdout, gait.stdout, `${prefix}stdout`, randomFields, scrub));
   for (const label of [...new Set([...Object.keys(ours.files ?? {}), ...Object.keys(gait.files ?? {})])].sort()) {
     const a = ours.files?.[label];
     const b = gait.files?.[label];
     if ((a === undefined) !== (b === undefined)) diffs.push({ path: `${prefix}${label}`, ours: a === undefined ? '<none>' : '<written>', gait: b === undefined ? '<none>' : '<written>' });
-    else diffs.push(...compareOutput(a, b, `${prefix}${label}`, randomFields));
+    else if (!ours.opaque) diffs.push(...compareOutput(a, b, `${prefix}${label}`, randomFields, scrub));
   }
   return diffs;
 }

@@ -33,7 +33,7 @@ export const KNOWN_DIFFERENCES = [
   {
     id: 'yaml-error-wording',
     kind: 'accepted',
-    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval'],
+    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval', 'policy simulate', 'approve-script'],
     ref: 'spec/README.md decision 9 ("Error wording may differ from Go\'s libraries (YAML type and syntax messages); the exit code, error_code, error_category and any line:column must not")',
     reason: 'YAML parse/type error messages come from a different YAML library; both must be YAML errors citing the same line:column positions',
     match: (d) =>
@@ -52,7 +52,7 @@ export const KNOWN_DIFFERENCES = [
   {
     id: 'nesting-limit',
     kind: 'accepted',
-    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval'],
+    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval', 'policy simulate', 'approve-script'],
     ref: 'README "Enforcement…" / security model ("Bad input never crashes and never allows: … nesting deeper than 64 … exit 6")',
     reason: 'gait-wasm refuses documents nested deeper than 64 before decoding, so its error (same exit, error_code, error_category) names the depth while Gait reports whatever it meets first (e.g. `[1:1] unknown field "x"`)',
     match: (d) => /(^|\.)error$|^error_text$/.test(d.path) && /nesting exceeds the maximum depth of 64/.test(d.ours) && typeof d.gait === 'string',
@@ -60,7 +60,7 @@ export const KNOWN_DIFFERENCES = [
   {
     id: 'intent-nesting-limit',
     kind: 'accepted',
-    commands: ['policy test', 'gate eval'],
+    commands: ['policy test', 'gate eval', 'policy simulate'],
     ref: 'README "Rolling out a policy with the CLI" ("Bad input never crashes and never allows: … nesting deeper than 64 … exit 6")',
     reason: 'gait-wasm refuses an intent nested deeper than 64 (invalid input, exit 6) where Go\'s JSON decoder allows 10,000 levels and Gait evaluates it',
     match: (d, ctx) => {
@@ -79,20 +79,21 @@ export const KNOWN_DIFFERENCES = [
   {
     id: 'producer-version',
     kind: 'accepted',
-    commands: ['gate eval', 'approve', 'delegate'],
+    commands: ['gate eval', 'approve', 'delegate', 'approve-script'],
     ref: 'spec cli.md §0 "Version string" (the CLI\'s own version becomes `producer_version` in every artifact)',
-    reason: 'each CLI stamps its own version into traces, approval/delegation tokens and audit records (gait-wasm 0.x, Gait 1.3.6)',
-    match: (d) => /^(trace|token|approval_audit|delegation_audit)\.producer_version$/.test(d.path) && typeof d.ours === 'string' && d.gait === '1.3.6',
+    reason: 'each CLI stamps its own version into traces, approval/delegation tokens, audit records, approved-script registry entries and broker evidence records (gait-wasm 0.x, Gait 1.3.6)',
+    match: (d) => /^(trace|token|approval_audit|delegation_audit|evidence|registry\.entries\[\d+\])\.producer_version$/.test(d.path) && typeof d.ours === 'string' && d.gait === '1.3.6',
   },
   {
     id: 'fail-closed-intent-invalid',
     kind: 'accepted',
-    commands: ['policy test', 'gate eval'],
+    commands: ['policy test', 'gate eval', 'policy simulate'],
     ref: 'README "Compatibility notes" ("an intent that cannot be normalized at a fail-closed risk class is blocked by every command"); spec/README.md decision 2',
-    reason: 'Gait\'s gate eval reports an un-normalizable intent as invalid input (exit 6) even under fail_closed; gait-wasm blocks it with fail_closed_intent_invalid (exit 3)',
+    reason: 'Gait\'s gate eval (and policy simulate, for a fixture) reports an un-normalizable intent as invalid input (exit 6) even under fail_closed; gait-wasm blocks it with fail_closed_intent_invalid (exit 3; a `block` among policy simulate\'s verdicts when both policies are fail-closed at its risk class)',
     match: (d, ctx) => {
       const gait = ctx.gait.map((r) => r.stdout).join('');
       const ours = ctx.ours.map((r) => r.stdout).join('');
+      if (ctx.command === 'policy simulate') return /"error":"normalize intent: /.test(gait) && /"block"/.test(ours) && !ours.includes('"error"');
       return /"error":"normalize intent: /.test(gait) && ours.includes('"fail_closed_intent_invalid"') && !ours.includes('"error"');
     },
   },
@@ -115,6 +116,42 @@ export const KNOWN_DIFFERENCES = [
     },
   },
   {
+    id: 'strict-rate-limit-state',
+    kind: 'accepted',
+    commands: ['gate eval'],
+    ref: 'README "State file locking" ("The state is read strictly: anything but a valid `gait.gate.rate_limit_state` 1.0.0 document (empty, wrong schema, …) is exit 6 … Gait itself accepts malformed state files as empty") and "Compatibility notes" (stricter on purpose: malformed rate-limit state files)',
+    reason: 'gait-wasm refuses a malformed rate-limit state file (exit 6, the message names the file) where Gait treats it as empty or reports `parse rate limit state: …` without the name',
+    // Per run: ours refused the file (Gait then failed the same way or counted from empty), or
+    // the run never read the state (no limited rule matched) and both exit alike.
+    match: (_d, ctx) => {
+      const refused = (r) => r.stdout.includes('"error":"parse rate limit state state.json: ');
+      return ctx.case?.files?.['state.json'] !== undefined && ctx.ours.some(refused) &&
+        ctx.ours.every((r, n) => (refused(r) ? ctx.gait[n].stdout.includes('"error":"parse rate limit state: ') || !ctx.gait[n].stdout.includes('"error"') : r.exit === ctx.gait[n].exit));
+    },
+  },
+  {
+    id: 'env-broker-reference-hash',
+    kind: 'accepted',
+    commands: ['gate eval'],
+    ref: 'README "Credential brokers" (`env`: "The reference is `env:<VAR>`: Gait appends 16 hex of the value\'s unsalted SHA-256, guessable offline for weak secrets; we do not") and "Compatibility notes" (stricter on purpose)',
+    reason: 'the env broker\'s credential_ref is `env:<VAR>` in gait-wasm and `env:<VAR>:<sha256(secret)[:16]>` in Gait (output, trace and evidence record)',
+    match: (d) => /(^|\.)credential_ref$/.test(d.path) && typeof d.ours === 'string' && /^env:/.test(d.ours) && d.gait === `${d.ours}:${String(d.gait).slice(-16)}` && /^[0-9a-f]{16}$/.test(String(d.gait).slice(-16)),
+  },
+  {
+    id: 'env-broker-empty-reference',
+    kind: 'accepted',
+    commands: ['gate eval'],
+    ref: 'README "Credential brokers" (`env`: "An empty reference issues nothing (Gait falls back to the tool name, which lets the caller choose the variable)") and "Compatibility notes" (an `env` broker reference that is empty)',
+    reason: 'a brokered rule without broker_reference (and no --credential-ref): Gait reads <prefix><TOOL_NAME> and may issue; gait-wasm blocks with broker_credential_missing',
+    match: (_d, ctx) => {
+      const gait = parse1(ctx.gait[0]?.stdout);
+      const ours = parse1(ctx.ours[0]?.stdout);
+      return ctx.case?.broker === 'env' && /^env:[^:]*:[0-9a-f]{16}$/.test(gait?.credential_ref ?? '') &&
+        ours?.verdict === 'block' && (ours?.reason_codes ?? []).includes('broker_credential_missing') &&
+        envTool(gait.credential_ref, ctx.case);
+    },
+  },
+  {
     id: 'alias-unknown-field-order',
     kind: 'quirk',
     commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval'],
@@ -125,6 +162,20 @@ export const KNOWN_DIFFERENCES = [
       /unknown field/.test(d.ours) && /unknown field/.test(d.gait) && /&\w/.test(ctx.policy) && /\*\w/.test(ctx.policy),
   },
 ];
+
+const parse1 = (text) => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+/** Gait's env reference names the variable of the intent's tool name (its empty-reference fallback). */
+function envTool(ref, c) {
+  const tool = parse1(c.intent)?.tool_name ?? '';
+  const key = tool.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
+  return key !== '' && ref.split(':')[1].endsWith(`_${key}`) || ref.split(':')[1] === key;
+}
 
 /** The entry that explains one field difference, if any. */
 export function explain(diff, ctx) {

@@ -10,6 +10,8 @@ import { KNOWN_DIFFERENCES, explain, positions } from './known-differences.mjs';
 // @ts-expect-error plain ES module without types
 import { createGenerator } from '../../conformance/generator.mjs';
 // @ts-expect-error plain ES module without types
+import { SCENARIOS } from './scenarios/index.mjs';
+// @ts-expect-error plain ES module without types
 import { TOKEN_SCENARIOS } from './scenarios/tokens.mjs';
 
 const RUNNER = fileURLToPath(new URL('./run.mjs', import.meta.url));
@@ -48,6 +50,20 @@ describe('test:oracle runner', () => {
     }
   });
 
+  it('replays every scenario\'s case, files and steps from a seed', () => {
+    for (const s of SCENARIOS) {
+      const seed = caseSeed(20261203, 7);
+      const a = s.generate(seed);
+      expect(s.generate(seed), s.name).toEqual(a);
+      expect(s.files(s.generate(seed)), s.name).toEqual(s.files(a));
+      expect(s.steps(s.generate(seed)), s.name).toEqual(s.steps(a));
+      expect(s.steps(a).length, s.name).toBeGreaterThan(0);
+      // Different seeds give different cases (over a few draws: some families are small).
+      const others = [1, 2, 3, 4].map((i) => JSON.stringify(s.generate(caseSeed(20261203, i))));
+      expect(new Set([JSON.stringify(a), ...others]).size, s.name).toBeGreaterThan(1);
+    }
+  });
+
   it('has a well-formed known-differences table', () => {
     const ids = new Set<string>();
     for (const k of KNOWN_DIFFERENCES) {
@@ -58,6 +74,14 @@ describe('test:oracle runner', () => {
       if (k.kind === 'bug') expect(k.reason).toMatch(/^BUG, open: .*Minimal|^BUG, open: /);
       expect(k.commands.length).toBeGreaterThan(0);
     }
+  });
+
+  it('accepts the env broker reference hash only as Gait\'s 16-hex suffix of our reference', () => {
+    const ctx = { command: 'gate eval', policy: '', intent: null, ours: [], gait: [] };
+    const d = (ours: string, gait: string) => ({ path: 'stdout.credential_ref', ours, gait });
+    expect(explain(d('env:GAIT_BROKER_TOKEN_EGRESS', 'env:GAIT_BROKER_TOKEN_EGRESS:4e738ca5563c06cf'), ctx)?.id).toBe('env-broker-reference-hash');
+    expect(explain(d('env:GAIT_BROKER_TOKEN_EGRESS', 'env:GAIT_BROKER_TOKEN_DB:4e738ca5563c06cf'), ctx)).toBeUndefined();
+    expect(explain(d('stub:aa', 'stub:aa:4e738ca5563c06cf'), ctx)).toBeUndefined();
   });
 
   it('accepts YAML error wording only with the same line:column', () => {

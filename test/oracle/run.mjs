@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import { explain, KNOWN_DIFFERENCES } from './known-differences.mjs';
+import { explain, KNOWN_DIFFERENCES, RANDOM_FIELDS } from './known-differences.mjs';
 import { OURS, runSteps, compareRun } from './harness.mjs';
 import { SCENARIOS } from './scenarios/index.mjs';
 
@@ -70,7 +70,8 @@ async function evaluate(scenario, c, o) {
   const [ours, gait] = await Promise.all([runSteps(OURS, files, steps, o.timeout), runSteps([o.oracle], files, steps, o.timeout)]);
   const all = [];
   for (let n = 0; n < steps.length; n++) {
-    all.push(...compareRun(ours[n], gait[n], steps.length > 1 ? `run${n + 1}.` : '', { text: scenario.text, randomFields: scenario.randomFields?.(c) }));
+    const randomFields = typeof scenario.randomFields === 'function' ? scenario.randomFields(c) : [...RANDOM_FIELDS, ...(scenario.randomFields ?? [])];
+    all.push(...compareRun(ours[n], gait[n], steps.length > 1 ? `run${n + 1}.` : '', { text: scenario.text, randomFields, scrub: scenario.scrub }));
   }
   if (scenario.check) all.push(...(await scenario.check(ours, gait, c, env)));
   const ctx = { command: scenario.command, policy: c.policy, intent: c.intent, case: c, ours, gait };

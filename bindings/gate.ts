@@ -344,6 +344,9 @@ export class Gate {
     const stepTools = prepared.script ? prepared.script.steps.map((s) => s.tool_name) : NO_STEPS;
     const encoded = encodePrepared(prepared, this.loaded.compiled, stepContext ? { stepContext } : undefined);
     const outcome = this.engine.evaluate(this.loaded, encoded, stepTools);
+    // The fail-closed checks return before Wrkr context is applied and the context source is
+    // recorded (policy.md §7.1 steps 3, 5, 7): no wrkr keys in the digest, no source.
+    if (outcome.fail_closed) return this.assemble(outcome, intent, intent.created_at, options, '');
     return this.assemble(outcome, prepared, prepared.created_at, options, joinSources(envelopeSource, wrkrHit ? source : ''));
   }
 

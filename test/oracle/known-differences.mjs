@@ -25,7 +25,7 @@ export const RANDOM_FIELDS = [
   'signature.signed_digest', // CLI's trace must verify with the other's `trace verify`)
 ];
 
-const yamlError = (s) => typeof s === 'string' && /^(parse policy yaml|policy fmt error: parse policy yaml)/.test(s);
+const yamlError = (s) => typeof s === 'string' && /^(parse policy yaml|policy fmt error: parse policy yaml|parse project config)/.test(s);
 /** The `line:column` positions a message cites, e.g. `[3:5]` or `line 3`. */
 export const positions = (s) => [...String(s).matchAll(/\[(\d+):(\d+)\]|line (\d+)(?:, column (\d+))?/g)].map((m) => m[0].replace(/^line (\d+), column (\d+)$/, '[$1:$2]').replace(/^line (\d+)$/, '[$1]'));
 
@@ -82,7 +82,7 @@ export const KNOWN_DIFFERENCES = [
     commands: ['gate eval', 'approve', 'delegate', 'approve-script'],
     ref: 'spec cli.md §0 "Version string" (the CLI\'s own version becomes `producer_version` in every artifact)',
     reason: 'each CLI stamps its own version into traces, approval/delegation tokens, audit records, approved-script registry entries and broker evidence records (gait-wasm 0.x, Gait 1.3.6)',
-    match: (d) => /^(trace|token|approval_audit|delegation_audit|evidence|registry\.entries\[\d+\])\.producer_version$/.test(d.path) && typeof d.ours === 'string' && d.gait === '1.3.6',
+    match: (d) => /^(trace\w*|token|approval_audit|delegation_audit|evidence|registry\.entries\[\d+\])\.producer_version$/.test(d.path) && typeof d.ours === 'string' && d.gait === '1.3.6',
   },
   {
     id: 'fail-closed-intent-invalid',

@@ -14,5 +14,6 @@
 import { POLICY_SCENARIOS } from './policy.mjs';
 import { TOKEN_SCENARIOS } from './tokens.mjs';
 import { ARTIFACT_SCENARIOS } from './artifacts.mjs';
+import { CONTEXT_SCENARIOS } from './context.mjs';
 
-export const SCENARIOS = [...POLICY_SCENARIOS, ...TOKEN_SCENARIOS, ...ARTIFACT_SCENARIOS];
+export const SCENARIOS = [...POLICY_SCENARIOS, ...TOKEN_SCENARIOS, ...ARTIFACT_SCENARIOS, ...CONTEXT_SCENARIOS];

@@ -235,12 +235,18 @@ async function publicKeyFrom(input: KeyInput): Promise<Uint8Array> {
   return publicKeyOf(await privateKeyOf(raw));
 }
 
+/**
+ * Tokens as the stages take them. Every token is decoded with Gait's rules, also one given as an
+ * object (from a request body, say: it is read as its JSON text), so a value of the wrong shape is
+ * invalid input, never half-trusted.
+ */
 function tokenList<T>(items: readonly TokenInput<T>[], parse: (b: string | Uint8Array) => T): { path: string; token: T }[] {
+  if (!Array.isArray(items)) throw invalidInput('tokens must be a list');
   const width = String(items.length).length;
   return items.map((item, i) => {
     const wrapped = item && typeof item === 'object' && !(item instanceof Uint8Array) && 'token' in item ? (item as { path?: string; token: T | string | Uint8Array }) : undefined;
     const value = wrapped ? wrapped.token : (item as T | string | Uint8Array);
-    const token = typeof value === 'string' || value instanceof Uint8Array ? parse(value) : value;
+    const token = parse(typeof value === 'string' || value instanceof Uint8Array ? value : JSON.stringify(value));
     return { path: wrapped?.path ?? `token-${String(i).padStart(width, '0')}`, token };
   });
 }
@@ -285,7 +291,7 @@ async function approvedScriptFastPath(
   let registry: ApprovedScriptRegistry;
   try {
     const value = await load(scripts.registry);
-    registry = typeof value === 'string' || value instanceof Uint8Array ? parseRegistry(value) : value;
+    registry = parseRegistry(typeof value === 'string' || value instanceof Uint8Array ? value : JSON.stringify(value));
   } catch (err) {
     return fail('registry_unavailable', (err as Error).message);
   }

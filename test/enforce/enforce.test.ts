@@ -209,3 +209,25 @@ describe('keys and profiles', () => {
     expect(() => g.enforce(intent(), { signingKey: PRIVATE })).toThrow(/disposed/);
   });
 });
+
+describe('tokens given as objects are decoded with Gait\'s rules', () => {
+  it('a token object of the wrong shape is invalid input (a GaitError), not a crash or a grant', async () => {
+    const g = gate(APPROVAL);
+    for (const bad of [{ scope: 'tool:tool.write', signature: 7 }, { schema_id: 5 }, [1, 2]]) {
+      await expect(g.enforce(intent(), { signingKey: PRIVATE, now: NOW, approval: { tokens: [bad as never] } })).rejects.toBeInstanceOf(GaitError);
+    }
+    // JSON `null` decodes to an empty token, as in Go: evaluated, and refused.
+    const empty = await g.enforce(intent(), { signingKey: PRIVATE, now: NOW, approval: { tokens: [null as never] } });
+    expect(empty.result.verdict).toBe('require_approval');
+    expect(empty.result.valid_approvals).toBeUndefined();
+  });
+
+  it('a token object parsed from JSON grants like its text', async () => {
+    const g = gate(APPROVAL);
+    const probe = await g.enforce(intent(), { signingKey: PRIVATE, now: NOW });
+    const token = await mintApprovalToken({ intentDigest: probe.result.intent_digest!, policyDigest: probe.result.policy_digest, ttl: '1h', scope: ['tool:tool.write'], approver: 'bob', reasonCode: 'ok', now: NOW, privateKey: PRIVATE });
+    const fromJson = JSON.parse(serializeApprovalToken(token));
+    const r = await g.enforce(intent(), { signingKey: PRIVATE, now: NOW, approval: { tokens: [fromJson], verifyKey: PUBLIC } });
+    expect(r.result.verdict).toBe('allow');
+  });
+});

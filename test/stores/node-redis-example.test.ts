@@ -32,8 +32,7 @@ let redis: TestRedis | undefined;
 let shared: Service;
 
 /** Starts `node examples/node-redis/server.mjs` on a free port; resolves once it listens. */
-async function startService(redisUrl: string, name: string, env: Record<string, string> = {}): Promise<Service> {
-  const traces = join(dir, `${name}.jsonl`);
+async function startService(redisUrl: string, name: string, env: Record<string, string> = {}, traces = join(dir, `${name}.jsonl`)): Promise<Service> {
   const child = spawn(process.execPath, [join(EXAMPLE, 'server.mjs'), join(EXAMPLE, 'policy.yaml'), '--port', '0', '--traces', traces], {
     cwd: ROOT,
     env: { ...process.env, REDIS_URL: redisUrl, GAIT_SIGNING_KEY: encodePrivateKey(TRACE_KEY.privateKey), ...env },
@@ -187,6 +186,11 @@ describe.skipIf(!HAVE_REDIS)('examples/node-redis', () => {
       expect(verified).toMatchObject({ ok: true, signature_status: 'verified' });
     }
     expect(records.filter((r) => r.verdict === 'allow').length).toBe(3);
+  }, SLOW);
+
+  it('answers 500 with no verdict when the trace cannot be kept', async () => {
+    const service = await startService(redis!.url, 'untraced', {}, join(dir, 'missing-dir', 'traces.jsonl'));
+    expect(await gate(service, read(`untraced-${Date.now()}`))).toEqual({ status: 500, body: { ok: false, error: 'internal error' } });
   }, SLOW);
 
   it('closes its Redis connection and exits 0 on SIGTERM', async () => {

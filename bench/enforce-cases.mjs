@@ -1,16 +1,20 @@
 /**
  * The enforcement pipeline (`gate.enforce`: the whole `gait gate eval` less file I/O) as bench
  * cases: with no tokens on a memory limit store, and with one approval token, its signature
- * verified cold (cache cleared every call) or cached. Every call signs a trace (Ed25519, WebCrypto
- * where the runtime has it). Setup checks each case's verdict once.
+ * verified cold (cache cleared every call) or cached; and, when redis-server is installed, on a
+ * Redis store on loopback (its own server, started here and killed at exit: one round trip per
+ * evaluation). Every call signs a trace (Ed25519, WebCrypto where the runtime has it). Setup
+ * checks each case's verdict once.
  */
 import { readFileSync } from 'node:fs';
 import { Gate } from '../dist/gate.js';
 import { parsePolicyYaml } from '../dist/policy/parse.js';
 import { memoryLimitStore } from '../dist/stores/memory.js';
+import { redisLimitStore } from '../dist/stores/redis.js';
 import { mintApprovalToken } from '../dist/tokens/index.js';
 import { parsePrivateKey } from '../dist/crypto/keys.js';
 import { clearVerifyCache } from '../dist/crypto/ed25519.js';
+import { startBenchRedis } from './redis-server.mjs';
 
 const here = (rel) => new URL(rel, import.meta.url);
 const KEY = parsePrivateKey(readFileSync(here('../test/fixtures/gait/scenarios/keys/approval_private.key'), 'utf8'));
@@ -40,7 +44,7 @@ export async function enforceCases(engine) {
   };
   await expect(limited, plain, 'allow');
   await expect(approval, withToken, 'allow');
-  return [
+  const cases = [
     {
       id: 'enforce/memory-store', group: 'enforce', layer: 'pipeline', isAsync: true,
       what: 'gate.enforce(object): evaluate + rate limit on a memory store + signed trace, no tokens',
@@ -60,4 +64,18 @@ export async function enforceCases(engine) {
       fn: async () => (await approval.enforce(INTENT, withToken)).exit_code + 1,
     },
   ];
+  const redis = await startBenchRedis();
+  if (!redis) {
+    process.stderr.write('enforce/redis-store skipped: redis-server not installed (set REDIS_SERVER to its path)\n');
+    return cases;
+  }
+  // A generous timeout for setup on a loaded machine; the case measures the round trip, not it.
+  const onRedis = { ...plain, limitStore: redisLimitStore(redis.url, { prefix: 'gait-bench:', timeoutMs: 10_000 }), limitStoreTimeoutMs: 10_000 };
+  await expect(limited, onRedis, 'allow');
+  cases.push({
+    id: 'enforce/redis-store', group: 'enforce', layer: 'pipeline', isAsync: true,
+    what: 'gate.enforce(object): evaluate + rate limit on a Redis store on loopback (one EVALSHA round trip) + signed trace',
+    fn: async () => (await limited.enforce(INTENT, onRedis)).exit_code + 1,
+  });
+  return cases;
 }

@@ -25,7 +25,8 @@ export const RANDOM_FIELDS = [
   'signature.signed_digest', // CLI's trace must verify with the other's `trace verify`)
 ];
 
-const yamlError = (s) => typeof s === 'string' && /^(parse policy yaml|policy fmt error: parse policy yaml|parse project config)/.test(s);
+// A YAML error, bare (`stdout.error`) or as a text-mode command error (`policy simulate error: …`).
+const yamlError = (s) => typeof s === 'string' && /^([a-z -]+ error: )?(parse policy yaml|parse project config)/.test(s);
 /** The `line:column` positions a message cites, e.g. `[3:5]` or `line 3`. */
 export const positions = (s) => [...String(s).matchAll(/\[(\d+):(\d+)\]|line (\d+)(?:, column (\d+))?/g)].map((m) => m[0].replace(/^line (\d+), column (\d+)$/, '[$1:$2]').replace(/^line (\d+)$/, '[$1]'));
 
@@ -37,7 +38,7 @@ export const KNOWN_DIFFERENCES = [
     ref: 'spec/README.md decision 9 ("Error wording may differ from Go\'s libraries (YAML type and syntax messages); the exit code, error_code, error_category and any line:column must not")',
     reason: 'YAML parse/type error messages come from a different YAML library; both must be YAML errors citing the same line:column positions',
     match: (d) =>
-      /(^|\.)error$|^error_text$/.test(d.path) &&
+      /(^|\.)error$|^error_text$|^stdout$/.test(d.path) &&
       yamlError(d.ours) && yamlError(d.gait) &&
       JSON.stringify(positions(d.ours)) === JSON.stringify(positions(d.gait)),
   },

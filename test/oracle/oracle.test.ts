@@ -91,6 +91,10 @@ describe('test:oracle runner', () => {
     expect(explain(d('parse policy yaml: [2:1] Tabs are not allowed', 'parse policy yaml: [2:1] found character'), ctx)?.id).toBe('yaml-error-wording');
     expect(explain(d('parse policy yaml: [2:2] Tabs are not allowed', 'parse policy yaml: [2:1] found character'), ctx)).toBeUndefined();
     expect(explain(d('normalize intent: a', 'normalize intent: b'), ctx)).toBeUndefined();
+    // Text mode: the whole stdout is `<command> error: parse policy yaml: …`.
+    const text = (ours: string, gait: string) => ({ path: 'stdout', ours, gait });
+    expect(explain(text('policy simulate error: parse policy yaml: [1:8] cannot unmarshal\n', 'policy simulate error: parse policy yaml: [1:8] string was used\n'), ctx)?.id).toBe('yaml-error-wording');
+    expect(explain(text('policy simulate error: parse policy yaml: [1:9] x\n', 'policy simulate error: parse policy yaml: [1:8] y\n'), ctx)).toBeUndefined();
   });
 
   it('accepts a human-form flag error only against our JSON envelope with the same message', () => {

@@ -175,7 +175,8 @@ const parse1 = (text) => {
 function envTool(ref, c) {
   const tool = parse1(c.intent)?.tool_name ?? '';
   const key = tool.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
-  return key !== '' && ref.split(':')[1].endsWith(`_${key}`) || ref.split(':')[1] === key;
+  // `<prefix><KEY>`: the prefix may end without `_` (`--credential-env-prefix X` gives `XTOOL_DELETE`).
+  return key !== '' && ref.split(':')[1].endsWith(key);
 }
 
 /** The entry that explains one field difference, if any. */

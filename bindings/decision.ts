@@ -356,8 +356,9 @@ export function decisionPayload(d: Decision, extra: PayloadExtras = {}): Decisio
     composite_risk_class: e.composite_risk_class || undefined,
     step_verdicts: e.step_verdicts.length ? e.step_verdicts.map(stepPayload) : undefined,
     matched_rule: e.matched_rule || undefined,
-    // Gait prints the phase of the evaluated intent, and there is none when the envelope did not bind.
-    phase: e.context_binding_error === undefined ? context?.phase : undefined,
+    // Gait prints the phase of the evaluated intent; when the envelope did not bind, the intent's
+    // phase as written (none if it has none).
+    phase: e.context_binding_error === undefined ? context?.phase : e.context_binding_phase || undefined,
     simulate_mode: d.simulated ? true : undefined,
     would_have_blocked: d.simulated?.would_have_blocked || undefined,
     simulated_verdict: d.simulated?.verdict,

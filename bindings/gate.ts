@@ -103,6 +103,8 @@ export interface GateEvaluation {
    * block; `prepared` is then the intent with its own claims (Gait's CLI reports that one).
    */
   context_binding_error?: string;
+  /** With a binding error: the intent's `context.phase` as written (Gait prints that one). */
+  context_binding_phase?: string;
   /** Everything the core decided, for the CLI's post-processing (tokens, limits, broker). */
   outcome: CoreOutcome;
   script: boolean;
@@ -263,7 +265,8 @@ export class Gate {
    */
   private evaluateValue(intent: string | unknown, value: unknown, options: EvaluateOptions): GateEvaluation {
     const normalized = value !== undefined ? normalizeIntentObject(value) : undefined;
-    if (normalized) return this.evaluateOwned(normalized, options);
+    // With an envelope, Go's decoding: a failed binding reports the intent's phase as written.
+    if (normalized && options.contextEnvelope === undefined) return this.evaluateOwned(normalized, options);
     return this.evaluateRaw(typeof intent === 'string' ? decodeIntentJson(intent) : decodeIntentValue(intent), options);
   }
 
@@ -277,7 +280,7 @@ export class Gate {
       if (!(err instanceof GaitError)) throw err;
       return this.evaluateInvalid(raw, err, options);
     }
-    return this.evaluateOwned(normalized, options);
+    return this.evaluateOwned(normalized, options, raw.context?.phase ?? '');
   }
 
   /** Evaluates a normalized intent (claims stripped, or replaced by the envelope's). */
@@ -288,13 +291,13 @@ export class Gate {
   }
 
   /** A freshly normalized intent the gate owns and may change: strip its claims or bind the envelope. */
-  private evaluateOwned(normalized: NormalizedIntent, options: EvaluateOptions): GateEvaluation {
+  private evaluateOwned(normalized: NormalizedIntent, options: EvaluateOptions, rawPhase = ''): GateEvaluation {
     if (options.contextEnvelope === undefined) return this.evaluatePrepared(stripContextClaimsInPlace(normalized), options, '');
-    return this.evaluateBound(normalized, options);
+    return this.evaluateBound(normalized, options, rawPhase);
   }
 
   /** intent.md §4.2 with an envelope: verify it, check the intent's claims, bind its evidence. */
-  private evaluateBound(normalized: NormalizedIntent, options: EvaluateOptions): GateEvaluation {
+  private evaluateBound(normalized: NormalizedIntent, options: EvaluateOptions, rawPhase = ''): GateEvaluation {
     let bound: NormalizedIntent;
     try {
       let envelope: ContextEnvelope;
@@ -308,7 +311,7 @@ export class Gate {
       bound = withContextEvidence(normalized, contextEvidence(envelope, options.now ?? nowTime()), { digests: false });
     } catch (err) {
       if (!(err instanceof GaitError)) throw err;
-      return this.evaluateUnbound(normalized, err, options);
+      return this.evaluateUnbound(normalized, err, options, rawPhase);
     }
     return this.evaluatePrepared(bound, options, 'context_envelope');
   }
@@ -354,7 +357,7 @@ export class Gate {
    * An envelope that does not bind (§4.1 step 2): a fail-closed block when the policy's fail-closed
    * covers the risk class, else `normalize intent: <why>`. The intent keeps its own claims.
    */
-  private evaluateUnbound(normalized: NormalizedIntent, cause: GaitError, options: EvaluateOptions): GateEvaluation {
+  private evaluateUnbound(normalized: NormalizedIntent, cause: GaitError, options: EvaluateOptions, rawPhase: string): GateEvaluation {
     let outcome: CoreOutcome;
     try {
       outcome = this.engine.evaluate(this.loaded, encodeInvalidIntent(normalized.context.risk_class, this.loaded.compiled), []);
@@ -362,7 +365,7 @@ export class Gate {
       if (err instanceof IntentInvalidStatus) throw invalidInput(`normalize intent: ${cause.message}`);
       throw err;
     }
-    return this.assemble(outcome, normalized, normalized.created_at, options, '', cause.message);
+    return this.assemble(outcome, normalized, normalized.created_at, options, '', cause.message, rawPhase);
   }
 
   private evaluateInvalid(raw: RawIntent, cause: GaitError, options: EvaluateOptions): GateEvaluation {
@@ -383,6 +386,7 @@ export class Gate {
     options: EvaluateOptions,
     contextSource: string,
     bindingError?: string,
+    bindingPhase?: string,
   ): GateEvaluation {
     const stepVerdicts: StepVerdict[] = outcome.steps.map((s) => ({
       index: s.index,
@@ -405,7 +409,7 @@ export class Gate {
       reason_codes: outcome.reason_codes,
       violations: outcome.violations,
     };
-    return new Evaluation(result, matched, this.policyDigest, prepared, contextSource, outcome, stepVerdicts, bindingError);
+    return new Evaluation(result, matched, this.policyDigest, prepared, contextSource, outcome, stepVerdicts, bindingError, bindingPhase);
   }
 }
 
@@ -433,6 +437,7 @@ class Evaluation implements GateEvaluation {
     readonly outcome: CoreOutcome,
     readonly step_verdicts: StepVerdict[],
     readonly context_binding_error: string | undefined,
+    readonly context_binding_phase: string | undefined = undefined,
   ) {
     this.script = outcome.script;
     this.step_count = step_verdicts.length;

@@ -190,6 +190,12 @@ describe('gate eval --context-envelope', () => {
     expect(blocked.json).toMatchObject({ verdict: 'block', reason_codes: ['fail_closed_intent_invalid'], violations: ['intent_not_evaluable'], context_evidence_mode: 'best_effort' });
     expect(blocked.json['phase']).toBeUndefined();
     expect(blocked.json['context_source']).toBeUndefined();
+    // With a phase in the intent, Gait prints it as written (not normalized) when the envelope did
+    // not bind (found by the differential runner; checked on the binary: `APPLY` stays `APPLY`).
+    for (const phase of ['plan', 'APPLY']) {
+      const withPhase = await run({ policy: FAIL_CLOSED, envelope: envelope(), intent: intent({ context_evidence_mode: 'best_effort', phase }) });
+      expect(withPhase.json).toMatchObject({ verdict: 'block', reason_codes: ['fail_closed_intent_invalid'], phase });
+    }
   });
 
   it('joins the Wrkr source: context_source is sorted', async () => {

@@ -90,12 +90,16 @@ export const KNOWN_DIFFERENCES = [
     kind: 'accepted',
     commands: ['policy test', 'gate eval', 'policy simulate'],
     ref: 'README "Compatibility notes" ("an intent that cannot be normalized at a fail-closed risk class is blocked by every command"); spec/README.md decision 2',
-    reason: 'Gait\'s gate eval (and policy simulate, for a fixture) reports an un-normalizable intent as invalid input (exit 6) even under fail_closed; gait-wasm blocks it with fail_closed_intent_invalid (exit 3; a `block` among policy simulate\'s verdicts when both policies are fail-closed at its risk class)',
+    reason: 'Gait\'s gate eval (and policy simulate, for a fixture) reports an un-normalizable intent as invalid input (exit 6) even under fail_closed; gait-wasm blocks it with fail_closed_intent_invalid (exit 3; a `block` among policy simulate\'s verdicts when both policies are fail-closed at its risk class), or, when a later stage has bad input (a key source), reports that one (exit 6 both)',
     match: (d, ctx) => {
       const gait = ctx.gait.map((r) => r.stdout).join('');
       const ours = ctx.ours.map((r) => r.stdout).join('');
       if (ctx.command === 'policy simulate') return /"error":"normalize intent: /.test(gait) && /"block"/.test(ours) && !ours.includes('"error"');
-      return /"error":"normalize intent: /.test(gait) && ours.includes('"fail_closed_intent_invalid"') && !ours.includes('"error"');
+      if (!/"error":"normalize intent: /.test(gait)) return false;
+      if (ours.includes('"fail_closed_intent_invalid"') && !ours.includes('"error"')) return true;
+      // Past the block our pipeline goes on, so a later stage's bad input (a key source, say) is the
+      // error: invalid input too, with the same exit code as Gait's; only under fail_closed.
+      return /^\s*fail_closed:/m.test(ctx.policy ?? '') && ctx.ours.every((r, n) => r.exit === ctx.gait[n]?.exit && r.exit === 6 && /"error_code":"invalid_input"/.test(r.stdout));
     },
   },
   {

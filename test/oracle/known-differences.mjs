@@ -94,7 +94,12 @@ export const KNOWN_DIFFERENCES = [
     match: (d, ctx) => {
       const gait = ctx.gait.map((r) => r.stdout).join('');
       const ours = ctx.ours.map((r) => r.stdout).join('');
-      if (ctx.command === 'policy simulate') return /"error":"normalize intent: /.test(gait) && /"block"/.test(ours) && !ours.includes('"error"');
+      if (ctx.command === 'policy simulate') {
+        // JSON (`"error":"normalize intent: …"` against a `block` verdict) or text mode (Gait's
+        // `policy simulate error: normalize intent: …` against our summary line).
+        if (/"error":"normalize intent: /.test(gait)) return /"block"/.test(ours) && !ours.includes('"error"');
+        return /^policy simulate error: normalize intent: /.test(gait) && /^policy simulate fixtures=\d+ /.test(ours);
+      }
       if (!/"error":"normalize intent: /.test(gait)) return false;
       if (ours.includes('"fail_closed_intent_invalid"') && !ours.includes('"error"')) return true;
       // Past the block our pipeline goes on, so a later stage's bad input (a key source, say) is the

@@ -56,7 +56,8 @@ const utc = (text) => new Date(text).toISOString().replace(/(\.\d*?)0+Z$/, '$1Z'
 
 /** Does any rule ask for context evidence in `required` mode? */
 function wantsRequired(policy) {
-  return (policy?.rules ?? []).some((r) => r.require_context_evidence || String(r.required_context_evidence_mode ?? '').trim().toLowerCase() === 'required');
+  const rules = Array.isArray(policy?.rules) ? policy.rules : []; // an invalid policy may have anything here
+  return rules.some((r) => r && (r.require_context_evidence || String(r.required_context_evidence_mode ?? '').trim().toLowerCase() === 'required'));
 }
 
 /**

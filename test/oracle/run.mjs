@@ -5,7 +5,7 @@
 // known-differences.mjs are tolerated; anything else is a disagreement (exit 1).
 //
 //   GAIT_ORACLE=/path/to/gait node test/oracle/run.mjs [--cases N] [--seed S] [--commands a,b]
-//       [--case I] [--jobs 2] [--timeout MS] [--out DIR] [--no-shrink] [--verbose]
+//       [--case I] [--from F] [--jobs 2] [--timeout MS] [--out DIR] [--no-shrink] [--verbose]
 //
 // The commands are the scenarios of scenarios/index.mjs (e.g. test, validate, fmt, eval,
 // simulate). Case I uses scenario commands[I % commands.length] on the generator seeded from
@@ -37,6 +37,7 @@ function options(argv) {
     else if (a === '--seed') o.seed = Number(val());
     else if (a === '--commands') o.commands = val().split(',').map((s) => s.trim()).filter(Boolean);
     else if (a === '--case') o.only = Number(val());
+    else if (a === '--from') o.from = Number(val());
     else if (a === '--jobs') o.jobs = Number(val());
     else if (a === '--timeout') o.timeout = Number(val());
     else if (a === '--out') o.out = val();
@@ -193,7 +194,8 @@ async function main() {
     process.exit(2);
   }
   o.oracle = resolve(o.oracle);
-  const indices = o.only !== undefined ? [o.only] : [...Array(o.cases).keys()];
+  // `--from F`: cases F … F+N-1 of the seed (to continue a run that stopped).
+  const indices = o.only !== undefined ? [o.only] : [...Array(o.cases).keys()].map((i) => i + (o.from ?? 0));
   console.log(`test:oracle seed=${o.seed} cases=${indices.length} commands=${o.commands.join(',')} oracle=${o.oracle} (replay one case: --seed ${o.seed} --case I)`);
   const started = Date.now();
   const stats = {};
@@ -206,10 +208,21 @@ async function main() {
       const index = indices[next++];
       const command = o.commands[index % o.commands.length];
       const scenario = BY_NAME[command];
-      const c = scenario.generate(caseSeed(o.seed, index));
       const s = (stats[command] ??= { cases: 0, agree: 0, known: 0, disagree: 0 });
       s.cases++;
-      let result = await evaluate(scenario, c, o);
+      let c;
+      let result;
+      try {
+        c = scenario.generate(caseSeed(o.seed, index));
+        result = await evaluate(scenario, c, o);
+      } catch (err) {
+        // A runner fault is a failure of this case, reported with its replay command; the run goes on.
+        s.disagree++;
+        failures.push({ index, command, family: 'runner-error', dir: '' });
+        console.log(`RUNNER ERROR seed=${o.seed} case=${index} command=${label(scenario)}: ${err?.stack ?? err}`);
+        done++;
+        continue;
+      }
       if (result.diffs.length && scenario.stateful?.(c)) {
         // Two runs on one rate-limit state can straddle a window boundary on one side only:
         // a stateful disagreement must reproduce once more to count.

@@ -104,7 +104,7 @@ export const KNOWN_DIFFERENCES = [
       if (ours.includes('"fail_closed_intent_invalid"') && !ours.includes('"error"')) return true;
       // Past the block our pipeline goes on, so a later stage's bad input (a key source, say) is the
       // error: invalid input too, with the same exit code as Gait's; only under fail_closed.
-      return /^\s*fail_closed:/m.test(ctx.policy ?? '') && ctx.ours.every((r, n) => r.exit === ctx.gait[n]?.exit && r.exit === 6 && /"error_code":"invalid_input"/.test(r.stdout));
+      return /"?fail_closed"?\s*:/.test(ctx.policy ?? '') && ctx.ours.every((r, n) => r.exit === ctx.gait[n]?.exit && r.exit === 6 && /"error_code":"invalid_input"/.test(r.stdout));
     },
   },
   {

@@ -8,7 +8,8 @@
 // Environment: REDIS_URL (default redis://127.0.0.1:6379/0); GAIT_SIGNING_KEY, the trace signing
 // key (Gait's base64 private-key text; absent: dev mode, a throw-away key, and `warnings` says so);
 // GAIT_APPROVER_KEY_FILE (or --approver-key), the approvers' public key (absent: the signing key's
-// public half verifies tokens, as in Gait); GAIT_TRACES (or --traces); PORT (or --port).
+// public half verifies tokens, as in Gait); GAIT_TRACES (or --traces); GAIT_AUDITS (or --audits:
+// approval and delegation audit records, kept only when given); PORT (or --port).
 import { appendFile, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -20,6 +21,7 @@ const { values: flags, positionals } = parseArgs({
     port: { type: 'string', default: process.env.PORT ?? '8787' },
     host: { type: 'string', default: '127.0.0.1' },
     traces: { type: 'string', default: process.env.GAIT_TRACES ?? 'traces.jsonl' },
+    audits: { type: 'string', default: process.env.GAIT_AUDITS },
     'approver-key': { type: 'string', default: process.env.GAIT_APPROVER_KEY_FILE },
   },
 });
@@ -29,11 +31,18 @@ const limitStore = redisLimitStore(process.env.REDIS_URL ?? 'redis://127.0.0.1:6
 const signingKey = process.env.GAIT_SIGNING_KEY || undefined;
 const approverKey = flags['approver-key'] ? await readFile(flags['approver-key'], 'utf8') : undefined;
 
-/** Keeps each signed trace (one JSON line) before the decision is answered: no trace, no answer. */
+/**
+ * Keeps each signed trace (one JSON line) before the decision is answered: no trace, no answer.
+ * Approval and delegation audit records go to --audits as `{kind, record}` lines, when given.
+ */
 async function sink(artifact) {
-  if (artifact.kind !== 'trace') return undefined; // this policy issues no credentials; audits are not kept here
-  await appendFile(flags.traces, JSON.stringify(artifact.record) + '\n');
-  return flags.traces;
+  if (artifact.kind === 'trace') {
+    await appendFile(flags.traces, JSON.stringify(artifact.record) + '\n');
+    return flags.traces;
+  }
+  if (!flags.audits) return undefined;
+  await appendFile(flags.audits, JSON.stringify({ kind: artifact.kind, record: artifact.record }) + '\n');
+  return flags.audits;
 }
 
 /** The intent and its approval tokens from a request body. */

@@ -142,6 +142,17 @@ describe.skipIf(!HAVE_REDIS)('examples/node-redis', () => {
     expect((await gate(other, { intent: write, approval_tokens: [token] })).body).toMatchObject({ verdict: 'require_approval' });
   }, SLOW);
 
+  it('keeps approval audit records as JSON lines when given --audits (GAIT_AUDITS)', async () => {
+    const audits = join(dir, 'audits.jsonl');
+    const service = await startService(redis!.url, 'with-audits', { GAIT_AUDITS: audits });
+    const write = { tool_name: 'tool.write', args: { path: '/w/b.txt' }, targets: [{ kind: 'path', value: '/w/b.txt', operation: 'write' }], context: { identity: `auditor-${Date.now()}`, workspace: '/w', risk_class: 'low' } };
+    const r = await gate(service, write);
+    expect(r.body).toMatchObject({ verdict: 'require_approval', approval_audit_path: audits });
+    const lines = readFileSync(audits, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ kind: 'approval_audit', record: { schema_id: 'gait.gate.approval_audit_record', trace_id: r.body.trace_id, required_approvals: 1, approved: false } });
+  }, SLOW);
+
   it('answers an invalid intent or body with 400 and no verdict', async () => {
     expect(await gate(shared, { tool_name: '' })).toEqual({ status: 400, body: { ok: false, error: 'normalize intent: tool_name is required', error_category: 'invalid_input' } });
     const r = await fetch(shared.url, { method: 'POST', body: '{not json' });

@@ -15,7 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { sha256Hex } from '../canonical/sha256.js';
 import { invalidInput } from '../errors.js';
-import type { RfcTime } from '../time.js';
+import type { CredentialRequest, IssuedCredential } from '../enforce.js';
 
 export type BrokerKind = 'off' | 'stub' | 'env' | 'command';
 
@@ -27,28 +27,9 @@ export interface BrokerConfig {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-export interface BrokerRequest {
-  reference: string;
-  scopes: string[];
-  toolName: string;
-  identity: string;
-  workspace: string;
-  sessionId: string;
-  requestId: string;
-  /** The evaluation time. */
-  now: RfcTime;
-}
-
-export interface IssuedCredential {
-  /** Who issued it: the broker kind, or the command's `issued_by`. */
-  broker: string;
-  reference: string;
-  credential_ref: string;
-  scope: string[];
-  ttl_seconds: number;
-  /** When the credential was issued, for a broker that says (the stub: the evaluation time); else unknown. */
-  issued_at?: RfcTime;
-}
+/** What a broker is asked for, and what it issues: the pipeline's types (enforce.ts). */
+export type BrokerRequest = CredentialRequest;
+export type { IssuedCredential };
 
 export const DEFAULT_ENV_PREFIX = 'GAIT_BROKER_TOKEN_';
 const COMMAND_TIMEOUT_MS = 5000;

@@ -14,7 +14,7 @@ import { rawRiskClass } from '../intent/normalize.js';
 import { loadWrkrInventory } from '../intent/wrkr-node.js';
 import { loadContextEnvelopeFile } from '../context/envelope-node.js';
 import { Gate, type WrkrInventory } from '../gate.js';
-import { checkOssProdPolicy, type EnforceArtifact } from '../enforce.js';
+import type { EnforceArtifact } from '../enforce.js';
 import { TOKEN_FLAGS, keySources, tokenLoader } from './gate-tokens.js';
 import { parseApprovalToken, parseDelegationToken, readRegistry, serializeAuditRecord, splitCsv, MAX_ARTIFACT_BYTES } from '../tokens/index.js';
 import { parseBrokerKind, validateBroker, issueCredential, type BrokerConfig } from './broker.js';
@@ -139,7 +139,6 @@ async function gateEval(ctx: CommandContext, args: readonly string[]): Promise<n
       }
     }
 
-    if (profile === 'oss-prod') checkOssProdPolicy(policy, broker.kind !== 'off');
     const gate = new Gate(await createEngine(), policy);
     const keyIO = nodeKeyIO(ctx.io.env);
     const signingSources = { privateKeyPath: flagString(flags, 'private-key') || undefined, privateKeyEnv: flagString(flags, 'private-key-env') || undefined };

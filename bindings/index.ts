@@ -38,3 +38,4 @@ export {
 } from './mcp/trust.js';
 export { exportLogLine, exportOtelLine } from './mcp/exports.js';
 export type { McpServerInfo, McpTrustDecision, ReadTrustSnapshot, McpExportEvent } from './mcp/types.js';
+export { verifyMcpServer, parseMcpServerDescription, type McpVerifyOutput, type McpVerifyResult, type McpVerifyOptions } from './mcp/verify.js';

@@ -59,3 +59,12 @@ describe('mcp verify: EXPECTED.jsonl', () => {
     expect(got).toEqual(c.stdout_json);
   });
 });
+
+describe('mcp verify: help', () => {
+  it('-h prints the usage and exits 0 (spec README decision 4; Gait exits 6 with `flag: help requested`)', async () => {
+    const dash = await run(['mcp', 'verify', '-h']);
+    const long = await run(['mcp', 'verify', '--help']);
+    expect(dash).toEqual({ exit: 0, stdout: long.stdout });
+    expect(long.stdout).toContain('gait mcp verify --policy <policy.yaml> --server <server.json>');
+  });
+});

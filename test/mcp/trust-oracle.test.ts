@@ -123,6 +123,8 @@ describe.skipIf(!ORACLE)('mcp verify vs Gait v1.3.6', () => {
       ['--json', '-json=x'],
       ['--json=false', '--policy', 'policy.yaml', '--server', 'null.json'],
       ['--json', '--risk-class'],
+      ['--help'],
+      ['--policy', 'policy.yaml', '--help', '--json'],
     ]) await compare(d, args);
   });
 });

@@ -30,9 +30,28 @@ function flagName(token: string): { name: string; value: string | undefined } | 
  * `policy` and `demo` commands); otherwise parsing stops at the first positional, like `gate eval`.
  */
 export function parseFlags(argv: readonly string[], spec: FlagSpec, interleaved: boolean): ParsedFlags {
+  const out: ParsedFlags = { strings: new Map(), bools: new Set(), positionals: [], help: false };
+  parseInto(out, argv, spec, interleaved);
+  return out;
+}
+
+/**
+ * parseFlags that also reports what was parsed before a failing token: Gait prints a flag error
+ * as JSON only when `--json` came before it.
+ */
+export function parseFlagsUntilError(argv: readonly string[], spec: FlagSpec, interleaved: boolean): { flags: ParsedFlags; error?: unknown } {
+  const out: ParsedFlags = { strings: new Map(), bools: new Set(), positionals: [], help: false };
+  try {
+    parseInto(out, argv, spec, interleaved);
+    return { flags: out };
+  } catch (error) {
+    return { flags: out, error };
+  }
+}
+
+function parseInto(out: ParsedFlags, argv: readonly string[], spec: FlagSpec, interleaved: boolean): void {
   const strings = new Set(spec.strings ?? []);
   const bools = new Set([...(spec.bools ?? []), 'help']);
-  const out: ParsedFlags = { strings: new Map(), bools: new Set(), positionals: [], help: false };
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
     if (token === '--') {
@@ -59,6 +78,7 @@ export function parseFlags(argv: readonly string[], spec: FlagSpec, interleaved:
       } else if (value === 'false' || value === '0' || value === 'f' || value === 'F' || value === 'FALSE' || value === 'False') {
         out.bools.delete(name);
       } else {
+        out.bools.delete(name); // Go's bool flag stores false before reporting the bad value
         throw invalidInput(`invalid boolean value "${value}" for -${name}: parse error`);
       }
       continue;
@@ -75,7 +95,6 @@ export function parseFlags(argv: readonly string[], spec: FlagSpec, interleaved:
     }
     throw invalidInput(`flag provided but not defined: -${name}`);
   }
-  return out;
 }
 
 export function flagString(flags: ParsedFlags, name: string): string {

@@ -212,7 +212,7 @@ describe('adapter, mapping and artifact paths', () => {
       [{ adapter: 'anthropic', call: { name: 'tool.x', input: 'str' } }, 'parse anthropic tool call: json: cannot unmarshal string into Go struct field .input of type map[string]interface {}'],
       [{ call: { args: { a: 1 } } }, 'tool call name is required'],
       [{ call: { name: 'tool.read', context: { context_envelope_path: 'x.json' } } }, 'call.context.context_envelope_path is not supported; use --context-envelope at the boundary'],
-      [{ call: { name: 'tool.read', targets: [{ kind: 'planet', value: 'x' }] } }, 'unsupported target kind: planet'],
+      [{ call: { name: 'tool.read', targets: [{ kind: 'planet', value: 'x' }] } }, 'normalize intent: unsupported target kind: planet'],
     ];
     for (const [body, message] of cases) await expectError(handler, post('/v1/evaluate', JSON.stringify(body)), 400, message);
     await stillServes(handler);

@@ -133,7 +133,10 @@ export function checkIntegrationOptions<O extends GateIntegrationOptions<any>>(w
   return { ...options };
 }
 
-/** The tool was not run: a verdict other than allow, or a failed evaluation. Its message is what the model is told. */
+/**
+ * The tool was not run: a verdict other than allow (`verdict`), a failed evaluation (no `verdict`,
+ * no `result`) or a failed onDecision hook (no `verdict`, with `result`). Its message is what the model is told.
+ */
 export class ToolCallNotExecutedError extends Error {
   readonly tool: string;
   readonly verdict: Verdict | undefined;
@@ -152,7 +155,8 @@ export class ToolCallNotExecutedError extends Error {
 function refusalMessage(tool: string, verdict: Verdict | undefined, result: McpProxyResult | undefined, cause: unknown): string {
   if (verdict === undefined) {
     const why = cause instanceof Error ? cause.message : String(cause);
-    return `gait: tool call "${tool}" was not executed: gate evaluation failed: ${why}`;
+    // With a result, evaluation succeeded and the onDecision hook failed.
+    return `gait: tool call "${tool}" was not executed: ${result ? 'the decision could not be recorded' : 'gate evaluation failed'}: ${why}`;
   }
   const what =
     verdict === 'block' ? 'was blocked by policy'

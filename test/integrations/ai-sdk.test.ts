@@ -155,7 +155,8 @@ describe('gait-wasm/ai-sdk gateTools', () => {
     const audited = await run(scriptedModel([['read_file', { path: '/a' }]]), gateTools(failingAudit.tools, { gate, onDecision: () => { throw new Error('log down'); } }));
     expect(failingAudit.ran).toEqual([]);
     const refused = audited.steps[0]!.content.find((p) => p.type === 'tool-error') as { error: ToolCallNotExecutedError };
-    expect(refused.error.message).toBe('gait: tool call "read_file" was not executed: gate evaluation failed: log down');
+    expect(refused.error.message).toBe('gait: tool call "read_file" was not executed: the decision could not be recorded: log down');
+    expect(refused.error.result?.output.verdict).toBe('allow');
   });
 
   it('keeps a streaming tool streaming, and leaves tools without execute alone', async () => {

@@ -181,8 +181,10 @@ describe('gait-wasm/openai-agents', () => {
 
     const failingAudit = recordingTools();
     gateTools(failingAudit.tools, { gate, onDecision: () => { throw new Error('log down'); } });
-    await run(new Agent({ name: 'ops', model: new ScriptedModel([['read_file', '{"path":"/a"}']]), tools: failingAudit.tools }), 'go');
+    const m3 = new ScriptedModel([['read_file', '{"path":"/a"}']]);
+    await run(new Agent({ name: 'ops', model: m3, tools: failingAudit.tools }), 'go');
     expect(failingAudit.ran).toEqual([]);
+    expect(m3.toldTheModel()).toEqual({ 'call-0': text('gait: tool call "read_file" was not executed: the decision could not be recorded: log down') });
   });
 
   it('refuses tools it cannot gate and bad options', () => {

@@ -183,6 +183,29 @@ describe('gait-wasm/ai-sdk gateTools', () => {
     expect(blocked).toEqual([]);
   });
 
+  it('passes proxy options to evaluateToolCall: run id, trace sink, profile', async () => {
+    const { tools, ran } = recordingTools();
+    const traces: string[] = [];
+    const events: GateDecisionEvent<AiSdkToolCall>[] = [];
+    const gated = gateTools(tools, {
+      gate,
+      proxy: { runId: 'nightly build #7', traceSink: (trace) => (traces.push(trace.trace_id), `traces/${trace.trace_id}.json`) },
+      onDecision: (e) => void events.push(e),
+    });
+    await run(scriptedModel([['read_file', { path: '/a' }]]), gated);
+    expect(ran).toEqual(['read_file /a']);
+    expect(events[0]!.result!.output).toMatchObject({ run_id: 'run_nightly_build_7', verdict: 'allow', executed: false, trace_path: `traces/${traces[0]}.json` });
+
+    // oss-prod without a signing key is refused by the proxy: every call fails closed.
+    const strict = recordingTools();
+    const strictEvents: GateDecisionEvent<AiSdkToolCall>[] = [];
+    await run(scriptedModel([['read_file', { path: '/a' }]]), gateTools(strict.tools, {
+      gate, proxy: { profile: 'oss-prod' }, context: { identity: 'a', workspace: '/w', session_id: 's' }, onDecision: (e) => void strictEvents.push(e),
+    }));
+    expect(strict.ran).toEqual([]);
+    expect((strictEvents[0]!.error as Error).message).toBe('oss-prod profile requires --key-mode prod');
+  });
+
   it('rejects bad options when the tools are wrapped', () => {
     const { tools } = recordingTools();
     expect(() => gateTools(tools, {} as never)).toThrow('gateTools: options.gate must be a Gate (createGate)');

@@ -43,3 +43,9 @@ export { type ToolCall, type ToolCallTarget, type ToolCallContext } from './mcp/
 export type {
   McpAdapterName, McpServerInfo, McpTrustDecision, ReadTrustSnapshot, ReadJobState, McpExportEvent, McpProxyOutput,
 } from './mcp/types.js';
+export {
+  decideMcpTrust, applyMcpTrust, mcpVerifyRiskClass, parseMcpTrustSnapshot, McpTrustSnapshotError, MCP_TRUST_VIOLATION,
+  type McpTrustSnapshot, type McpTrustSnapshotEntry, type McpRegistryVerification,
+} from './mcp/trust.js';
+export { exportLogLine, exportOtelLine } from './mcp/exports.js';
+export { verifyMcpServer, parseMcpServerDescription, type McpVerifyOutput, type McpVerifyResult, type McpVerifyOptions } from './mcp/verify.js';

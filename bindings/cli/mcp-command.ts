@@ -19,6 +19,7 @@ import { nodeKeyIO } from '../crypto/io-node.js';
 import { evaluateToolCall, prepareToolCall, checkBoundary, type McpExportTarget } from '../mcp/proxy.js';
 import { normalizeRunId } from '../mcp/run-id.js';
 import { fileJobState } from '../mcp/job-state-node.js';
+import { nodeTrustSnapshotReader } from '../mcp/trust-node.js';
 import { exportFileTarget, exportFilePath } from './mcp-export-file.js';
 import { writeOutputFile } from './files.js';
 import { toPrettyJson } from './json.js';
@@ -55,13 +56,13 @@ const MAX_CALL_BYTES = 16 << 20;
 
 type Subcommand = (ctx: CommandContext, args: readonly string[]) => Promise<number>;
 
-/** `verify` and `serve` come from their own modules (other branches); absent → a clear error. */
-async function optionalSubcommand(name: 'verify' | 'serve'): Promise<Subcommand | undefined> {
-  const specifier = name === 'verify' ? './mcp-verify.js' : './mcp-serve.js';
+/** `serve` comes from its own module (branch mcp-serve); absent → a clear error. */
+async function optionalServe(): Promise<Subcommand | undefined> {
+  // A variable specifier until mcp-serve is merged (then: a literal import, which the bundle follows).
+  const specifier = './mcp-serve.js';
   try {
     const mod = (await import(specifier)) as Record<string, unknown>;
-    const fn = mod[name === 'verify' ? 'runMcpVerify' : 'runMcpServe'];
-    return typeof fn === 'function' ? (fn as Subcommand) : undefined;
+    return typeof mod['runMcpServe'] === 'function' ? (mod['runMcpServe'] as Subcommand) : undefined;
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return undefined;
     throw err;
@@ -79,10 +80,11 @@ export async function runMcp(ctx: CommandContext, args: readonly string[]): Prom
     case 'bridge':
       return runMcpProxy(ctx, rest);
     case 'verify':
+      return (await import('./mcp-verify.js')).runMcpVerify(ctx, rest);
     case 'serve': {
-      const run = await optionalSubcommand(sub);
+      const run = await optionalServe();
       if (run) return run(ctx, rest);
-      return printProxyError({ ...ctx, json: rest.includes('--json') }, invalidInput(`mcp ${sub} is not implemented yet`));
+      return printProxyError({ ...ctx, json: rest.includes('--json') }, invalidInput('mcp serve is not implemented yet'));
     }
     case 'help':
     case '--help':
@@ -201,7 +203,7 @@ async function proxy(ctx: CommandContext, flags: ParsedFlags): Promise<number> {
     contextEnvelope,
     signingKey,
     readJobState: fileJobState(jobRoot),
-    readTrustSnapshot: async (p) => readRegularFile(p, MAX_CALL_BYTES),
+    readTrustSnapshot: nodeTrustSnapshotReader(ctx.io.cwd),
     producerVersion: VERSION,
     traceSink: async (trace) => {
       const file = traceFlag !== ''

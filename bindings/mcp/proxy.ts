@@ -28,7 +28,8 @@ import { checkOAuthBoundary } from './oauth.js';
 import { resolveRunId } from './run-id.js';
 import type { ToolCall } from './tool-call.js';
 import type { McpExportEvent, McpProxyOutput, McpTrustDecision, ReadJobState, ReadTrustSnapshot } from './types.js';
-import { decideMcpTrust, applyMcpTrust, exportLogLine, exportOtelLine } from './trust-pending.js';
+import { decideMcpTrust, applyMcpTrust } from './trust.js';
+import { exportLogLine, exportOtelLine } from './exports.js';
 
 export interface McpExportTarget {
   readonly name: string;

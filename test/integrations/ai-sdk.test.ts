@@ -2,7 +2,7 @@
 // mock language model scripted to emit tool calls (no network). Each tool's execute records its
 // calls; the assertions are on that record (what really ran) and on what the model was told.
 import { describe, expect, it } from 'vitest';
-import { generateText, stepCountIs, tool, type LanguageModel } from 'ai';
+import { dynamicTool, generateText, stepCountIs, tool, type LanguageModel } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
 import { z } from 'zod';
 import { createGate } from '../../bindings/load/node.js';
@@ -176,6 +176,12 @@ describe('gait-wasm/ai-sdk gateTools', () => {
     const result = await run(scriptedModel([['read_file', { path: '/a' }]]), gated);
     expect(ran).toEqual(['/a']);
     expect(result.steps[0]!.content.find((p) => p.type === 'tool-result')).toMatchObject({ output: 'all' });
+
+    // A dynamic tool (e.g. from an MCP client) is gated like any other.
+    const dynamicRan: string[] = [];
+    const dynamic = dynamicTool({ description: 'mcp tool', inputSchema: z.object({}), execute: async () => (dynamicRan.push('ran'), 'ok') });
+    await run(scriptedModel([['delete_file', {}]]), gateTools({ delete_file: dynamic }, { gate }));
+    expect(dynamicRan).toEqual([]);
 
     const blocked: string[] = [];
     const stream = tool({ description: 'x', inputSchema: z.object({}), async *execute() { blocked.push('ran'); yield 1; } });

@@ -16,7 +16,7 @@ beforeAll(() => setTracingDisabled(true));
 
 const gate = createGate(INTEGRATION_POLICY);
 
-/** A Model that asks for the given function calls in its first turn, then answers "done". */
+/** A Model that asks for the given function calls (if any) in its first turn, then answers "done". */
 class ScriptedModel implements Model {
   readonly requests: ModelRequest[] = [];
   constructor(private readonly calls: [name: string, args: string][]) {}
@@ -24,7 +24,7 @@ class ScriptedModel implements Model {
   async getResponse(request: ModelRequest): Promise<ModelResponse> {
     this.requests.push(request);
     const usage = new Usage();
-    if (this.requests.length === 1) {
+    if (this.requests.length === 1 && this.calls.length > 0) {
       return {
         usage,
         output: this.calls.map(([name, args], i) => ({ type: 'function_call', callId: `call-${i}`, name, arguments: args, status: 'completed' })),
@@ -130,6 +130,20 @@ describe('gait-wasm/openai-agents', () => {
     expect(error).toBeInstanceOf(ToolInputGuardrailTripwireTriggered);
     expect(((error as ToolInputGuardrailTripwireTriggered).result.output.outputInfo as GaitGuardrailInfo).decision?.verdict).toBe('block');
     expect(ran).toEqual([]);
+  });
+
+  it('gates an agent used as a tool (agent.asTool()): a refused call never runs the sub-agent', async () => {
+    const reader = new ScriptedModel([]);
+    const deleter = new ScriptedModel([]);
+    const tools = gateTools([
+      new Agent({ name: 'reader', model: reader }).asTool({ toolName: 'read_file', toolDescription: 'reads' }),
+      new Agent({ name: 'deleter', model: deleter }).asTool({ toolName: 'delete_file', toolDescription: 'deletes' }),
+    ], { gate });
+    const model = new ScriptedModel([['read_file', '{"input":"README"}'], ['delete_file', '{"input":"data.db"}']]);
+    await run(new Agent({ name: 'ops', model, tools }), 'go');
+    expect(reader.requests).toHaveLength(1);
+    expect(deleter.requests).toHaveLength(0);
+    expect(model.toldTheModel()['call-1']).toEqual(text('gait: tool call "delete_file" was blocked by policy (reason codes: default_block); it was not executed'));
   });
 
   it('observe mode runs every call and reports what enforcement would have done', async () => {

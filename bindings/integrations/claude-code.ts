@@ -103,7 +103,7 @@ function reasonText({ output }: McpProxyResult): string {
 }
 
 function hookEventName(evaluation: McpProxyResult): string | undefined {
-  const context = (evaluation.call as { context?: { auth_context?: Record<string, unknown> } }).context;
-  const name = context?.auth_context?.['hook_event_name'];
+  const authContext: unknown = (evaluation.call as { context?: { auth_context?: unknown } }).context?.auth_context;
+  const name = authContext instanceof Map ? authContext.get('hook_event_name') : (authContext as Record<string, unknown> | null | undefined)?.['hook_event_name'];
   return typeof name === 'string' ? name : undefined;
 }

@@ -32,3 +32,10 @@ export {
   type ContextEnvelope, type ContextRecord, type ContextEvidence,
 } from './context/envelope.js';
 export { VERSION } from './version.js';
+export {
+  decideMcpTrust, applyMcpTrust, mcpVerifyRiskClass, parseMcpTrustSnapshot, McpTrustSnapshotError, MCP_TRUST_VIOLATION,
+  type McpTrustSnapshot, type McpTrustSnapshotEntry, type McpRegistryVerification,
+} from './mcp/trust.js';
+export { exportLogLine, exportOtelLine } from './mcp/exports.js';
+export type { McpServerInfo, McpTrustDecision, ReadTrustSnapshot, McpExportEvent } from './mcp/types.js';
+export { verifyMcpServer, parseMcpServerDescription, type McpVerifyOutput, type McpVerifyResult, type McpVerifyOptions } from './mcp/verify.js';

@@ -24,6 +24,8 @@ export type GoType =
   | { readonly t: 'bool' }
   /** int64: an integer literal in range, kept as a number (exact up to 2^53, as JCS reads it). */
   | { readonly t: 'int64' }
+  /** float64: any number literal; one that overflows is Go's `number <lit>` mismatch. */
+  | { readonly t: 'float64' }
   /** time.Time: kept as the validated RFC 3339 text, null when unset. */
   | { readonly t: 'time' }
   /** map[string]interface{}: a RawObject, null when unset. */
@@ -44,6 +46,7 @@ export interface GoStruct {
 export const STRING: GoType = { t: 'string' };
 export const BOOL: GoType = { t: 'bool' };
 export const INT64: GoType = { t: 'int64' };
+export const FLOAT64: GoType = { t: 'float64' };
 export const TIME: GoType = { t: 'time' };
 export const MAP: GoType = { t: 'map' };
 export const STRINGS: GoType = { t: 'strings' };
@@ -85,6 +88,7 @@ function typeString(t: GoType): string {
     case 'string': return 'string';
     case 'bool': return 'bool';
     case 'int64': return 'int64';
+    case 'float64': return 'float64';
     case 'time': return 'time.Time';
     case 'map': return 'map[string]interface {}';
     case 'strings': return '[]string';
@@ -150,6 +154,17 @@ class Decoder {
         }
         if (!/^-?(0|[1-9][0-9]*)$/.test(node.raw) || BigInt(node.raw) !== BigInt.asIntN(64, BigInt(node.raw))) {
           this.mismatch(`number ${node.raw}`, 'int64');
+          return cur;
+        }
+        return node.v;
+      case 'float64':
+        if (node.k === 'null') return cur;
+        if (node.k !== 'num') {
+          this.mismatch(kindName(node), 'float64');
+          return cur;
+        }
+        if (!Number.isFinite(node.v)) {
+          this.mismatch(`number ${node.raw}`, 'float64');
           return cur;
         }
         return node.v;

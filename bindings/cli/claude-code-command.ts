@@ -12,11 +12,12 @@ import { invalidInput } from '../errors.js';
 import { loadPolicyFile } from '../policy/load-node.js';
 import { createEngine } from '../load/node.js';
 import { Gate } from '../gate.js';
-import { decideClaudeCodeHook, failClosedHookOutput, type ClaudeCodeHookOutput } from '../integrations/claude-code.js';
+import { decideClaudeCodeHook, failClosedHookOutput, type ClaudeCodeHookOptions, type ClaudeCodeHookOutput } from '../integrations/claude-code.js';
+import { INTEGRATION_FLAGS, INTEGRATION_FLAGS_USAGE, proxyOptionsFromFlags } from './integration-options.js';
 import { readStdinBounded } from './stdin.js';
 
 export const CLAUDE_CODE_USAGE = `Usage:
-  gait claude-code hook --policy <policy.yaml> [--profile standard|oss-prod]
+  gait claude-code hook --policy <policy.yaml> [flags]
 
 A Claude Code PreToolUse hook: reads the hook event (JSON) on stdin, evaluates the tool call
 against the policy (adapter claude_code) and prints Claude Code's decision on stdout, exit 0:
@@ -25,6 +26,9 @@ against the policy (adapter claude_code) and prints Claude Code's decision on st
 Verdicts: allow -> allow, block -> deny, require_approval -> ask (Claude Code asks you),
 dry_run -> deny (a dry run must not execute). Any error -> deny (fail closed).
 
+Flags:
+  --policy <p>            policy YAML (required)
+${INTEGRATION_FLAGS_USAGE}
 In .claude/settings.json:
   {"hooks":{"PreToolUse":[{"matcher":"*","hooks":[{"type":"command",
     "command":"npx gait claude-code hook --policy .claude/gait-policy.yaml"}]}]}}
@@ -47,28 +51,28 @@ export async function runClaudeCode(ctx: CommandContext, args: readonly string[]
     ctx.io.stdout(CLAUDE_CODE_USAGE);
     return 0;
   }
-  const output = await hookDecision(rest);
+  const output = await hookDecision(ctx, rest);
   ctx.io.stdout(JSON.stringify(output) + '\n');
   return 0;
 }
 
-async function hookDecision(args: readonly string[]): Promise<ClaudeCodeHookOutput> {
+async function hookDecision(ctx: CommandContext, args: readonly string[]): Promise<ClaudeCodeHookOutput> {
   let gate: Gate;
-  let profile: string;
+  let options: ClaudeCodeHookOptions;
   let event: Uint8Array;
   try {
-    const flags = parseFlags(args, { strings: ['policy', 'profile'] }, true);
+    const flags = parseFlags(args, { strings: ['policy', ...INTEGRATION_FLAGS] }, true);
     if (flags.positionals.length > 0) throw invalidInput(`unexpected argument: ${flags.positionals[0]}`);
     const policyPath = flagString(flags, 'policy').trim();
     if (policyPath === '') throw invalidInput('expected --policy <policy.yaml>');
-    profile = flagString(flags, 'profile');
+    options = await proxyOptionsFromFlags(flags, ctx.io);
     event = await readStdinBounded(MAX_HOOK_EVENT_BYTES, 'hook event');
     gate = new Gate(await createEngine(), await loadPolicyFile(policyPath));
   } catch (err) {
     return deny(err);
   }
   try {
-    return (await decideClaudeCodeHook(gate, event, profile ? { profile } : {})).output;
+    return (await decideClaudeCodeHook(gate, event, options)).output;
   } finally {
     gate.dispose();
   }

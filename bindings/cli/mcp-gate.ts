@@ -13,6 +13,7 @@ import { createEngine } from '../load/node.js';
 import { Gate } from '../gate.js';
 import type { McpGateContext, McpGateDecision } from '../integrations/mcp-server.js';
 import type { McpServerInfo } from '../mcp/types.js';
+import { INTEGRATION_FLAGS, INTEGRATION_FLAGS_USAGE, proxyOptionsFromFlags } from './integration-options.js';
 
 export const MCP_GATE_USAGE = `Usage:
   gait mcp gate --policy <policy.yaml> [flags] -- <upstream command> [args...]
@@ -24,8 +25,7 @@ answered with an isError tool result carrying the decision; the upstream never s
 
 Flags:
   --policy <p>            policy YAML (required)
-  --profile <p>           standard (default) or oss-prod
-  --identity <id>         context.identity of every call (default mcp-proxy)
+${INTEGRATION_FLAGS_USAGE}  --identity <id>         context.identity of every call (default mcp-proxy)
   --workspace <w>         context.workspace (default .)
   --session-id <s>        context.session_id
   --risk-class <r>        context.risk_class (default high, so mcp_trust applies)
@@ -44,7 +44,7 @@ const SERVER_FLAGS: Record<string, keyof McpServerInfo> = { 'server-id': 'server
 export async function runMcpGate(ctx: CommandContext, args: readonly string[]): Promise<number> {
   let gate: Gate | undefined;
   try {
-    const flags = parseFlags(args, { strings: ['policy', 'profile', ...Object.keys(CONTEXT_FLAGS), ...Object.keys(SERVER_FLAGS)] }, false);
+    const flags = parseFlags(args, { strings: ['policy', ...INTEGRATION_FLAGS, ...Object.keys(CONTEXT_FLAGS), ...Object.keys(SERVER_FLAGS)] }, false);
     if (flags.help) {
       ctx.io.stdout(MCP_GATE_USAGE);
       return 0;
@@ -58,13 +58,13 @@ export async function runMcpGate(ctx: CommandContext, args: readonly string[]): 
     for (const [flag, key] of Object.entries(CONTEXT_FLAGS)) if (flags.strings.has(flag)) context[key] = flagString(flags, flag);
     const server: Partial<McpServerInfo> = {};
     for (const [flag, key] of Object.entries(SERVER_FLAGS)) if (flags.strings.has(flag)) server[key] = flagString(flags, flag);
-    const profile = flagString(flags, 'profile');
+    const proxyOptions = await proxyOptionsFromFlags(flags, ctx.io);
 
     gate = new Gate(await createEngine(), await loadPolicyFile(policyPath));
     const { runMcpGateStdio } = await import('../integrations/mcp-server-node.js');
     const session = await runMcpGateStdio(gate, {
       upstream: { command, args: commandArgs },
-      ...(profile ? { profile } : {}),
+      ...proxyOptions,
       context,
       server,
       onDecision: (d) => ctx.io.stderr(decisionLine(d)),

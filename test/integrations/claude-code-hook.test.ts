@@ -4,7 +4,9 @@
 // execute. Claude Code reads a hook's JSON only on exit 0 and lets the tool run on any exit other
 // than 0 or 2, so the hook must always exit 0 here (fail closed means "deny", never "crash").
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createGate } from '../../bindings/load/node.js';
@@ -128,6 +130,31 @@ describe('gait claude-code hook (the CLI, as Claude Code runs it)', () => {
     const r = claudeCode(big);
     expect(r.decision).toBe('deny');
     expect(r.output.hookSpecificOutput.permissionDecisionReason).toMatch(/hook event exceeds maximum size of 16777216 bytes/);
+  });
+
+  it('--trace-dir keeps each signed trace; with a prod key it verifies against the public key', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gait-hook-traces-'));
+    const keys = path.join(REPO, 'test/fixtures/gait/scenarios/keys');
+    const r = claudeCode(json(BASH), ['--policy', POLICY, '--trace-dir', dir, '--key-mode', 'prod', '--private-key', path.join(keys, 'approval_private.key')]);
+    expect(r.decision).toBe('deny');
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    const traceId = /trace_id=([0-9a-f]+)/.exec(r.output.hookSpecificOutput.permissionDecisionReason)![1];
+    expect(files[0]).toMatch(new RegExp(`^trace_\\d{8}T\\d{6}\\.\\d+_${traceId}_[0-9a-f]{6}\\.json$`));
+    const trace = JSON.parse(readFileSync(path.join(dir, files[0]!), 'utf8'));
+    expect(trace).toMatchObject({ trace_id: traceId, verdict: 'block', tool_name: 'tool.exec' });
+    const verify = spawnSync(process.execPath, [BIN, 'trace', 'verify', path.join(dir, files[0]!), '--public-key', path.join(keys, 'approval_public.key'), '--json'], { encoding: 'utf8' });
+    expect(verify.status).toBe(0);
+  });
+
+  it('fails closed when the trace cannot be kept or the key cannot be loaded', () => {
+    const notADir = path.join(mkdtempSync(path.join(tmpdir(), 'gait-hook-traces-')), 'file');
+    writeFileSync(notADir, 'x');
+    for (const args of [['--trace-dir', notADir], ['--key-mode', 'prod']]) {
+      const r = claudeCode(json(READ), ['--policy', POLICY, ...args]);
+      expect(r.decision).toBe('deny');
+      expect(r.output.hookSpecificOutput.permissionDecisionReason).toMatch(/fail closed/);
+    }
   });
 
   it('--help prints the usage (exit 0); a bare `gait claude-code` prints it with exit 6', () => {

@@ -18,6 +18,7 @@ Usage:
   gait delegate mint|verify ...                     signed delegation tokens (gait delegate --help)
   gait approve-script --policy <p> --intent <i> --registry <r> --approver <id> [--json]
   gait list-scripts --registry <r> [--json]
+  gait mcp proxy|bridge|verify|serve ...            the tool-call boundary (gait mcp --help)
   gait claude-code hook --policy <p>                Claude Code PreToolUse hook (event on stdin)
   gait version [--json]
 
@@ -70,6 +71,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return (await import('./script-registry-commands.js')).runApproveScript(ctx, rest);
     case 'list-scripts':
       return (await import('./script-registry-commands.js')).runListScripts(ctx, rest);
+    case 'mcp':
+      return (await import('./mcp-command.js')).runMcp(ctx, rest);
     case 'claude-code':
       return (await import('./claude-code-command.js')).runClaudeCode(ctx, rest);
     default: {

@@ -31,6 +31,10 @@ export type GoType =
   /** map[string]interface{}: a RawObject, null when unset. */
   | { readonly t: 'map' }
   | { readonly t: 'strings' }
+  /** interface{} kept as its JSON tree (numbers checked as float64, like Go's decode into interface{}). */
+  | { readonly t: 'any' }
+  /** json.RawMessage: any JSON value, kept as its tree (`null` included) and never a mismatch. */
+  | { readonly t: 'raw' }
   | { readonly t: 'struct'; readonly spec: GoStruct; readonly ptr: boolean }
   | { readonly t: 'slice'; readonly spec: GoStruct };
 
@@ -39,6 +43,8 @@ export interface GoStruct {
   readonly name: string;
   /** Package name for type strings (`gate.IntentTarget`). */
   readonly pkg: string;
+  /** The type string of an anonymous struct (`struct { Name string "json:\"name\"" }`); its name is ''. */
+  readonly typeName?: string;
   readonly fields: Readonly<Record<string, GoType>>;
   readonly zero: () => object;
 }
@@ -50,6 +56,8 @@ export const FLOAT64: GoType = { t: 'float64' };
 export const TIME: GoType = { t: 'time' };
 export const MAP: GoType = { t: 'map' };
 export const STRINGS: GoType = { t: 'strings' };
+export const ANY: GoType = { t: 'any' };
+export const RAW_MESSAGE: GoType = { t: 'raw' };
 
 /** The Go error text (without the caller's `parse … json:` prefix). */
 export class GoDecodeError extends Error {}
@@ -92,7 +100,9 @@ function typeString(t: GoType): string {
     case 'time': return 'time.Time';
     case 'map': return 'map[string]interface {}';
     case 'strings': return '[]string';
-    case 'struct': return `${t.spec.pkg}.${t.spec.name}`;
+    case 'any': return 'interface {}';
+    case 'raw': return 'json.RawMessage';
+    case 'struct': return t.spec.typeName ?? `${t.spec.pkg}.${t.spec.name}`;
     case 'slice': return `[]${t.spec.pkg}.${t.spec.name}`;
   }
 }
@@ -202,6 +212,11 @@ class Decoder {
         const prev = Array.isArray(cur) ? (cur as string[]) : [];
         return node.items.map((item, i) => this.value(i < prev.length ? prev[i] : '', item, STRING));
       }
+      case 'any':
+        this.anyValue(node); // only for its errors: the caller reads the tree
+        return node;
+      case 'raw':
+        return node;
       case 'struct': {
         if (node.k === 'null') return type.ptr ? null : cur;
         if (node.k !== 'obj') {

@@ -75,7 +75,7 @@ describe('gait mcp gate (stdio, real SDK client and upstream)', () => {
     ['run_command', { command: 'rm -rf /' }, 'block', ['commands_blocked'], /^gait: run_command was blocked by policy \(reason codes: commands_blocked\); it was not run\.$/],
     ['write_file', { path: '/x', content: 'y' }, 'require_approval', ['write_needs_approval'], /^gait: write_file requires approval \(reason codes: write_needs_approval\); it was not run\.$/],
     ['deploy', { env: 'prod' }, 'dry_run', ['deploy_simulated'], /^gait: deploy is a dry run under this policy \(reason codes: deploy_simulated\); it was not run\.$/],
-    ['unknown_tool', {}, 'block', [], /^gait: unknown_tool was blocked by policy; it was not run\.$/],
+    ['unknown_tool', {}, 'block', ['default_block'], /^gait: unknown_tool was blocked by policy \(reason codes: default_block\); it was not run\.$/],
   ])('refuses %s (%s): an isError result with the decision, and the upstream never sees it', async (name, args, verdict, codes, text) => {
     const before = executed(s).length;
     const result = await s.client.callTool({ name, arguments: args });

@@ -97,8 +97,8 @@ function reasonText({ output }: McpProxyResult): string {
   const codes = output.reason_codes ?? [];
   let text = `gait verdict=${output.verdict} reason_codes=${codes.join(', ')}`;
   if (output.violations?.length) text += ` violations=${output.violations.join(', ')}`;
-  if (output.verdict === 'dry_run') text += '; dry run: the policy only simulates this tool call, so it is not executed';
   if (output.trace_id) text += ` trace_id=${output.trace_id}`;
+  if (output.verdict === 'dry_run') text += '; dry run: the policy only simulates this tool call, so it is not executed';
   return text;
 }
 

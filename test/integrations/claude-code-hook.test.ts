@@ -85,7 +85,7 @@ describe('gait claude-code hook (the CLI, as Claude Code runs it)', () => {
   it('Task (tool.delegate, dry_run): deny, because a dry run must not execute, and says so', () => {
     const r = claudeCode(json(TASK));
     expect(r.decision).toBe('deny');
-    expect(r.output.hookSpecificOutput.permissionDecisionReason).toMatch(/^gait verdict=dry_run reason_codes=delegation_simulated; dry run: the policy only simulates this tool call, so it is not executed/);
+    expect(r.output.hookSpecificOutput.permissionDecisionReason).toMatch(/^gait verdict=dry_run reason_codes=delegation_simulated trace_id=[0-9a-f]{24}; dry run: the policy only simulates this tool call, so it is not executed$/);
     expect(r.executed).toBe(false);
   });
 

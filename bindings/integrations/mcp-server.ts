@@ -71,10 +71,16 @@ export function mcpToolCall(params: McpToolCallParams, server: Partial<McpServer
   const call: Record<string, unknown> = {
     name: params.name,
     args: params.arguments ?? {},
-    context: { risk_class: 'high', ...context },
+    context: { risk_class: 'high', ...defined(context) },
   };
-  if (server && Object.values(server).some((v) => typeof v === 'string' && v.trim() !== '')) call['server'] = { ...server };
+  const identity = defined(server ?? {});
+  if (Object.values(identity).some((v) => typeof v === 'string' && v.trim() !== '')) call['server'] = identity;
   return call;
+}
+
+/** The keys whose value is not undefined (a payload holds JSON values only). */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Decides one `tools/call`. Never throws: an error is a refusal. */

@@ -70,6 +70,8 @@ describe('createMcpGateServer', () => {
       server: { server_name: 'github' },
     });
     expect(mcpToolCall({ name: 'search' }, undefined)).toEqual({ name: 'search', args: {}, context: { risk_class: 'high' } });
+    // Options left undefined are left out, not sent as keys.
+    expect(mcpToolCall({ name: 'search' }, { server_id: undefined }, { identity: undefined, risk_class: undefined })).toStrictEqual({ name: 'search', args: {}, context: { risk_class: 'high' } });
   });
 
   it('the upstream identity reaches mcp_trust: a trusted upstream runs, an unknown one is blocked', async () => {

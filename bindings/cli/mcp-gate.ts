@@ -95,6 +95,6 @@ function isMissingModule(err: unknown): boolean {
 }
 
 function missingSdk(err: unknown): GaitError {
-  const detail = err instanceof Error ? err.message : String(err);
+  const detail = (err instanceof Error ? err.message : String(err)).split('\n')[0];
   return new GaitError(`gait mcp gate needs the MCP SDK: npm install @modelcontextprotocol/sdk (${detail})`, 'dependency_missing');
 }

@@ -4,8 +4,10 @@
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 
 // The Redis client stays a dependency imported when a redis:// URL is used (stores/redis.ts),
-// never inlined: bundles and CLI start-up do not carry a Redis client they rarely need.
-const external = (id) => id.startsWith('node:') || id.endsWith('.wasm') || id === '@redis/client';
+// never inlined: bundles and CLI start-up do not carry a Redis client they rarely need. The MCP
+// SDK is an optional peer, imported only by `gait mcp gate` (integrations/mcp-server*.ts).
+const external = (id) =>
+  id.startsWith('node:') || id.endsWith('.wasm') || id === '@redis/client' || id.startsWith('@modelcontextprotocol/sdk');
 
 const entries = ['node', 'deno', 'browser', 'workerd', 'portable'];
 

@@ -19,6 +19,7 @@ Usage:
   gait approve-script --policy <p> --intent <i> --registry <r> --approver <id> [--json]
   gait list-scripts --registry <r> [--json]
   gait mcp proxy|bridge|verify|serve ...            the tool-call boundary (gait mcp --help)
+  gait claude-code hook --policy <p>                Claude Code PreToolUse hook (event on stdin)
   gait version [--json]
 
 Every command takes --help. Exit codes: 0 allow/dry_run/ok, 1 internal error,
@@ -72,6 +73,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return (await import('./script-registry-commands.js')).runListScripts(ctx, rest);
     case 'mcp':
       return (await import('./mcp-command.js')).runMcp(ctx, rest);
+    case 'claude-code':
+      return (await import('./claude-code-command.js')).runClaudeCode(ctx, rest);
     default: {
       const code = printError(ctx, '', invalidInput(`unknown command: ${command}`));
       if (!ctx.json) io.stdout(USAGE);

@@ -66,6 +66,8 @@ export async function runMcp(ctx: CommandContext, args: readonly string[]): Prom
       return runMcpProxy(ctx, rest);
     case 'verify':
       return (await import('./mcp-verify.js')).runMcpVerify(ctx, rest);
+    case 'gate':
+      return (await import('./mcp-gate.js')).runMcpGate(ctx, rest);
     case 'serve':
       return (await import('./mcp-serve.js')).runMcpServe(ctx, rest);
     case 'help':

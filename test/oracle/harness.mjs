@@ -2,6 +2,7 @@
 // CLI in a fresh directory, normalizing away per-run random fields, and comparing two results
 // field by field. A scenario only says which files to write and which commands to run.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { chmodSync, mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -69,7 +70,7 @@ export async function runSteps(bin, files, steps, timeout) {
     writeFiles(dir, files);
     const runs = [];
     for (const step of steps) {
-      const r = await run([...bin, ...step.argv], dir, timeout, step.env);
+      const r = step.serve ? await serve(bin, step, dir, timeout) : await run([...bin, ...step.argv], dir, timeout, step.env);
       r.files = {};
       if (step.opaque) r.opaque = true;
       for (const [label, file] of Object.entries(step.capture ?? {})) {
@@ -84,6 +85,84 @@ export async function runSteps(bin, files, steps, timeout) {
     }
     return runs;
   });
+}
+
+/** A free loopback TCP port (closed again; the server under test binds it next). */
+function freePort() {
+  return new Promise((done, fail) => {
+    const srv = createServer();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => done(port));
+    });
+  });
+}
+
+/**
+ * A `gait mcp serve` step: `step.argv` with `<PORT>` replaced by a free port; once the server has
+ * printed its startup line, `step.requests` ({ method, path, headers?, body? }) are sent in order
+ * and the run's stdout becomes the startup line plus one JSON line per response ({ status,
+ * content_type, body }: body bytes as text), so the usual comparison applies. A server that exits
+ * at startup (a startup error) is reported like any CLI run.
+ */
+async function serve(bin, step, dir, timeout) {
+  const port = await freePort();
+  const argv = step.argv.map((a) => a.replace('<PORT>', String(port)));
+  const child = spawn(bin[0], [...bin.slice(1), ...argv], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...step.env } });
+  const out = [];
+  const err = [];
+  child.stderr.on('data', (b) => err.push(b));
+  const closed = new Promise((done) => child.on('close', (code, signal) => done(code ?? `signal ${signal}`)));
+  const started = await Promise.race([
+    new Promise((done) => child.stdout.on('data', (b) => {
+      out.push(b);
+      if (Buffer.concat(out).includes(10)) done(true);
+    })),
+    closed.then(() => false),
+    new Promise((done) => setTimeout(() => done(false), timeout)),
+  ]);
+  if (!started) {
+    child.kill('SIGKILL');
+    const exit = await closed;
+    return { exit, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+  }
+  const startup = Buffer.concat(out).toString('utf8').trimEnd().replaceAll(String(port), '<PORT>');
+  // Gait prints its startup line just before it listens: wait until the port answers.
+  for (let i = 0; i < 100; i++) {
+    const up = await fetch(`http://127.0.0.1:${port}/healthz`).then(() => true, () => false);
+    if (up) break;
+    await new Promise((done) => setTimeout(done, 20));
+  }
+  const responses = [];
+  for (const req of step.requests) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}${req.path}`, { method: req.method, headers: req.headers ?? {}, body: req.body ?? undefined, signal: AbortSignal.timeout(timeout) });
+      responses.push(httpRecord(res.status, res.headers, await res.text()));
+    } catch (e) {
+      responses.push({ error: String(e?.cause?.code ?? e?.message ?? e) });
+    }
+  }
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+  await closed;
+  clearTimeout(timer);
+  return { exit: 'served', stdout: JSON.stringify({ startup: parse(startup).value, responses }) + '\n', stderr: Buffer.concat(err).toString('utf8') };
+}
+
+/**
+ * One HTTP response as compared: status, framing headers, the body bytes with the two per-run
+ * values scrubbed as the mcp fixtures do (decision_latency_ms removed, trace_path's value
+ * replaced), and the body (or SSE data) parsed for field-by-field differences.
+ */
+function httpRecord(status, headers, text) {
+  const bytes = text.replace(/"decision_latency_ms":\d+,/g, '').replace(/"trace_path":"[^"]*"/g, '"trace_path":"<TRACE_PATH>"');
+  const data = text.startsWith('event: ') ? text.split('\n').find((l) => l.startsWith('data: '))?.slice(6) ?? '' : text;
+  const record = { status, content_type: headers.get('content-type'), body_text: bytes };
+  for (const h of ['cache-control', 'connection']) if (headers.get(h) !== null && text.startsWith('event: ')) record[h] = headers.get(h);
+  const body = parse(data);
+  if (body.ok) record.body = body.value;
+  return record;
 }
 
 export const parse = (text) => {

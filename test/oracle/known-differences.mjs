@@ -34,12 +34,12 @@ export const KNOWN_DIFFERENCES = [
   {
     id: 'yaml-error-wording',
     kind: 'accepted',
-    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval', 'policy simulate', 'approve-script'],
+    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval', 'policy simulate', 'approve-script', 'mcp proxy', 'mcp verify'],
     ref: 'spec/README.md decision 9 ("Error wording may differ from Go\'s libraries (YAML type and syntax messages); the exit code, error_code, error_category and any line:column must not")',
     reason: 'YAML parse/type error messages come from a different YAML library; both must be YAML errors citing the same line:column positions',
     match: (d) =>
       /(^|\.)error$|^error_text$|^stdout$/.test(d.path) &&
-      yamlError(d.ours) && yamlError(d.gait) &&
+      yamlError(String(d.ours).replace(/^mcp (proxy|verify) error: /, '')) && yamlError(String(d.gait).replace(/^mcp (proxy|verify) error: /, '')) &&
       JSON.stringify(positions(d.ours)) === JSON.stringify(positions(d.gait)),
   },
   {
@@ -80,15 +80,15 @@ export const KNOWN_DIFFERENCES = [
   {
     id: 'producer-version',
     kind: 'accepted',
-    commands: ['gate eval', 'approve', 'delegate', 'approve-script'],
+    commands: ['gate eval', 'approve', 'delegate', 'approve-script', 'mcp proxy'],
     ref: 'spec cli.md §0 "Version string" (the CLI\'s own version becomes `producer_version` in every artifact)',
-    reason: 'each CLI stamps its own version into traces, approval/delegation tokens, audit records, approved-script registry entries and broker evidence records (gait-wasm 0.x, Gait 1.3.6)',
-    match: (d) => /^(trace\w*|token|approval_audit|delegation_audit|evidence|registry\.entries\[\d+\])\.producer_version$/.test(d.path) && typeof d.ours === 'string' && d.gait === '1.3.6',
+    reason: 'each CLI stamps its own version into traces, approval/delegation tokens, audit records, approved-script registry entries, broker evidence records and mcp log exports (gait-wasm 0.x, Gait 1.3.6)',
+    match: (d) => /^(trace\w*|token|approval_audit|delegation_audit|evidence|log|registry\.entries\[\d+\])\.producer_version$/.test(d.path) && typeof d.ours === 'string' && d.gait === '1.3.6',
   },
   {
     id: 'fail-closed-intent-invalid',
     kind: 'accepted',
-    commands: ['policy test', 'gate eval', 'policy simulate'],
+    commands: ['policy test', 'gate eval', 'policy simulate', 'mcp proxy'],
     ref: 'README "Compatibility notes" ("an intent that cannot be normalized at a fail-closed risk class is blocked by every command"); spec/README.md decision 2',
     reason: 'Gait\'s gate eval (and policy simulate, for a fixture) reports an un-normalizable intent as invalid input (exit 6) even under fail_closed; gait-wasm blocks it with fail_closed_intent_invalid (exit 3; a `block` among policy simulate\'s verdicts when both policies are fail-closed at its risk class), or, when a later stage has bad input (a key source), reports that one (exit 6 both)',
     match: (d, ctx) => {
@@ -100,6 +100,8 @@ export const KNOWN_DIFFERENCES = [
         if (/"error":"normalize intent: /.test(gait)) return /"block"/.test(ours) && !ours.includes('"error"');
         return /^policy simulate error: normalize intent: /.test(gait) && /^policy simulate fixtures=\d+ /.test(ours);
       }
+      // Gait's mcp proxy drops the `normalize intent: ` prefix (spec mcp.md §4 step 3).
+      if (ctx.command === 'mcp proxy') return ctx.gait[0]?.exit === 6 && /"error":/.test(gait) && ours.includes('"fail_closed_intent_invalid"') && !ours.includes('"error"');
       if (!/"error":"normalize intent: /.test(gait)) return false;
       if (ours.includes('"fail_closed_intent_invalid"') && !ours.includes('"error"')) return true;
       // Past the block our pipeline goes on, so a later stage's bad input (a key source, say) is the
@@ -170,6 +172,26 @@ export const KNOWN_DIFFERENCES = [
     match: (d, ctx) =>
       /(^|\.)error$|^error_text$/.test(d.path) &&
       /unknown field/.test(d.ours) && /unknown field/.test(d.gait) && /&\w/.test(ctx.policy) && /\*\w/.test(ctx.policy),
+  },
+  {
+    id: 'serve-session-journal',
+    kind: 'accepted',
+    commands: ['mcp serve'],
+    ref: 'spec/README.md decision 8 (session journals out of scope); spec mcp.md §13 ("that warning and the journal files are the only observable differences")',
+    reason: 'Gait\'s mcp serve appends each evaluation with a session id to a session journal and reports `session_journal=<path> sequence=<n>` in warnings; gait-wasm keeps no journals. Accepted when the response is otherwise byte-identical',
+    match: (d, ctx) => {
+      const m = /^stdout\.responses\[(\d+)\]\.(body_text|body\.warnings(\[\d+\])?)$/.exec(d.path);
+      if (!m) return false;
+      const k = Number(m[1]);
+      const ours = parse1(ctx.ours[0]?.stdout)?.responses?.[k];
+      const gait = parse1(ctx.gait[0]?.stdout)?.responses?.[k];
+      if (!ours || !gait || ours.status !== gait.status || typeof gait.body_text !== 'string') return false;
+      const without = gait.body_text
+        .replace(/,"session_journal=[^"]*"/g, '')
+        .replace(/"session_journal=[^"]*",?/g, '')
+        .replace(/,"warnings":\[\]/g, '');
+      return without !== gait.body_text && without === ours.body_text;
+    },
   },
 ];
 

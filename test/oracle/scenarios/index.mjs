@@ -15,5 +15,6 @@ import { POLICY_SCENARIOS } from './policy.mjs';
 import { TOKEN_SCENARIOS } from './tokens.mjs';
 import { ARTIFACT_SCENARIOS } from './artifacts.mjs';
 import { CONTEXT_SCENARIOS } from './context.mjs';
+import { MCP_SCENARIOS } from './mcp.mjs';
 
-export const SCENARIOS = [...POLICY_SCENARIOS, ...TOKEN_SCENARIOS, ...ARTIFACT_SCENARIOS, ...CONTEXT_SCENARIOS];
+export const SCENARIOS = [...POLICY_SCENARIOS, ...TOKEN_SCENARIOS, ...ARTIFACT_SCENARIOS, ...CONTEXT_SCENARIOS, ...MCP_SCENARIOS];

@@ -29,6 +29,7 @@ import { sortedUnique } from './canonical/order.js';
 import { GaitError, invalidInput } from './errors.js';
 import { decide, decisionPayload, type DecideOptions, type Decision, type DecisionPayload } from './decision.js';
 import { enforce, enforceRaw, type EnforceOptions, type EnforceResult } from './enforce.js';
+import { evaluateToolCall, type McpProxyOptions, type McpProxyResult } from './mcp/proxy.js';
 
 export interface WrkrEntry {
   tool_name: string;
@@ -212,6 +213,17 @@ export class Gate {
   enforceRaw(raw: RawIntent, options: EnforceOptions = {}): Promise<EnforceResult> {
     this.assertLive();
     return enforceRaw(this, raw, options);
+  }
+
+  /**
+   * An agent's tool call (MCP, OpenAI, Anthropic, Claude Code or LangChain format) through the
+   * tool-call boundary, as `gait mcp proxy` evaluates it (mcp/proxy.ts). The framework
+   * integrations call this method rather than importing the function, so a gate from any copy of
+   * the package is evaluated by its own code.
+   */
+  evaluateToolCall(payload: string | Uint8Array | object, options: McpProxyOptions = {}): Promise<McpProxyResult> {
+    this.assertLive();
+    return evaluateToolCall(this, payload, options);
   }
 
   /** `decide` for an intent already decoded with Go's JSON rules (intent/decode.ts). */

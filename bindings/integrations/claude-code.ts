@@ -11,7 +11,7 @@
  */
 import type { Gate } from '../gate.js';
 import type { Verdict } from '../policy/model.js';
-import { evaluateToolCall, type McpProxyOptions, type McpProxyResult } from '../mcp/proxy.js';
+import type { McpProxyOptions, McpProxyResult } from '../mcp/proxy.js';
 
 /** The event this hook answers; Claude Code's output names it again in `hookEventName`. */
 export const PRE_TOOL_USE = 'PreToolUse';
@@ -59,7 +59,7 @@ export async function decideClaudeCodeHook(
 ): Promise<ClaudeCodeHookDecision> {
   let evaluation: McpProxyResult;
   try {
-    evaluation = await evaluateToolCall(gate, event, { ...options, adapter: 'claude_code' });
+    evaluation = await gate.evaluateToolCall(event, { ...options, adapter: 'claude_code' });
   } catch (err) {
     return failClosed(err instanceof Error ? err.message : String(err));
   }

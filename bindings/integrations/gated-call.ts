@@ -12,7 +12,7 @@
 import type { Gate } from '../gate.js';
 import type { Verdict } from '../policy/model.js';
 import type { McpServerInfo } from '../mcp/types.js';
-import { evaluateToolCall, type McpProxyOptions, type McpProxyResult } from '../mcp/proxy.js';
+import type { McpProxyOptions, McpProxyResult } from '../mcp/proxy.js';
 import { invalidInput } from '../errors.js';
 
 /** `context` of a ToolCall (mcp.md §1): who calls, where, in which session. All optional. */
@@ -118,7 +118,7 @@ export function checkIntegrationOptions<O extends GateIntegrationOptions<any>>(w
     if (!KNOWN_OPTIONS.has(key) && !ownKeys.includes(key)) throw invalidInput(`${where}: unknown option "${key}"`);
   }
   const { gate, context, describe, mode, onDecision, proxy } = options;
-  if (typeof gate !== 'object' || gate === null) throw invalidInput(`${where}: options.gate must be a Gate (createGate)`);
+  if (typeof gate !== 'object' || gate === null || typeof (gate as { evaluateToolCall?: unknown }).evaluateToolCall !== 'function') throw invalidInput(`${where}: options.gate must be a Gate (createGate)`);
   if (context !== undefined && typeof context !== 'function' && (typeof context !== 'object' || context === null)) {
     throw invalidInput(`${where}: options.context must be an object or a function`);
   }
@@ -181,7 +181,7 @@ export async function judgeToolCall<C extends FrameworkToolCall>(options: GateIn
   try {
     if (decodeError !== undefined || call.args === undefined) throw decodeError ?? invalidInput('tool call arguments are missing');
     payload = await toolCallPayload(options, call);
-    result = await evaluateToolCall(options.gate, payload, { ...options.proxy, adapter: 'mcp' });
+    result = await options.gate.evaluateToolCall(payload, { ...options.proxy, adapter: 'mcp' });
   } catch (error) {
     return refuse(options, { call, mode, payload, verdict: undefined, result: undefined, error, executes: false });
   }

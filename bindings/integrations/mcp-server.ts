@@ -15,7 +15,7 @@ import type { CallToolResult, Implementation } from '@modelcontextprotocol/sdk/t
 import type { Gate } from '../gate.js';
 import type { Verdict } from '../policy/model.js';
 import type { McpServerInfo } from '../mcp/types.js';
-import { evaluateToolCall, type McpProxyOptions, type McpProxyResult } from '../mcp/proxy.js';
+import type { McpProxyOptions, McpProxyResult } from '../mcp/proxy.js';
 import { VERSION } from '../version.js';
 
 /** The context every gated call carries (the ToolCall's `context`, mcp.md §1). */
@@ -89,7 +89,7 @@ export async function gateMcpToolCall(gate: Gate, params: McpToolCallParams, opt
   const tool = typeof params.name === 'string' ? params.name : '';
   let evaluation: McpProxyResult;
   try {
-    evaluation = await evaluateToolCall(gate, mcpToolCall(params, server, context), { ...proxyOptions, adapter: 'mcp' });
+    evaluation = await gate.evaluateToolCall(mcpToolCall(params, server, context), { ...proxyOptions, adapter: 'mcp' });
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     return { forward: false, decision: { tool, forwarded: false, error }, result: refusal(`gait: ${tool} was not run because the call could not be evaluated (fail closed): ${error}`, { tool, executed: false, error }) };

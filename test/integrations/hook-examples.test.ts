@@ -1,4 +1,3 @@
-// Claude Code and MCP gate examples.
 // The integration examples run as written: their policies are valid, the library hook and the
 // library gating server work through the package's own subpath exports (gait-wasm/claude-code,
 // gait-wasm/mcp/stdio), as an installed package would resolve them.

@@ -215,8 +215,8 @@ async function rawKey(input: KeyInput): Promise<Uint8Array> {
   throw invalidInput('a key must be bytes, base64 key text or a CryptoKey');
 }
 
-/** A private key in Go's 64-byte layout. */
-async function privateKeyOf(input: KeyInput): Promise<Uint8Array> {
+/** A private key in Go's 64-byte layout (from any KeyInput). */
+export async function privateKeyOf(input: KeyInput): Promise<Uint8Array> {
   const raw = await rawKey(input);
   if (raw.length === PRIVATE_KEY_SIZE) return raw;
   if (raw.length === SEED_SIZE) {

@@ -32,3 +32,20 @@ export {
   type ContextEnvelope, type ContextRecord, type ContextEvidence,
 } from './context/envelope.js';
 export { VERSION } from './version.js';
+export {
+  evaluateToolCall, prepareToolCall, checkBoundary, STANDARD_PROFILE_WARNING,
+  type McpProxyOptions, type McpProxyResult, type McpExportTarget,
+} from './mcp/proxy.js';
+export { decodeToolCall, resolveAdapter, normalizeClaudeToolName, inferClaudeTargets } from './mcp/adapters.js';
+export { toolCallIntent } from './mcp/call-intent.js';
+export { normalizeRunId } from './mcp/run-id.js';
+export { type ToolCall, type ToolCallTarget, type ToolCallContext } from './mcp/tool-call.js';
+export type {
+  McpAdapterName, McpServerInfo, McpTrustDecision, ReadTrustSnapshot, ReadJobState, McpExportEvent, McpProxyOutput,
+} from './mcp/types.js';
+export {
+  decideMcpTrust, applyMcpTrust, mcpVerifyRiskClass, parseMcpTrustSnapshot, McpTrustSnapshotError, MCP_TRUST_VIOLATION,
+  type McpTrustSnapshot, type McpTrustSnapshotEntry, type McpRegistryVerification,
+} from './mcp/trust.js';
+export { exportLogLine, exportOtelLine } from './mcp/exports.js';
+export { verifyMcpServer, parseMcpServerDescription, type McpVerifyOutput, type McpVerifyResult, type McpVerifyOptions } from './mcp/verify.js';

@@ -30,9 +30,28 @@ function flagName(token: string): { name: string; value: string | undefined } | 
  * `policy` and `demo` commands); otherwise parsing stops at the first positional, like `gate eval`.
  */
 export function parseFlags(argv: readonly string[], spec: FlagSpec, interleaved: boolean): ParsedFlags {
+  const out: ParsedFlags = { strings: new Map(), bools: new Set(), positionals: [], help: false };
+  parseInto(out, argv, spec, interleaved);
+  return out;
+}
+
+/**
+ * parseFlags that also reports what was parsed before a failing token: Gait prints a flag error
+ * as JSON only when `--json` came before it.
+ */
+export function parseFlagsUntilError(argv: readonly string[], spec: FlagSpec, interleaved: boolean): { flags: ParsedFlags; error?: unknown } {
+  const out: ParsedFlags = { strings: new Map(), bools: new Set(), positionals: [], help: false };
+  try {
+    parseInto(out, argv, spec, interleaved);
+    return { flags: out };
+  } catch (error) {
+    return { flags: out, error };
+  }
+}
+
+function parseInto(out: ParsedFlags, argv: readonly string[], spec: FlagSpec, interleaved: boolean): void {
   const strings = new Set(spec.strings ?? []);
   const bools = new Set([...(spec.bools ?? []), 'help']);
-  const out: ParsedFlags = { strings: new Map(), bools: new Set(), positionals: [], help: false };
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
     if (token === '--') {
@@ -75,7 +94,6 @@ export function parseFlags(argv: readonly string[], spec: FlagSpec, interleaved:
     }
     throw invalidInput(`flag provided but not defined: -${name}`);
   }
-  return out;
 }
 
 export function flagString(flags: ParsedFlags, name: string): string {

@@ -21,6 +21,7 @@ import { parseBrokerKind, validateBroker, issueCredential, type BrokerConfig } f
 import { createEngine } from '../load/node.js';
 import { checkOutputFile, writeOutputFile, readOptionalInputFile } from './files.js';
 import { correlationId } from './envelope.js';
+import { resolveTracePath } from './trace-path.js';
 import { toPrettyJson } from './json.js';
 import { resolveSigningKey, resolveVerifyKey } from '../crypto/keys.js';
 import { nodeKeyIO } from '../crypto/io-node.js';
@@ -246,15 +247,4 @@ async function checkOutputs(
   // All at once; the first failure in the order above is reported.
   const failed = (await Promise.allSettled(checks)).find((c) => c.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
-}
-
-/** cli.md §2.8 trace path rules. */
-function resolveTracePath(flag: string, traceId: string): string {
-  if (flag.trim() === '') return `trace_${traceId}.json`;
-  const cleaned = path.normalize(flag.trim());
-  if (cleaned === '.' || cleaned === '/') throw invalidInput('trace path is required');
-  if (!path.isAbsolute(cleaned) && cleaned.split(path.sep).includes('..')) {
-    throw invalidInput('relative trace path must not traverse parent directories');
-  }
-  return cleaned;
 }

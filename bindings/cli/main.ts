@@ -18,6 +18,7 @@ Usage:
   gait delegate mint|verify ...                     signed delegation tokens (gait delegate --help)
   gait approve-script --policy <p> --intent <i> --registry <r> --approver <id> [--json]
   gait list-scripts --registry <r> [--json]
+  gait mcp proxy|bridge|verify|serve ...            the tool-call boundary (gait mcp --help)
   gait version [--json]
 
 Every command takes --help. Exit codes: 0 allow/dry_run/ok, 1 internal error,
@@ -69,6 +70,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return (await import('./script-registry-commands.js')).runApproveScript(ctx, rest);
     case 'list-scripts':
       return (await import('./script-registry-commands.js')).runListScripts(ctx, rest);
+    case 'mcp':
+      return (await import('./mcp-command.js')).runMcp(ctx, rest);
     default: {
       const code = printError(ctx, '', invalidInput(`unknown command: ${command}`));
       if (!ctx.json) io.stdout(USAGE);

@@ -8,6 +8,8 @@ export interface CliIO {
   stderr(text: string): void;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Standard input (`--call -`); absent: the process's stdin. */
+  readonly readStdin?: () => Promise<Uint8Array>;
 }
 
 export interface CommandContext {

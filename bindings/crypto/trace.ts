@@ -13,6 +13,7 @@ import { GaitError, invalidInput } from '../errors.js';
 import { digestJson, sha256Hex } from '../canonical/sha256.js';
 import { compareBytewise, sortedUnique } from '../canonical/order.js';
 import { wellFormed } from '../canonical/text.js';
+import { goJson } from '../canonical/go-json.js';
 import { JsonSyntaxError, parseJsonTree } from '../intent/json-tree.js';
 import { keyId as computeKeyId, type VerifyKey } from './keys.js';
 import { SIGNATURE_VERIFY_FAILED, signJson, signJsonSync, verifyJson, withoutSignature, type Signature, type SignedJsonOptions } from './signed-json.js';
@@ -790,29 +791,8 @@ export async function verifyTrace(
   return { ok: true, ...base, signature_status: 'verified', key_id: keyId };
 }
 
-// Go's encoder escapes these even in indented output (json.MarshalIndent uses HTML escaping).
-const GO_ESCAPES = /[<>&\u2028\u2029]/g;
-const goEscape = (ch: string): string => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0');
-const goString = (s: string): string => JSON.stringify(wellFormed(s)).replace(GO_ESCAPES, goEscape);
-
-function pretty(value: unknown, level: number): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return goString(value);
-  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : 'null';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  const pad = '\n' + '  '.repeat(level + 1);
-  const close = '\n' + '  '.repeat(level);
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    return '[' + value.map((v) => pad + pretty(v, level + 1)).join(',') + close + ']';
-  }
-  const obj = value as Raw;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
-  if (keys.length === 0) return '{}';
-  return '{' + keys.map((k) => pad + goString(k) + ': ' + pretty(obj[k], level + 1)).join(',') + close + '}';
-}
-
 /** The trace file bytes: 2-space indented JSON in struct order with Go's escaping, plus "\n". */
 export function serializeTrace(record: TraceRecord): string {
-  return pretty(record, 0) + '\n';
+  // Go's json.MarshalIndent: struct order, HTML escaping even in indented output.
+  return goJson(record, { sortKeys: false, indent: '  ' }) + '\n';
 }

@@ -24,11 +24,17 @@ export type GoType =
   | { readonly t: 'bool' }
   /** int64: an integer literal in range, kept as a number (exact up to 2^53, as JCS reads it). */
   | { readonly t: 'int64' }
+  /** float64: any number literal; one that overflows is Go's `number <lit>` mismatch. */
+  | { readonly t: 'float64' }
   /** time.Time: kept as the validated RFC 3339 text, null when unset. */
   | { readonly t: 'time' }
   /** map[string]interface{}: a RawObject, null when unset. */
   | { readonly t: 'map' }
   | { readonly t: 'strings' }
+  /** interface{} kept as its JSON tree (numbers checked as float64, like Go's decode into interface{}). */
+  | { readonly t: 'any' }
+  /** json.RawMessage: any JSON value, kept as its tree (`null` included) and never a mismatch. */
+  | { readonly t: 'raw' }
   | { readonly t: 'struct'; readonly spec: GoStruct; readonly ptr: boolean }
   | { readonly t: 'slice'; readonly spec: GoStruct };
 
@@ -37,6 +43,8 @@ export interface GoStruct {
   readonly name: string;
   /** Package name for type strings (`gate.IntentTarget`). */
   readonly pkg: string;
+  /** The type string of an anonymous struct (`struct { Name string "json:\"name\"" }`); its name is ''. */
+  readonly typeName?: string;
   readonly fields: Readonly<Record<string, GoType>>;
   readonly zero: () => object;
 }
@@ -44,9 +52,12 @@ export interface GoStruct {
 export const STRING: GoType = { t: 'string' };
 export const BOOL: GoType = { t: 'bool' };
 export const INT64: GoType = { t: 'int64' };
+export const FLOAT64: GoType = { t: 'float64' };
 export const TIME: GoType = { t: 'time' };
 export const MAP: GoType = { t: 'map' };
 export const STRINGS: GoType = { t: 'strings' };
+export const ANY: GoType = { t: 'any' };
+export const RAW_MESSAGE: GoType = { t: 'raw' };
 
 /** The Go error text (without the caller's `parse … json:` prefix). */
 export class GoDecodeError extends Error {}
@@ -85,10 +96,13 @@ function typeString(t: GoType): string {
     case 'string': return 'string';
     case 'bool': return 'bool';
     case 'int64': return 'int64';
+    case 'float64': return 'float64';
     case 'time': return 'time.Time';
     case 'map': return 'map[string]interface {}';
     case 'strings': return '[]string';
-    case 'struct': return `${t.spec.pkg}.${t.spec.name}`;
+    case 'any': return 'interface {}';
+    case 'raw': return 'json.RawMessage';
+    case 'struct': return t.spec.typeName ?? `${t.spec.pkg}.${t.spec.name}`;
     case 'slice': return `[]${t.spec.pkg}.${t.spec.name}`;
   }
 }
@@ -153,6 +167,17 @@ class Decoder {
           return cur;
         }
         return node.v;
+      case 'float64':
+        if (node.k === 'null') return cur;
+        if (node.k !== 'num') {
+          this.mismatch(kindName(node), 'float64');
+          return cur;
+        }
+        if (!Number.isFinite(node.v)) {
+          this.mismatch(`number ${node.raw}`, 'float64');
+          return cur;
+        }
+        return node.v;
       case 'time':
         if (node.k === 'null') return cur;
         if (node.k !== 'str') throw new HardError('Time.UnmarshalJSON: input is not a JSON string');
@@ -187,6 +212,11 @@ class Decoder {
         const prev = Array.isArray(cur) ? (cur as string[]) : [];
         return node.items.map((item, i) => this.value(i < prev.length ? prev[i] : '', item, STRING));
       }
+      case 'any':
+        this.anyValue(node); // only for its errors: the caller reads the tree
+        return node;
+      case 'raw':
+        return node;
       case 'struct': {
         if (node.k === 'null') return type.ptr ? null : cur;
         if (node.k !== 'obj') {

@@ -1,0 +1,61 @@
+/**
+ * JSON as Gait's Go encoder writes it, for any module that prints what Gait prints: `<`, `>`,
+ * `&`, U+2028 and U+2029 escaped (Go's HTML-safe default), numbers in Go's float64 form (which
+ * JavaScript's shortest form matches), bigints as integers (int64 values past 2^53), undefined
+ * members omitted. Keys are either sorted byte-wise at every level (a Go map; objects marked with
+ * structOrder() keep their order) or kept in insertion order (a Go struct).
+ */
+import { compareBytewise } from './order.js';
+
+const STRUCT_ORDER: unique symbol = Symbol('gait.structOrder');
+
+/**
+ * Marks an object (and everything inside it) to be printed in its own key order even where keys
+ * are sorted: a Go struct that reaches the encoder without the map round trip, such as the
+ * `migration` object of the legacy-policy error envelope. Returns a marked shallow copy.
+ */
+export function structOrder<T extends object>(value: T): T {
+  const copy = Array.isArray(value) ? [...value] : { ...value };
+  Object.defineProperty(copy, STRUCT_ORDER, { value: true });
+  return copy as T;
+}
+
+const GO_ESCAPES = /[<>&\u2028\u2029]/g;
+const goEscape = (ch: string): string => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0');
+
+export function goString(s: string): string {
+  return JSON.stringify(s.toWellFormed()).replace(GO_ESCAPES, goEscape);
+}
+
+export interface GoJsonOptions {
+  /** Sort keys byte-wise at every level (Go maps); else insertion order (Go structs). */
+  readonly sortKeys: boolean;
+  /** Indentation unit for pretty output; '' (the default) writes one line. */
+  readonly indent?: string;
+}
+
+/** The encoding of `value`, without a trailing newline. */
+export function goJson(value: unknown, options: GoJsonOptions): string {
+  return write(value, options.sortKeys, options.indent ?? '', 0);
+}
+
+function write(value: unknown, sortKeys: boolean, indent: string, level: number): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return goString(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'bigint') return value.toString();
+  const pad = indent === '' ? '' : '\n' + indent.repeat(level + 1);
+  const close = indent === '' ? '' : '\n' + indent.repeat(level);
+  const sep = indent === '' ? ':' : ': ';
+  if (sortKeys && Object.hasOwn(value as object, STRUCT_ORDER)) sortKeys = false;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return '[' + value.map((v) => pad + write(v, sortKeys, indent, level + 1)).join(',') + close + ']';
+  }
+  const obj = value as Record<string, unknown>;
+  let keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
+  if (sortKeys) keys = keys.sort(compareBytewise);
+  if (keys.length === 0) return '{}';
+  return '{' + keys.map((k) => pad + goString(k) + sep + write(obj[k], sortKeys, indent, level + 1)).join(',') + close + '}';
+}

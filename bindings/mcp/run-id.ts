@@ -1,0 +1,17 @@
+/** Run ids (mcp.md §8.2). */
+import { goTrim } from '../canonical/text.js';
+
+/**
+ * Gait's normalizeRunID: trimmed, every run of characters outside `[A-Za-z0-9_-]` becomes `_`,
+ * outer `_` trimmed, `run_` prefixed unless present; '' stays ''.
+ */
+export function normalizeRunId(value: string): string {
+  const cleaned = goTrim(value).replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '');
+  if (cleaned === '') return '';
+  return cleaned.startsWith('run_') ? cleaned : `run_${cleaned}`;
+}
+
+/** The run id of an evaluation: the override, else the call's `context.run_id`, else from the intent digest. */
+export function resolveRunId(override: string | undefined, callRunId: string, intentDigest: string): string {
+  return normalizeRunId(override ?? '') || normalizeRunId(callRunId) || `run_mcp_${intentDigest.slice(0, 12)}`;
+}

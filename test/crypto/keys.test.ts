@@ -271,3 +271,39 @@ describe('resolveVerifyKey (§1.3)', () => {
     );
   });
 });
+
+// A server that re-reads its key for every request (`gait mcp serve --private-key`, as Gait does)
+// parses the same text each time; the seed → public-key check must not cost a scalar
+// multiplication every time, and must still hold.
+describe('parsePrivateKey on the same text again', () => {
+  it('is cheap after the first parse', () => {
+    const text = encodePrivateKey(generateKeyPair().privateKey);
+    parsePrivateKey(text);
+    const t0 = performance.now();
+    for (let i = 0; i < 200; i++) parsePrivateKey(text);
+    const again = (performance.now() - t0) / 200;
+    const fresh = Array.from({ length: 5 }, () => encodePrivateKey(generateKeyPair().privateKey));
+    const t1 = performance.now();
+    for (const t of fresh) parsePrivateKey(t);
+    const first = (performance.now() - t1) / 5;
+    expect(again).toBeLessThan(first / 10);
+  });
+
+  it('still rejects a key whose public half does not match its seed, right after the good one', () => {
+    const { privateKey } = generateKeyPair();
+    const good = encodePrivateKey(privateKey);
+    expect(parsePrivateKey(good)).toEqual(privateKey);
+    const bad = privateKey.slice();
+    bad[63] = bad[63]! ^ 1;
+    expect(() => parsePrivateKey(encodePrivateKey(bad))).toThrow(GaitError);
+    expect(parsePrivateKey(good)).toEqual(privateKey);
+  });
+
+  it('hands out keys the caller may change without changing the next parse', () => {
+    const { privateKey } = generateKeyPair();
+    const text = encodePrivateKey(privateKey);
+    const first = parsePrivateKey(text);
+    first.fill(0);
+    expect(parsePrivateKey(text)).toEqual(privateKey);
+  });
+});

@@ -78,6 +78,7 @@ function parseInto(out: ParsedFlags, argv: readonly string[], spec: FlagSpec, in
       } else if (value === 'false' || value === '0' || value === 'f' || value === 'F' || value === 'FALSE' || value === 'False') {
         out.bools.delete(name);
       } else {
+        out.bools.delete(name); // Go's bool flag stores false before reporting the bad value
         throw invalidInput(`invalid boolean value "${value}" for -${name}: parse error`);
       }
       continue;

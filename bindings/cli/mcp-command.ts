@@ -64,7 +64,9 @@ async function optionalServe(): Promise<Subcommand | undefined> {
     const mod = (await import(specifier)) as Record<string, unknown>;
     return typeof mod['runMcpServe'] === 'function' ? (mod['runMcpServe'] as Subcommand) : undefined;
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    // ESM (sources, dist) and the CommonJS bundle say "not there" differently.
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return undefined;
     throw err;
   }
 }

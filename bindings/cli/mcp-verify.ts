@@ -1,11 +1,11 @@
 /**
  * `gait mcp verify` (mcp.md §9): files in, the library's verifyMcpServer, the result out. Flags
- * may follow positionals; a flag error is printed as JSON only when `--json` was set before the
- * failing flag (Go's flag values at the moment parsing stopped).
+ * may follow positionals; a flag error is printed as JSON only when `--json` was on when parsing
+ * stopped, as Gait does.
  */
 import type { CommandContext } from './output.js';
 import { printJson, printError } from './output.js';
-import { parseFlags, flagString, type FlagSpec, type ParsedFlags } from './flags.js';
+import { parseFlagsUntilError, flagString, type FlagSpec } from './flags.js';
 import { invalidInput } from '../errors.js';
 import { loadPolicyFile } from '../policy/load-node.js';
 import { readRegularFile, readFailureText } from '../read-file-node.js';
@@ -24,13 +24,9 @@ const FLAGS: FlagSpec = { strings: ['policy', 'server', 'risk-class'], bools: ['
 const MAX_SERVER_DESCRIPTION_BYTES = 1024 * 1024;
 
 export async function runMcpVerify(ctx: CommandContext, args: readonly string[]): Promise<number> {
-  let flags: ParsedFlags;
-  try {
-    flags = parseFlags(args, FLAGS, true);
-  } catch (err) {
-    return printError({ ...ctx, json: jsonBeforeFailure(args) }, 'mcp verify', err);
-  }
+  const { flags, error } = parseFlagsUntilError(args, FLAGS, true);
   const out: CommandContext = { ...ctx, json: flags.bools.has('json') };
+  if (error) return printError(out, 'mcp verify', error);
   if (flags.help) {
     ctx.io.stdout(MCP_VERIFY_USAGE);
     return 0;
@@ -60,20 +56,4 @@ export async function runMcpVerify(ctx: CommandContext, args: readonly string[])
   } catch (err) {
     return printError(out, 'mcp verify', err);
   }
-}
-
-/**
- * Whether `--json` was on when flag parsing failed: the flags of the longest prefix that parses.
- * A failing `--json=<bad>` itself turns it off (Go's bool flag stores false before reporting).
- */
-function jsonBeforeFailure(args: readonly string[]): boolean {
-  for (let n = args.length - 1; n >= 0; n--) {
-    try {
-      const flags = parseFlags(args.slice(0, n), FLAGS, true);
-      return flags.bools.has('json') && !/^--?json=/.test(args[n] ?? '');
-    } catch {
-      // the failure is earlier still
-    }
-  }
-  return false;
 }

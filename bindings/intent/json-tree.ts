@@ -75,6 +75,11 @@ class Reader {
    * Go's json.Decoder.Decode: the first value only, whatever follows it unread. Input that ends
    * before any value is `EOF`, input that ends inside one `unexpected EOF`.
    */
+  /** Where reading stopped: just after the value parseFirst returned. */
+  get position(): number {
+    return this.i;
+  }
+
   parseFirst(): JNode {
     this.skipSpace();
     if (this.i >= this.text.length) throw new JsonSyntaxError('EOF');
@@ -283,6 +288,13 @@ export function parseJsonTree(text: string, maxDepth: number, depthMessage: stri
 /** Parses the first JSON value of `text` like Go's json.Decoder (trailing input is not read). */
 export function parseJsonTreeFirst(text: string, maxDepth: number, depthMessage: string): JNode {
   return new Reader(text, maxDepth, depthMessage).parseFirst();
+}
+
+/** parseJsonTreeFirst, plus the index just after the value (where trailing input starts). */
+export function parseJsonTreePrefix(text: string, maxDepth: number, depthMessage: string): { node: JNode; end: number } {
+  const reader = new Reader(text, maxDepth, depthMessage);
+  const node = reader.parseFirst();
+  return { node, end: reader.position };
 }
 
 /**

@@ -218,7 +218,7 @@ export async function evaluateToolCall(gate: Gate, payload: string | Uint8Array 
   if (profile === 'standard' && [rawContext.identity, rawContext.workspace, rawContext.session_id].some((v) => goTrim(v) === '')) {
     warnings.push(STANDARD_PROFILE_WARNING);
   }
-  const runId = resolveRunId(options.runId, rawContext.run_id, evaluation.intent_digest);
+  const runId = resolveRunId(options.runId, rawContext.run_id, evaluation.intent_digest, traceId);
   const latency = Math.max(0, Math.floor(clock().getTime() - started));
   const matched = trace.matched_rule_ids ?? [];
 

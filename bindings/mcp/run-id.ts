@@ -11,7 +11,11 @@ export function normalizeRunId(value: string): string {
   return cleaned.startsWith('run_') ? cleaned : `run_${cleaned}`;
 }
 
-/** The run id of an evaluation: the override, else the call's `context.run_id`, else from the intent digest. */
-export function resolveRunId(override: string | undefined, callRunId: string, intentDigest: string): string {
-  return normalizeRunId(override ?? '') || normalizeRunId(callRunId) || `run_mcp_${intentDigest.slice(0, 12)}`;
+/**
+ * The run id of an evaluation: the override, else the call's `context.run_id`, else
+ * `run_mcp_` + 12 hex of the intent digest. An intent that could not be normalized (a fail-closed
+ * block, spec README decision 2; Gait errors instead) has no digest: the trace id's hex is used.
+ */
+export function resolveRunId(override: string | undefined, callRunId: string, intentDigest: string, traceId = ''): string {
+  return normalizeRunId(override ?? '') || normalizeRunId(callRunId) || `run_mcp_${(intentDigest || traceId).slice(0, 12)}`;
 }

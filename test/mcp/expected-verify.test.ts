@@ -1,43 +1,9 @@
 // Every `gait mcp verify` case of test/fixtures/gait/mcp/EXPECTED.jsonl (recorded from Gait
-// v1.3.6), run in-process with the fixture folder as the working directory. Minimal loader of its
-// own: the shared EXPECTED.jsonl runner (test/mcp/fixture-cases.ts) belongs to the proxy work.
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+// v1.3.6), run through the CLI dispatch in a fresh copy of the fixture folder.
 import { describe, expect, it } from 'vitest';
-import { runMcpVerify } from '../../bindings/cli/mcp-verify.js';
-import { FIXTURES } from '../cli/run.js';
+import { loadMcpCases, runMcpCase, runGaitIn, MCP_FIXTURES } from './fixture-cases.js';
 
-const MCP = path.join(FIXTURES, 'mcp');
-
-interface ExpectedCase {
-  id: string;
-  cmd: string[];
-  exit: number;
-  ignored?: string[];
-  stdout_json?: Record<string, unknown>;
-  stdout_text?: string;
-}
-
-const cases: ExpectedCase[] = readFileSync(path.join(MCP, 'EXPECTED.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as ExpectedCase)
-  .filter((c) => c.cmd[0] === 'mcp' && c.cmd[1] === 'verify');
-
-async function run(cmd: string[]): Promise<{ exit: number; stdout: string }> {
-  let stdout = '';
-  const prev = process.cwd();
-  process.chdir(MCP);
-  try {
-    const exit = await runMcpVerify(
-      { io: { stdout: (t) => void (stdout += t), stderr: () => {}, cwd: MCP, env: {} }, argv: cmd, json: cmd.includes('--json') },
-      cmd.slice(2),
-    );
-    return { exit, stdout };
-  } finally {
-    process.chdir(prev);
-  }
-}
+const cases = loadMcpCases().filter((c) => c.cmd[0] === 'mcp' && c.cmd[1] === 'verify');
 
 describe('mcp verify: EXPECTED.jsonl', () => {
   it('has the 16 recorded verify cases', () => {
@@ -45,17 +11,29 @@ describe('mcp verify: EXPECTED.jsonl', () => {
   });
 
   it.each(cases.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
-    const { exit, stdout } = await run(c.cmd);
-    expect(exit).toBe(c.exit);
-    if (c.stdout_text !== undefined) {
-      expect(stdout).toBe(c.stdout_text);
-      return;
+    const r = await runMcpCase(c);
+    try {
+      expect(r.exit).toBe(c.exit);
+      if (c.stdout_text !== undefined) {
+        expect(r.stdout).toBe(c.stdout_text);
+        return;
+      }
+      // One line, keys sorted, with a correlation id (removed with the other ignored keys).
+      expect(r.stdout.endsWith('}\n')).toBe(true);
+      expect(r.stdout.trim().split('\n')).toHaveLength(1);
+      expect(JSON.parse(r.stdout)).toHaveProperty('correlation_id');
+      expect(r.json).toEqual(c.stdout_json);
+    } finally {
+      r.cleanup();
     }
-    expect(stdout.endsWith('\n')).toBe(true);
-    expect(stdout.trim().split('\n')).toHaveLength(1);
-    const got = JSON.parse(stdout) as Record<string, unknown>;
-    expect(typeof got['correlation_id']).toBe('string');
-    for (const k of c.ignored ?? []) delete got[k];
-    expect(got).toEqual(c.stdout_json);
+  });
+});
+
+describe('mcp verify: help', () => {
+  it('-h prints the usage and exits 0 (spec README decision 4; Gait exits 6 with `flag: help requested`)', async () => {
+    const dash = await runGaitIn(MCP_FIXTURES, ['mcp', 'verify', '-h']);
+    const long = await runGaitIn(MCP_FIXTURES, ['mcp', 'verify', '--help']);
+    expect(dash).toEqual({ exit: 0, stdout: long.stdout, stderr: '' });
+    expect(long.stdout).toContain('gait mcp verify --policy <policy.yaml> --server <server.json>');
   });
 });

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runMcpVerify } from '../../bindings/cli/mcp-verify.js';
+import { runGaitIn } from './fixture-cases.js';
 import { REPO } from '../cli/run.js';
 
 const ORACLE = process.env['GAIT_ORACLE'] || (existsSync(path.join(REPO, '../shared/oracle/gait')) ? path.join(REPO, '../shared/oracle/gait') : undefined);
@@ -59,18 +59,8 @@ function workDir(snapshot: string, policy: string, srv: string): string {
   return d;
 }
 
-async function ours(cwd: string, args: string[]): Promise<{ exit: number; stdout: string }> {
-  let stdout = '';
-  const prev = process.cwd();
-  process.chdir(cwd);
-  try {
-    const argv = ['mcp', 'verify', ...args];
-    const exit = await runMcpVerify({ io: { stdout: (t) => void (stdout += t), stderr: () => {}, cwd, env: {} }, argv, json: argv.includes('--json') }, args);
-    return { exit, stdout };
-  } finally {
-    process.chdir(prev);
-  }
-}
+/** Ours through the CLI dispatch (`gait mcp verify …`). */
+const ours = (cwd: string, args: string[]) => runGaitIn(cwd, ['mcp', 'verify', ...args]);
 
 const masked = (stdout: string) => stdout.replace(/"correlation_id":"[0-9a-f]+",?/, '');
 
@@ -123,6 +113,10 @@ describe.skipIf(!ORACLE)('mcp verify vs Gait v1.3.6', () => {
       ['--json', '-json=x'],
       ['--json=false', '--policy', 'policy.yaml', '--server', 'null.json'],
       ['--json', '--risk-class'],
+      ['--help'],
+      ['--explain', '--json'],
+      ['--json', '--explain=false', '--policy', 'policy.yaml', '--server', 'arr.json'],
+      ['--policy', 'policy.yaml', '--help', '--json'],
     ]) await compare(d, args);
   });
 });

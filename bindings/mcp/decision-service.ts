@@ -1,0 +1,313 @@
+/**
+ * Gait's `gait mcp serve` as one standard fetch handler (mcp.md §10.3–§10.5, §10.7):
+ * `(request: Request) => Promise<Response>`, for Node (bindings/mcp/serve-node.ts), Deno, Bun,
+ * workerd and browsers alike. Everything outside the request is a port: the policy, the trace
+ * sink, exports, trust snapshots, job state, the signing key, the clock and a retention hook.
+ *
+ * Bodies are byte-exact with Gait's: struct key order, no HTML escaping except on the SSE
+ * endpoint, a trailing newline. Every failure is an error status with `{"error":…,"ok":false}`;
+ * no error carries a verdict, and the handler never throws: an unexpected exception is a 500
+ * error (fail closed: a client that only trusts a 200 with `verdict:"allow"` never proceeds).
+ *
+ * Not supported (mcp.md §13 allows leaving them out): session journals and checkpoints (no
+ * `session_journal=` warning is produced), runpacks and packs. Requests that ask for a runpack
+ * or pack file this service would have to write get a 400; see `artifactDirs`.
+ */
+import type { Gate } from '../gate.js';
+import type { TraceRecord } from '../crypto/trace.js';
+import type { Lazy, KeyInput } from '../enforce.js';
+import { GaitError } from '../errors.js';
+import { goTrim, trimLower } from '../canonical/text.js';
+import { sha256Bytes } from '../canonical/sha256.js';
+import { decodeToolCall, evaluateToolCall, type McpProxyOptions, type McpProxyResult } from './proxy.js';
+import type { ReadJobState, ReadTrustSnapshot } from './types.js';
+import { parseMediaType } from './media-type.js';
+import { structJson } from './http-json.js';
+import { callJson, decodeServeRequest, readBoundedBody, ServeRequestError, type ServeEvaluateRequest } from './serve-request.js';
+
+export const DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
+
+/** Where the trace of one request goes: the client's `trace_path` (when allowed), and the request's normalized run id. */
+export interface TraceTarget {
+  /** The request's `trace_path`, trimmed; only set with `allowClientArtifactPaths`. */
+  readonly path: string | undefined;
+  /** The request's `run_id`, normalized (mcp.md §8.2); empty when the request has none. */
+  readonly runId: string;
+}
+
+export interface DecisionServiceOptions {
+  /** The policy: a Gate, or a provider called for every request (the CLI re-reads its file each time, as Gait does). */
+  policy: Gate | (() => Gate | Promise<Gate>);
+  /** Adapter for requests that name none; default `mcp`. Trimmed and lowercased, validated per request (as Gait does). */
+  adapter?: string;
+  /** `standard` (default) or `oss-prod`; validated per request (as Gait does). */
+  profile?: string;
+  /** Bearer token required on the evaluate endpoints (compared in constant time); absent or empty: no authentication. */
+  authToken?: string;
+  /** Largest accepted body in bytes; default 1 MiB. */
+  maxRequestBytes?: number;
+  /** `compat` (default): every evaluated response is 200. `strict`: block 403, require_approval and dry_run 409. */
+  verdictStatus?: 'compat' | 'strict';
+  /** Let requests choose `trace_path`, `runpack_out`, `pack_out`, `session_journal` and a call's `context.context_envelope_path`. */
+  allowClientArtifactPaths?: boolean;
+  /** The boundary's context envelope (loaded once, like `--context-envelope`). */
+  contextEnvelope?: McpProxyOptions['contextEnvelope'];
+  /** Reads a call's `context.context_envelope_path`; used only with allowClientArtifactPaths and no contextEnvelope. */
+  callEnvelopePath?: McpProxyOptions['callEnvelopePath'];
+  /** Keeps the signed trace of an evaluation and returns its `trace_path`. Absent: traces are not kept, no `trace_path`. */
+  traceSink?: (trace: TraceRecord, target: TraceTarget) => string | void | Promise<string | void>;
+  exports?: McpProxyOptions['exports'];
+  readTrustSnapshot?: ReadTrustSnapshot;
+  readJobState?: ReadJobState;
+  /** Trace signing key; absent: dev mode (a fresh key per evaluation, with Gait's warning). */
+  signingKey?: Lazy<KeyInput>;
+  clock?: () => Date;
+  producerVersion?: string;
+  /** Runs after each successful evaluation; its warnings are appended (Gait's retention, mcp.md §10.7). */
+  retention?: () => string[] | Promise<string[]>;
+  /**
+   * Whether the server was configured with a runpack / pack directory (`--runpack-dir`,
+   * `--pack-dir`). Nothing is ever written there; the flags only decide which answer a request
+   * for one gets: without the directory Gait's own (`emit_runpack` ignored, `emit_pack` refused),
+   * with it a 400 saying runpacks / packs are not supported.
+   */
+  artifactDirs?: { runpack?: boolean; pack?: boolean };
+}
+
+export type DecisionService = (request: Request) => Promise<Response>;
+
+const EVALUATE_PATHS = new Set(['/v1/evaluate', '/v1/evaluate/sse', '/v1/evaluate/stream']);
+
+/** A Response of `{"error":…,"ok":false}\n` (Gait's error map: keys sorted, no HTML escaping). */
+function errorResponse(status: number, message: string): Response {
+  return new Response(structJson({ error: message, ok: false }) + '\n', { status, headers: { 'Content-Type': 'application/json' } });
+}
+
+function notFound(): Response {
+  return new Response('404 page not found\n', {
+    status: 404,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' },
+  });
+}
+
+/** Go's path.Clean. */
+function cleanPath(p: string): string {
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') out.pop();
+    else out.push(seg);
+  }
+  return '/' + out.join('/');
+}
+
+/** Go's ServeMux answers a path that is not clean with a 307 to the cleaned one (a trailing slash kept). */
+function redirectTarget(path: string): string | undefined {
+  let clean = cleanPath(path);
+  if (path.endsWith('/') && clean !== '/') clean += '/';
+  return clean === path ? undefined : clean;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
+
+/** Go's http.Redirect with 307: a short HTML body for GET and HEAD only. */
+function redirect(location: string, method: string): Response {
+  if (method !== 'GET' && method !== 'HEAD') return new Response(null, { status: 307, headers: { Location: location } });
+  const href = location.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+  return new Response(`<a href="${href}">Temporary Redirect</a>.\n\n`, {
+    status: 307,
+    headers: { 'Content-Type': 'text/html; charset=utf-8', Location: location },
+  });
+}
+
+/** normalizeRunID (mcp.md §8.2). */
+function normalizeRunId(raw: string): string {
+  const s = goTrim(raw).replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '');
+  if (s === '') return '';
+  return s.startsWith('run_') ? s : 'run_' + s;
+}
+
+function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < a.length && i < b.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+function notSupported(field: string, what: string): ServeRequestError {
+  return new ServeRequestError(400, `${field} is not supported by this server (${what} are not implemented)`);
+}
+
+function notAllowed(field: string): ServeRequestError {
+  return new ServeRequestError(400, `${field} is not allowed by server configuration`);
+}
+
+export function createDecisionService(options: DecisionServiceOptions): DecisionService {
+  const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) throw new GaitError('--max-request-bytes must be > 0');
+  const strict = (options.verdictStatus ?? 'compat') === 'strict';
+  const defaultAdapter = trimLower(options.adapter ?? 'mcp');
+  const allowPaths = options.allowClientArtifactPaths === true;
+  // Comparing digests keeps the comparison's time independent of the token's length and bytes.
+  const tokenDigest = options.authToken ? sha256Bytes(options.authToken) : undefined;
+  const policy = options.policy;
+  const gateFor = typeof policy === 'function' ? policy : () => policy;
+
+  const callEnvelopePath: McpProxyOptions['callEnvelopePath'] = !allowPaths
+    ? undefined
+    : options.contextEnvelope !== undefined
+      ? async () => {
+        throw new GaitError('context envelope is already configured at the boundary; remove call.context.context_envelope_path');
+      }
+      : options.callEnvelopePath;
+
+  function authorize(request: Request): Response | undefined {
+    if (!tokenDigest) return undefined;
+    const header = goTrim(request.headers.get('authorization') ?? '');
+    if (!header.startsWith('Bearer ')) return errorResponse(401, 'missing bearer authorization');
+    const presented = sha256Bytes(goTrim(header.slice('Bearer '.length)));
+    if (!constantTimeEqual(presented, tokenDigest)) return errorResponse(401, 'invalid bearer authorization');
+    return undefined;
+  }
+
+  function checkContentType(request: Request): Response | undefined {
+    const header = goTrim(request.headers.get('content-type') ?? '');
+    if (header === '') return undefined;
+    const mediaType = parseMediaType(header);
+    if (mediaType === undefined) return errorResponse(415, 'invalid content-type header');
+    if (mediaType !== 'application/json') return errorResponse(415, 'content-type must be application/json');
+    return undefined;
+  }
+
+  /** mcp.md §10.4 step 8, in Gait's order; the trace path the client asked for, if any. */
+  function checkArtifactPaths(req: ServeEvaluateRequest): string | undefined {
+    const tracePath = goTrim(req.trace_path);
+    if (tracePath !== '' && (!allowPaths || !options.traceSink)) throw notAllowed('request.trace_path');
+    if (goTrim(req.runpack_out) !== '') throw allowPaths ? notSupported('request.runpack_out', 'runpacks') : notAllowed('request.runpack_out');
+    if (req.emit_runpack && options.artifactDirs?.runpack) throw notSupported('request.emit_runpack', 'runpacks');
+    if (goTrim(req.pack_out) !== '') throw allowPaths ? notSupported('request.pack_out', 'packs') : notAllowed('request.pack_out');
+    if (req.emit_pack) {
+      if (!options.artifactDirs?.pack) throw new ServeRequestError(400, 'request.emit_pack requires server --pack-dir');
+      throw notSupported('request.emit_pack', 'packs');
+    }
+    if (goTrim(req.session_journal) !== '' && allowPaths) throw notSupported('request.session_journal', 'session journals');
+    return tracePath === '' ? undefined : tracePath;
+  }
+
+  /**
+   * Gait refuses `session_journal` without allowClientArtifactPaths only when the request has a
+   * session id (its own, or the call's). Gait finds out after evaluating and writing the trace;
+   * this checks first, so a refused request leaves nothing behind.
+   */
+  function checkSessionJournal(req: ServeEvaluateRequest, payload: string, adapter: string): void {
+    if (goTrim(req.session_journal) === '' || allowPaths) return;
+    let sessionId = goTrim(req.session_id);
+    if (sessionId === '') {
+      try {
+        const call = decodeToolCall(payload, adapter) as { context?: { session_id?: string } };
+        sessionId = goTrim(call.context?.session_id ?? '');
+      } catch {
+        return; // the evaluation reports the decode error
+      }
+    }
+    if (sessionId !== '') throw notAllowed('request.session_journal');
+  }
+
+  async function loadGate(payload: string, adapter: string): Promise<Gate> {
+    try {
+      return await gateFor();
+    } catch (err) {
+      // Gait decodes the call before it reads the policy: a bad call is reported first.
+      decodeToolCall(payload, adapter);
+      throw err;
+    }
+  }
+
+  async function evaluate(request: Request, path: string): Promise<Response> {
+    const denied = authorize(request) ?? checkContentType(request);
+    if (denied) return denied;
+    const { bytes, over } = await readBoundedBody(request.body, maxBytes);
+    const req = decodeServeRequest(bytes, over, maxBytes);
+    if (req.call === null || req.call.size === 0) throw new ServeRequestError(400, 'request.call is required');
+    const adapter = trimLower(req.adapter) || defaultAdapter;
+    const clientTracePath = checkArtifactPaths(req);
+    const payload = callJson(req.call);
+    checkSessionJournal(req, payload, adapter);
+    const gate = await loadGate(payload, adapter);
+    const requestRunId = normalizeRunId(req.run_id);
+    const sink = options.traceSink;
+    const result: McpProxyResult = await evaluateToolCall(gate, payload, {
+      adapter,
+      profile: options.profile,
+      runId: req.run_id,
+      contextEnvelope: options.contextEnvelope,
+      callEnvelopePath,
+      clock: options.clock,
+      signingKey: options.signingKey,
+      readTrustSnapshot: options.readTrustSnapshot,
+      readJobState: options.readJobState,
+      traceSink: sink ? (trace) => sink(trace, { path: clientTracePath, runId: requestRunId }) : undefined,
+      exports: options.exports,
+      producerVersion: options.producerVersion,
+    });
+    const output: Record<string, unknown> = { ...result.output };
+    // Gait reports the request's session id (its session journal's) even when the call has none.
+    const sessionId = goTrim(req.session_id);
+    if (sessionId !== '') output['session_id'] = sessionId;
+    const extra = options.retention ? await options.retention() : [];
+    if (extra.length > 0) output['warnings'] = [...((output['warnings'] as string[] | undefined) ?? []), ...extra];
+    const body = withStructOrder(output, result.exit_code);
+    const verdict = result.output.verdict;
+    const status = !strict || verdict === 'allow' ? 200 : verdict === 'block' ? 403 : 409;
+    if (path === '/v1/evaluate/sse') {
+      return new Response(`event: evaluate\ndata: ${structJson(body, true)}\n\n`, {
+        status,
+        headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' },
+      });
+    }
+    const type = path === '/v1/evaluate/stream' ? 'application/x-ndjson' : 'application/json';
+    return new Response(structJson(body) + '\n', { status, headers: { 'Content-Type': type } });
+  }
+
+  return async function handle(request: Request): Promise<Response> {
+    try {
+      const url = new URL(request.url);
+      let path: string;
+      try {
+        path = decodeURIComponent(url.pathname);
+      } catch {
+        // Go's server refuses a request target it cannot unescape before any handler runs.
+        return new Response('400 Bad Request', { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' } });
+      }
+      const target = redirectTarget(url.pathname);
+      if (target !== undefined) return redirect(target + url.search, request.method);
+      if (path === '/healthz') {
+        if (request.method !== 'GET') return errorResponse(405, 'expected GET');
+        return new Response('{"ok":true,"service":"gait.mcp.serve"}\n', { status: 200, headers: { 'Content-Type': 'application/json' } });
+      }
+      if (!EVALUATE_PATHS.has(path)) return notFound();
+      if (request.method !== 'POST') return errorResponse(405, 'expected POST');
+      return await evaluate(request, path);
+    } catch (err) {
+      if (err instanceof ServeRequestError) return errorResponse(err.status, err.message);
+      if (err instanceof GaitError) return errorResponse(400, err.message);
+      const message = err instanceof Error ? err.message : String(err);
+      return errorResponse(500, `internal error: ${message}`);
+    }
+  };
+}
+
+/** The proxy output in the HTTP struct order (mcp.md §10.5) with `exit_code` last. */
+const OUTPUT_KEYS = [
+  'ok', 'executed', 'adapter', 'run_id', 'job_id', 'phase', 'session_id', 'tool_name', 'verdict', 'reason_codes',
+  'violations', 'policy_digest', 'policy_id', 'policy_version', 'matched_rule_ids', 'intent_digest',
+  'decision_latency_ms', 'trace_id', 'trace_path', 'runpack_path', 'pack_path', 'pack_id', 'log_export',
+  'otel_export', 'mcp_trust', 'warnings', 'relationship', 'error',
+] as const;
+
+function withStructOrder(output: Record<string, unknown>, exitCode: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of OUTPUT_KEYS) if (output[key] !== undefined) out[key] = output[key];
+  for (const key of Object.keys(output)) if (!(key in out) && output[key] !== undefined) out[key] = output[key];
+  out['exit_code'] = exitCode;
+  return out;
+}

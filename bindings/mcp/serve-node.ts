@@ -1,0 +1,152 @@
+/**
+ * Runs a fetch handler (`(Request) => Promise<Response>`, such as createDecisionService's) on
+ * node:http, with `gait mcp serve`'s server settings (mcp.md §10.2): keep-alive, headers within
+ * 5 s, the whole request within 30 s, the response within 30 s of the request, idle connections
+ * closed after 60 s.
+ *
+ * The request body is handed over as a stream that reads the socket only as fast as the handler
+ * pulls; a handler that stops early (an oversized or refused body) leaves the rest unread, and
+ * the connection is then closed after the response instead of being kept alive.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface NodeServeOptions {
+  /** Undefined: every interface. */
+  host: string | undefined;
+  port: number;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  writeTimeoutMs?: number;
+  idleTimeoutMs?: number;
+}
+
+export interface NodeFetchServer {
+  readonly server: Server;
+  readonly address: AddressInfo;
+  /** Stops accepting, lets requests in flight finish (at most `graceMs`), then closes every connection. */
+  close(graceMs?: number): Promise<void>;
+}
+
+type FetchHandler = (request: Request) => Promise<Response>;
+
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let open = true;
+  // After the handler cancels, late socket events must not touch the finished stream.
+  const settle = (action: () => void) => {
+    if (!open) return;
+    try {
+      action();
+    } catch {
+      open = false;
+    }
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on('data', (chunk: Buffer) => settle(() => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      }));
+      req.once('end', () => settle(() => {
+        open = false;
+        controller.close();
+      }));
+      req.once('error', (err) => settle(() => {
+        open = false;
+        controller.error(err);
+      }));
+      req.pause();
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      open = false;
+      req.pause();
+    },
+  });
+}
+
+function toRequest(req: IncomingMessage): Request {
+  const target = req.url ?? '/';
+  // A string join, not `new URL(target, base)`: `//healthz` must stay a path, not become a host.
+  const url = target.startsWith('/') ? `http://localhost${target}` : target;
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  const method = req.method ?? 'GET';
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  return new Request(url, hasBody ? { method, headers, body: bodyStream(req), duplex: 'half' } as RequestInit : { method, headers });
+}
+
+/** `content-type` → `Content-Type`, as Go writes header names. */
+function canonicalName(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+}
+
+const STREAMED = /^(text\/event-stream|application\/x-ndjson)/;
+
+async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
+  const body = response.body ? new Uint8Array(await response.arrayBuffer()) : new Uint8Array(0);
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => res.setHeader(canonicalName(name), value));
+  // Event streams and NDJSON go out chunked, as Gait flushes them; everything else with a length.
+  if (!STREAMED.test(response.headers.get('content-type') ?? '')) res.setHeader('Content-Length', body.byteLength);
+  if (!req.complete) res.setHeader('Connection', 'close');
+  res.end(body);
+}
+
+function failed(res: ServerResponse): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = '{"error":"internal error","ok":false}\n';
+  res.writeHead(500, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+  res.end(body);
+}
+
+/** Listens and serves; rejects with the listen error (EADDRINUSE, …). */
+export function serveFetchHandler(handler: FetchHandler, options: NodeServeOptions): Promise<NodeFetchServer> {
+  const writeTimeoutMs = options.writeTimeoutMs ?? 30_000;
+  const server = createServer((req, res) => {
+    const deadline = setTimeout(() => res.destroy(), writeTimeoutMs);
+    res.once('close', () => clearTimeout(deadline));
+    let request: Request;
+    try {
+      request = toRequest(req);
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+      res.end('400 Bad Request');
+      return;
+    }
+    handler(request).then((response) => writeResponse(req, res, response)).catch(() => failed(res));
+  });
+  server.headersTimeout = options.headersTimeoutMs ?? 5_000;
+  server.requestTimeout = options.requestTimeoutMs ?? 30_000;
+  server.keepAliveTimeout = options.idleTimeoutMs ?? 60_000;
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: options.host, port: options.port }, () => {
+      server.off('error', reject);
+      resolve({
+        server,
+        address: server.address() as AddressInfo,
+        close(graceMs = 10_000) {
+          return new Promise<void>((done) => {
+            const force = setTimeout(() => server.closeAllConnections(), graceMs);
+            server.close(() => {
+              clearTimeout(force);
+              done();
+            });
+            server.closeIdleConnections();
+          });
+        },
+      });
+    });
+  });
+}

@@ -5,7 +5,7 @@
 // and match the expected verdict or error. With Gait (GAIT_ORACLE or ../shared/oracle/gait) the
 // answers must also equal `gait mcp serve`'s with the same policy, token and signing key.
 // A runtime is skipped only when its binary is missing.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,13 +24,27 @@ const LOCAL_ORACLE = join(ROOT, '../shared/oracle/gait');
 const ORACLE = process.env['GAIT_ORACLE'] || (existsSync(LOCAL_ORACLE) ? LOCAL_ORACLE : undefined);
 
 interface Server { url: string; stop: () => Promise<void>; log: () => string }
-interface Runtime { name: string; binary: string; start: () => Promise<Server> }
+interface Runtime {
+  name: string;
+  binary: string;
+  start: () => Promise<Server>;
+  /** The signed traces the run kept, through the example's trace port. */
+  traces: (server: Server) => { trace_id: string; signature?: unknown }[];
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'gait-decision-service-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const NODE_TRACES = join(scratch, 'node-traces');
+/** The edge examples log each trace as one JSON line `{"trace":…}`. */
+const loggedTraces = (server: Server) =>
+  server.log().split('\n').filter((l) => l.startsWith('{"trace":')).map((l) => JSON.parse(l).trace);
 
 const RUNTIMES: Runtime[] = [
   {
     name: 'node',
     binary: process.execPath,
-    start: () => R.startHttpProcess(process.execPath, [join(EXAMPLE, 'node/server.mjs')], { env: ENV, readyPath: '/healthz' }),
+    start: () => R.startHttpProcess(process.execPath, [join(EXAMPLE, 'node/server.mjs')], { env: { ...ENV, GAIT_TRACE_DIR: NODE_TRACES }, readyPath: '/healthz' }),
+    traces: () => readdirSync(NODE_TRACES).map((f) => JSON.parse(readFileSync(join(NODE_TRACES, f), 'utf8'))),
   },
   {
     name: 'deno',
@@ -40,16 +54,19 @@ const RUNTIMES: Runtime[] = [
         env: ENV,
         readyPath: '/healthz',
       }),
+    traces: loggedTraces,
   },
   {
     name: 'bun',
     binary: R.bin('bun'),
     start: () => R.startHttpProcess(R.bin('bun'), [join(EXAMPLE, 'bun/main.js')], { env: ENV, readyPath: '/healthz' }),
+    traces: loggedTraces,
   },
   {
     name: 'workerd',
     binary: R.bin('workerd'),
     start: () => R.startWorkerd(join(EXAMPLE, 'workerd/config.capnp'), 'http', { env: { ...process.env, ...ENV } }),
+    traces: loggedTraces,
   },
 ];
 
@@ -133,8 +150,6 @@ function evaluated(c: Case, body: string): { verdict: string; exit_code: number 
 }
 
 const answers = new Map<string, Answer[]>();
-const scratch = mkdtempSync(join(tmpdir(), 'gait-decision-service-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('examples/decision-service: one handler, every runtime', () => {
   for (const rt of RUNTIMES) {
@@ -153,6 +168,12 @@ describe('examples/decision-service: one handler, every runtime', () => {
           }
         }
         answers.set(rt.name, got);
+        // Every evaluation (and nothing else) left one signed trace through the example's port.
+        await new Promise((r) => setTimeout(r, 200)); // the last log lines
+        const traces = rt.traces(server);
+        const evaluatedIds = CASES.flatMap((c, i) => (c.verdict ? [JSON.parse(c.path.endsWith('/sse') ? got[i]!.body.slice(22) : got[i]!.body).trace_id] : []));
+        expect(traces.map((t) => t.trace_id).sort(), server.log()).toEqual(evaluatedIds.sort());
+        for (const t of traces) expect(t.signature).toMatchObject({ alg: 'ed25519' });
       } finally {
         await server.stop();
       }

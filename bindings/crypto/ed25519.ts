@@ -190,26 +190,10 @@ function expandSeed(seed: Uint8Array): Expanded {
 
 const baseMul = (n: bigint): Point => (n === 0n ? Point.ZERO : Point.BASE.multiply(n));
 
-// The last seed and its public key: a server re-parsing its one signing key for every request
-// (Gait re-reads the key file each time) pays the scalar multiplication once. Copies in and out.
-let lastSeed: Uint8Array | undefined;
-let lastPublicKey: Uint8Array | undefined;
-
-/** Byte equality without an early exit (the bytes are a secret seed). */
-function sameSeed(a: Uint8Array, b: Uint8Array): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < a.length && i < b.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
-
 /** The 32-byte public key of a 32-byte seed. */
 export function publicKeyFromSeed(seed: Uint8Array): Uint8Array {
   if (seed.length !== SEED_SIZE) throw new GaitError(`invalid seed length: ${seed.length}`, 'invalid_input');
-  if (lastSeed && lastPublicKey && sameSeed(lastSeed, seed)) return lastPublicKey.slice();
-  const publicKey = baseMul(expandSeed(seed).scalar).toBytes();
-  lastSeed = seed.slice();
-  lastPublicKey = publicKey.slice();
-  return publicKey;
+  return baseMul(expandSeed(seed).scalar).toBytes();
 }
 
 function splitPrivateKey(privateKey: Uint8Array): { seed: Uint8Array; publicKey: Uint8Array | undefined } {

@@ -299,6 +299,29 @@ describe('parsePrivateKey on the same text again', () => {
     expect(parsePrivateKey(good)).toEqual(privateKey);
   });
 
+  it('is cheap after the first load from a file or env (resolveSigningKey, the WebCrypto check)', async () => {
+    const load = (text: string) => resolveSigningKey({ mode: 'prod', privateKeyEnv: 'K' }, memIO({}, { K: text }));
+    const text = encodePrivateKey(generateKeyPair().privateKey);
+    await load(text);
+    const t0 = performance.now();
+    for (let i = 0; i < 100; i++) await load(text);
+    const again = (performance.now() - t0) / 100;
+    const fresh = Array.from({ length: 5 }, () => encodePrivateKey(generateKeyPair().privateKey));
+    const t1 = performance.now();
+    for (const t of fresh) await load(t);
+    const first = (performance.now() - t1) / 5;
+    expect(again).toBeLessThan(first / 5);
+  });
+
+  it('still refuses a mismatched key from a file or env, right after the good one', async () => {
+    const load = (text: string) => resolveSigningKey({ mode: 'prod', privateKeyEnv: 'K' }, memIO({}, { K: text }));
+    const { privateKey } = generateKeyPair();
+    expect((await load(encodePrivateKey(privateKey))).privateKey).toEqual(privateKey);
+    const bad = privateKey.slice();
+    bad[40] = bad[40]! ^ 4;
+    await errorOf(load(encodePrivateKey(bad)));
+  });
+
   it('hands out keys the caller may change without changing the next parse', () => {
     const { privateKey } = generateKeyPair();
     const text = encodePrivateKey(privateKey);

@@ -359,7 +359,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (argv.includes('--profile')) {
     const { profileMcpServe } = await import('./mcp-serve-profile.mjs');
     const only = new RegExp(arg('--only', '^gait-wasm/disk$'));
-    process.stdout.write(await profileMcpServe({ seconds: Number(arg('--seconds', 8)), connections: Number(arg('--connections', 48)), only, log }) + '\n');
+    process.stdout.write(await profileMcpServe({ runLoad: runMcpServeLoad, seconds: Number(arg('--seconds', 8)), connections: Number(arg('--connections', 48)), only, log }) + '\n');
   } else {
     const r = await runMcpServeLoad({
       seconds: Number(arg('--seconds', 5)),

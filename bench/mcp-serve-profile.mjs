@@ -6,12 +6,12 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runMcpServeLoad } from './mcp-serve-load.mjs';
 import { summarise } from './profile-summary.mjs';
 
-export async function profileMcpServe({ seconds = 8, connections = 48, only = /^gait-wasm\/disk$/, log = () => {} } = {}) {
+/** `runLoad` is mcp-serve-load.mjs's runMcpServeLoad (passed in: that module is the entry point). */
+export async function profileMcpServe({ runLoad, seconds = 8, connections = 48, only = /^gait-wasm\/disk$/, log = () => {} }) {
   const dir = mkdtempSync(join(tmpdir(), 'gait-bench-serve-prof-'));
-  const r = await runMcpServeLoad({ seconds, warmup: 2, connections, rounds: 1, only, log, profileDir: dir });
+  const r = await runLoad({ seconds, warmup: 2, connections, rounds: 1, only, log, profileDir: dir });
   const row = r.rows.find((x) => x.server === 'gait-wasm');
   if (!row) throw new Error(`no profiled run: ${JSON.stringify(r.failures)}`);
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile') && f.includes(`.${row.pid}.`));

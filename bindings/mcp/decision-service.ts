@@ -184,17 +184,17 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
       if (!options.artifactDirs?.pack) throw new ServeRequestError(400, 'request.emit_pack requires server --pack-dir');
       throw notSupported('request.emit_pack', 'packs');
     }
-    if (goTrim(req.session_journal) !== '' && allowPaths) throw notSupported('request.session_journal', 'session journals');
     return tracePath === '' ? undefined : tracePath;
   }
 
   /**
-   * Gait refuses `session_journal` without allowClientArtifactPaths only when the request has a
-   * session id (its own, or the call's). Gait finds out after evaluating and writing the trace;
+   * A `session_journal` matters only when the request has a session id (its own, or the call's);
+   * without one Gait ignores it. With one: Gait's refusal without allowClientArtifactPaths, else
+   * "not supported" (no journals here). Gait refuses only after evaluating and writing the trace;
    * this checks first, so a refused request leaves nothing behind.
    */
   function checkSessionJournal(req: ServeEvaluateRequest, payload: string, adapter: string): void {
-    if (goTrim(req.session_journal) === '' || allowPaths) return;
+    if (goTrim(req.session_journal) === '') return;
     let sessionId = goTrim(req.session_id);
     if (sessionId === '') {
       try {
@@ -203,7 +203,8 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
         return; // the evaluation reports the decode error
       }
     }
-    if (sessionId !== '') throw notAllowed('request.session_journal');
+    if (sessionId === '') return;
+    throw allowPaths ? notSupported('request.session_journal', 'session journals') : notAllowed('request.session_journal');
   }
 
   async function loadGate(payload: string, adapter: string): Promise<Gate> {

@@ -249,9 +249,12 @@ describe('adapter, mapping and artifact paths', () => {
       [{ call: READ_CALL, emit_runpack: true }, 'request.emit_runpack is not supported by this server (runpacks are not implemented)'],
       [{ call: READ_CALL, pack_out: 'x.zip' }, 'request.pack_out is not supported by this server (packs are not implemented)'],
       [{ call: READ_CALL, emit_pack: true }, 'request.emit_pack is not supported by this server (packs are not implemented)'],
-      [{ call: READ_CALL, session_journal: 'j.jsonl' }, 'request.session_journal is not supported by this server (session journals are not implemented)'],
+      [{ call: READ_CALL, session_id: 's', session_journal: 'j.jsonl' }, 'request.session_journal is not supported by this server (session journals are not implemented)'],
+      [{ call: EXEC_CALL, session_journal: 'j.jsonl' }, 'request.session_journal is not supported by this server (session journals are not implemented)'],
     ];
     for (const [body, message] of cases) await expectError(allowed, post('/v1/evaluate', JSON.stringify(body)), 400, message);
+    // Without a session id Gait ignores session_journal, allowed or not.
+    expect((await answer(allowed, post('/v1/evaluate', JSON.stringify({ call: READ_CALL, session_journal: 'j.jsonl' })))).status).toBe(200);
     const kept = JSON.parse((await answer(allowed, post('/v1/evaluate', JSON.stringify({ call: READ_CALL, trace_path: ' mine.json ' })))).text);
     expect(kept.trace_path).toBe('kept.json');
   });

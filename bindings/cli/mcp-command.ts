@@ -58,10 +58,8 @@ type Subcommand = (ctx: CommandContext, args: readonly string[]) => Promise<numb
 
 /** `serve` comes from its own module (branch mcp-serve); absent → a clear error. */
 async function optionalServe(): Promise<Subcommand | undefined> {
-  // A variable specifier until mcp-serve is merged (then: a literal import, which the bundle follows).
-  const specifier = './mcp-serve.js';
   try {
-    const mod = (await import(specifier)) as Record<string, unknown>;
+    const mod = (await import('./mcp-serve.js')) as Record<string, unknown>;
     return typeof mod['runMcpServe'] === 'function' ? (mod['runMcpServe'] as Subcommand) : undefined;
   } catch (err) {
     // ESM (sources, dist) and the CommonJS bundle say "not there" differently.

@@ -16,7 +16,9 @@ import { parseFlags, flagString, type ParsedFlags } from './flags.js';
 import { parseIntFlag } from './signing-io.js';
 import { mkdirAll, osErrorText, writeOutputFile } from './files.js';
 import { correlationId, withEnvelope, exitCodeFor } from './envelope.js';
-import { toCliJson } from './json.js';
+import { toCliJson, toPrettyJson } from './json.js';
+import { resolveTracePath, fileTimestamp } from './trace-path.js';
+import { exportFileTarget, exportFilePath } from './mcp-export-file.js';
 import { GaitError, invalidInput } from '../errors.js';
 import { goTrim, trimLower } from '../canonical/text.js';
 import { parseGoDuration, DurationError } from '../policy/duration.js';
@@ -28,7 +30,7 @@ import type { Engine } from '../core/engine.js';
 import { createEngine } from '../load/node.js';
 import { resolveSigningKey } from '../crypto/keys.js';
 import { nodeKeyIO } from '../crypto/io-node.js';
-import { serializeTrace, type TraceRecord } from '../crypto/trace.js';
+import type { TraceRecord } from '../crypto/trace.js';
 import type { ContextEnvelope } from '../context/envelope.js';
 import type { KeyInput, Lazy } from '../enforce.js';
 import { createDecisionService, DEFAULT_MAX_REQUEST_BYTES, type DecisionServiceOptions, type TraceTarget } from '../mcp/decision-service.js';
@@ -36,6 +38,9 @@ import { serveFetchHandler, type NodeFetchServer } from '../mcp/serve-node.js';
 import { retentionHook, type RetentionClass, type RetentionClassName } from '../mcp/retention-node.js';
 import { isLoopbackHost, listenPort, ListenAddressError, splitHostPort } from '../mcp/listen-address.js';
 import { VERSION } from '../version.js';
+import type { McpExportTarget } from '../mcp/proxy.js';
+import { fileJobState } from '../mcp/job-state-node.js';
+import { nodeTrustSnapshotReader } from '../mcp/trust-node.js';
 
 export const MCP_SERVE_USAGE = `Usage:
   gait mcp serve --policy <policy.yaml> [--context-envelope <context_envelope.json>] [--listen 127.0.0.1:8787] [--adapter mcp|openai|anthropic|langchain|claude_code] [--profile standard|oss-prod] [--job-root ./gait-out/jobs] [--auth-mode off|token] [--auth-token-env <VAR>] [--max-request-bytes <bytes>] [--http-verdict-status compat|strict] [--allow-client-artifact-paths] [--trace-dir <dir>] [--runpack-dir <dir>] [--pack-dir <dir>] [--session-dir <dir>] [--trace-max-age <dur>] [--trace-max-count <n>] [--runpack-max-age <dur>] [--runpack-max-count <n>] [--pack-max-age <dur>] [--pack-max-count <n>] [--session-max-age <dur>] [--session-max-count <n>] [--export-log-out events.jsonl] [--export-otel-out otel.jsonl] [--key-mode dev|prod] [--private-key <path>|--private-key-env <VAR>] [--json] [--explain]
@@ -243,53 +248,52 @@ function policyFromFile(file: string, engine: Engine): () => Promise<Gate> {
   };
 }
 
-/** UTC `yyyymmddTHHMMSS.nnnnnnnnn`, strictly increasing within the process (no two traces share a name). */
-function traceStamp(): () => string {
+/** Default trace-name timestamps, strictly increasing within the process, so no two traces share a name. */
+function traceStamps(): () => string {
   let last = 0n;
   const origin = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
   return () => {
     let ns = origin + process.hrtime.bigint();
     if (ns <= last) ns = last + 1n;
     last = ns;
-    const d = new Date(Number(ns / 1_000_000n));
-    const p = (n: number, w = 2) => String(n).padStart(w, '0');
-    const date = `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}T${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
-    return `${date}.${String(ns % 1_000_000_000n).padStart(9, '0')}`;
+    return fileTimestamp(new Date(Number(ns / 1_000_000n)), Number(ns % 1_000_000n));
   };
 }
 
-/** cli.md §2.8 path rules for a client-chosen trace path. */
-function checkedTracePath(given: string): string {
-  const cleaned = path.normalize(given);
-  if (cleaned === '.' || cleaned === '/') throw invalidInput('trace path is required');
-  if (!path.isAbsolute(cleaned) && cleaned.split(path.sep).includes('..')) throw invalidInput('relative trace path must not traverse parent directories');
-  return cleaned;
-}
-
-/** The trace port: `<trace-dir>/trace_<run>_<ts>.json` (or the client's path), written atomically, 0600. */
-function traceFiles(traceDir: string): (trace: TraceRecord, target: TraceTarget) => Promise<string> {
-  const stamp = traceStamp();
+/**
+ * The trace port: the client's path (cli.md §2.8 rules; reported as given, trimmed) or
+ * `<trace-dir>/trace_<run>_<ts>.json`, written atomically (0600). Export paths are checked first,
+ * so a bad one leaves no trace behind.
+ */
+function traceFiles(traceDir: string, exportPaths: readonly string[]): (trace: TraceRecord, target: TraceTarget) => Promise<string> {
+  const stamp = traceStamps();
   return async (trace, target) => {
     let file: string;
-    let shown: string;
     if (target.path !== undefined) {
-      file = checkedTracePath(target.path);
-      shown = target.path;
+      file = resolveTracePath(target.path, '');
     } else {
       const name = `trace_${target.runId}_${stamp()}.json`;
       file = traceDir !== '' ? path.join(traceDir, name) : name;
-      shown = file;
     }
-    await writeOutputFile(file, serializeTrace(trace), 0o600, 'trace record');
-    return shown;
+    for (const p of exportPaths) exportFilePath(p);
+    await writeOutputFile(file, toPrettyJson(trace), 0o600, 'trace record');
+    return target.path ?? file;
   };
 }
 
+/** An export target whose path is checked (and file opened) only when an evaluation gets there. */
+function exportTarget(given: string): McpExportTarget | undefined {
+  if (goTrim(given) === '') return undefined;
+  return { name: goTrim(given), append: (line) => exportFileTarget(given).append(line) };
+}
+
 /** The signing-key port: per request, as Gait loads it (errors surface after evaluation). */
-function signingKeyFromFlags(flags: ParsedFlags, env: Readonly<Record<string, string | undefined>>): Lazy<KeyInput> | undefined {
+function signingKeyFromFlags(flags: ParsedFlags, env: Readonly<Record<string, string | undefined>>, profile: string): Lazy<KeyInput> | undefined {
   const mode = trimLower(flags.strings.has('key-mode') ? flagString(flags, 'key-mode') : 'dev');
   const sources = { privateKeyPath: flagString(flags, 'private-key') || undefined, privateKeyEnv: flagString(flags, 'private-key-env') || undefined };
   if (mode === 'dev' && !sources.privateKeyPath && !sources.privateKeyEnv) return undefined;
+  // No key for oss-prod outside prod mode: the proxy then refuses it (`oss-prod profile requires --key-mode prod`).
+  if (profile === 'oss-prod' && mode !== 'prod') return undefined;
   return async () => (await resolveSigningKey({ mode, ...sources }, nodeKeyIO(env))).privateKey;
 }
 
@@ -329,6 +333,8 @@ export async function runMcpServe(ctx: CommandContext, args: readonly string[], 
     if (dir !== '') ctx.io.stderr(`mcp serve: ${flag}: runpacks and packs are not supported; nothing will be written to ${dir}\n`);
   }
 
+  const logPath = flagString(flags, 'export-log-out');
+  const otelPath = flagString(flags, 'export-otel-out');
   const options: DecisionServiceOptions = {
     policy: policyFromFile(config.policyPath, engine),
     adapter: config.adapter,
@@ -339,8 +345,11 @@ export async function runMcpServe(ctx: CommandContext, args: readonly string[], 
     allowClientArtifactPaths: flags.bools.has('allow-client-artifact-paths'),
     contextEnvelope: envelope,
     callEnvelopePath: (p) => loadContextEnvelopeFile(p),
-    traceSink: traceFiles(config.dirs.trace),
-    signingKey: signingKeyFromFlags(flags, ctx.io.env),
+    traceSink: traceFiles(config.dirs.trace, [logPath, otelPath].filter((p) => goTrim(p) !== '')),
+    exports: { log: exportTarget(logPath), otel: exportTarget(otelPath) },
+    readTrustSnapshot: nodeTrustSnapshotReader(ctx.io.cwd),
+    readJobState: fileJobState(flagString(flags, 'job-root') || './gait-out/jobs'),
+    signingKey: signingKeyFromFlags(flags, ctx.io.env, config.profile),
     producerVersion: VERSION,
     retention: retentionHook(config.retention),
     artifactDirs: { runpack: config.dirs.runpack !== '', pack: config.dirs.pack !== '' },

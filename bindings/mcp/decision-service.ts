@@ -19,7 +19,9 @@ import type { Lazy, KeyInput } from '../enforce.js';
 import { GaitError } from '../errors.js';
 import { goTrim, trimLower } from '../canonical/text.js';
 import { sha256Bytes } from '../canonical/sha256.js';
-import { decodeToolCall, evaluateToolCall, type McpProxyOptions, type McpProxyResult } from './proxy.js';
+import { evaluateToolCall, type McpProxyOptions, type McpProxyResult } from './proxy.js';
+import { decodeToolCall } from './adapters.js';
+import { normalizeRunId } from './run-id.js';
 import type { ReadJobState, ReadTrustSnapshot } from './types.js';
 import { parseMediaType } from './media-type.js';
 import { structJson } from './http-json.js';
@@ -120,13 +122,6 @@ function redirect(location: string, method: string): Response {
   });
 }
 
-/** normalizeRunID (mcp.md §8.2). */
-function normalizeRunId(raw: string): string {
-  const s = goTrim(raw).replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '');
-  if (s === '') return '';
-  return s.startsWith('run_') ? s : 'run_' + s;
-}
-
 function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   let diff = a.length ^ b.length;
   for (let i = 0; i < a.length && i < b.length; i++) diff |= a[i]! ^ b[i]!;
@@ -152,13 +147,13 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
   const policy = options.policy;
   const gateFor = typeof policy === 'function' ? policy : () => policy;
 
-  const callEnvelopePath: McpProxyOptions['callEnvelopePath'] = !allowPaths
-    ? undefined
-    : options.contextEnvelope !== undefined
-      ? async () => {
-        throw new GaitError('context envelope is already configured at the boundary; remove call.context.context_envelope_path');
-      }
-      : options.callEnvelopePath;
+  // Without allowClientArtifactPaths a call's envelope path gets the CLI's refusal; with it and a
+  // boundary envelope, the proxy refuses it as already configured.
+  const callEnvelopePath: McpProxyOptions['callEnvelopePath'] = allowPaths
+    ? options.callEnvelopePath ?? (async () => {
+      throw new GaitError('call.context.context_envelope_path is not supported; use --context-envelope at the boundary');
+    })
+    : undefined;
 
   function authorize(request: Request): Response | undefined {
     if (!tokenDigest) return undefined;
@@ -189,27 +184,27 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
       if (!options.artifactDirs?.pack) throw new ServeRequestError(400, 'request.emit_pack requires server --pack-dir');
       throw notSupported('request.emit_pack', 'packs');
     }
-    if (goTrim(req.session_journal) !== '' && allowPaths) throw notSupported('request.session_journal', 'session journals');
     return tracePath === '' ? undefined : tracePath;
   }
 
   /**
-   * Gait refuses `session_journal` without allowClientArtifactPaths only when the request has a
-   * session id (its own, or the call's). Gait finds out after evaluating and writing the trace;
+   * A `session_journal` matters only when the request has a session id (its own, or the call's);
+   * without one Gait ignores it. With one: Gait's refusal without allowClientArtifactPaths, else
+   * "not supported" (no journals here). Gait refuses only after evaluating and writing the trace;
    * this checks first, so a refused request leaves nothing behind.
    */
   function checkSessionJournal(req: ServeEvaluateRequest, payload: string, adapter: string): void {
-    if (goTrim(req.session_journal) === '' || allowPaths) return;
+    if (goTrim(req.session_journal) === '') return;
     let sessionId = goTrim(req.session_id);
     if (sessionId === '') {
       try {
-        const call = decodeToolCall(payload, adapter) as { context?: { session_id?: string } };
-        sessionId = goTrim(call.context?.session_id ?? '');
+        sessionId = goTrim(decodeToolCall(payload, adapter).context.session_id);
       } catch {
         return; // the evaluation reports the decode error
       }
     }
-    if (sessionId !== '') throw notAllowed('request.session_journal');
+    if (sessionId === '') return;
+    throw allowPaths ? notSupported('request.session_journal', 'session journals') : notAllowed('request.session_journal');
   }
 
   async function loadGate(payload: string, adapter: string): Promise<Gate> {

@@ -212,7 +212,7 @@ describe('adapter, mapping and artifact paths', () => {
       [{ adapter: 'anthropic', call: { name: 'tool.x', input: 'str' } }, 'parse anthropic tool call: json: cannot unmarshal string into Go struct field .input of type map[string]interface {}'],
       [{ call: { args: { a: 1 } } }, 'tool call name is required'],
       [{ call: { name: 'tool.read', context: { context_envelope_path: 'x.json' } } }, 'call.context.context_envelope_path is not supported; use --context-envelope at the boundary'],
-      [{ call: { name: 'tool.read', targets: [{ kind: 'planet', value: 'x' }] } }, 'unsupported target kind: planet'],
+      [{ call: { name: 'tool.read', targets: [{ kind: 'planet', value: 'x' }] } }, 'normalize intent: unsupported target kind: planet'],
     ];
     for (const [body, message] of cases) await expectError(handler, post('/v1/evaluate', JSON.stringify(body)), 400, message);
     await stillServes(handler);
@@ -249,9 +249,12 @@ describe('adapter, mapping and artifact paths', () => {
       [{ call: READ_CALL, emit_runpack: true }, 'request.emit_runpack is not supported by this server (runpacks are not implemented)'],
       [{ call: READ_CALL, pack_out: 'x.zip' }, 'request.pack_out is not supported by this server (packs are not implemented)'],
       [{ call: READ_CALL, emit_pack: true }, 'request.emit_pack is not supported by this server (packs are not implemented)'],
-      [{ call: READ_CALL, session_journal: 'j.jsonl' }, 'request.session_journal is not supported by this server (session journals are not implemented)'],
+      [{ call: READ_CALL, session_id: 's', session_journal: 'j.jsonl' }, 'request.session_journal is not supported by this server (session journals are not implemented)'],
+      [{ call: EXEC_CALL, session_journal: 'j.jsonl' }, 'request.session_journal is not supported by this server (session journals are not implemented)'],
     ];
     for (const [body, message] of cases) await expectError(allowed, post('/v1/evaluate', JSON.stringify(body)), 400, message);
+    // Without a session id Gait ignores session_journal, allowed or not.
+    expect((await answer(allowed, post('/v1/evaluate', JSON.stringify({ call: READ_CALL, session_journal: 'j.jsonl' })))).status).toBe(200);
     const kept = JSON.parse((await answer(allowed, post('/v1/evaluate', JSON.stringify({ call: READ_CALL, trace_path: ' mine.json ' })))).text);
     expect(kept.trace_path).toBe('kept.json');
   });

@@ -16,7 +16,7 @@
  *   --rounds N        interleaved passes over the cases (default 3)
  *   --only REGEX      measure only matching cases (plus those the targets need)
  *   --serve-seconds S seconds per `mcp serve` load run (default 5; 0 skips the load bench)
- *   --serve-rounds N  rounds per `mcp serve` server (default 2)
+ *   --serve-rounds N  rounds per `mcp serve` server (default 3)
  */
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -118,7 +118,7 @@ const serveSeconds = Number(arg('--serve-seconds', 5));
 let mcpServe;
 if (serveSeconds > 0) {
   log('mcp serve under load ...');
-  mcpServe = await runMcpServeLoad({ seconds: serveSeconds, rounds: Number(arg('--serve-rounds', 2)), log });
+  mcpServe = await runMcpServeLoad({ seconds: serveSeconds, rounds: Number(arg('--serve-rounds', 3)), log });
 }
 
 const report = {

@@ -275,13 +275,32 @@ describe('resolveVerifyKey (§1.3)', () => {
 // A server that re-reads its key for every request (`gait mcp serve --private-key`, as Gait does)
 // parses the same text each time; the seed → public-key check must not cost a scalar
 // multiplication every time, and must still hold.
+/** Per-call time of the fastest of 10 batches of 20 calls (a GC pause or a busy machine only slows a batch down). */
+function fastestBatch(fn: () => unknown): number {
+  let best = Infinity;
+  for (let b = 0; b < 10; b++) {
+    const t = performance.now();
+    for (let i = 0; i < 20; i++) fn();
+    best = Math.min(best, (performance.now() - t) / 20);
+  }
+  return best;
+}
+
+async function fastestBatchAsync(fn: () => Promise<unknown>): Promise<number> {
+  let best = Infinity;
+  for (let b = 0; b < 10; b++) {
+    const t = performance.now();
+    for (let i = 0; i < 20; i++) await fn();
+    best = Math.min(best, (performance.now() - t) / 20);
+  }
+  return best;
+}
+
 describe('parsePrivateKey on the same text again', () => {
   it('is cheap after the first parse', () => {
     const text = encodePrivateKey(generateKeyPair().privateKey);
     parsePrivateKey(text);
-    const t0 = performance.now();
-    for (let i = 0; i < 200; i++) parsePrivateKey(text);
-    const again = (performance.now() - t0) / 200;
+    const again = fastestBatch(() => parsePrivateKey(text));
     const fresh = Array.from({ length: 5 }, () => encodePrivateKey(generateKeyPair().privateKey));
     const t1 = performance.now();
     for (const t of fresh) parsePrivateKey(t);
@@ -303,9 +322,7 @@ describe('parsePrivateKey on the same text again', () => {
     const load = (text: string) => resolveSigningKey({ mode: 'prod', privateKeyEnv: 'K' }, memIO({}, { K: text }));
     const text = encodePrivateKey(generateKeyPair().privateKey);
     await load(text);
-    const t0 = performance.now();
-    for (let i = 0; i < 100; i++) await load(text);
-    const again = (performance.now() - t0) / 100;
+    const again = await fastestBatchAsync(() => load(text));
     const fresh = Array.from({ length: 5 }, () => encodePrivateKey(generateKeyPair().privateKey));
     const t1 = performance.now();
     for (const t of fresh) await load(t);

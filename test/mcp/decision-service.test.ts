@@ -345,7 +345,12 @@ describe('failures of the ports fail closed', () => {
     await expectError(handler, post('/v1/evaluate', JSON.stringify({ call: READ_CALL })), 400, 'relative trace path must not traverse parent directories');
   });
 
-  it('rejects a non-positive body limit at construction', () => {
+  it('refuses unsafe or meaningless settings at construction', () => {
     expect(() => service({ maxRequestBytes: 0 })).toThrow('--max-request-bytes must be > 0');
+    expect(() => service({ maxRequestBytes: 1.5 })).toThrow('--max-request-bytes must be > 0');
+    expect(() => service({ verdictStatus: 'loose' })).toThrow('unsupported --http-verdict-status value (expected compat or strict)');
+    // An unset environment variable must not turn authentication off.
+    expect(() => service({ authToken: '' })).toThrow('authToken must not be blank');
+    expect(() => service({ authToken: '  ' })).toThrow('authToken must not be blank');
   });
 });

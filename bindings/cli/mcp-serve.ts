@@ -236,7 +236,7 @@ async function prepare(flags: ParsedFlags, config: ServeConfig): Promise<Context
  */
 function policyFromFile(file: string, engine: Engine): () => Promise<Gate> {
   let cached: { bytes: Uint8Array; gate: Gate } | undefined;
-  const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+  const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
   return async () => {
     const bytes = await readPolicyFile(file);
     if (cached && same(cached.bytes, bytes)) return cached.gate;

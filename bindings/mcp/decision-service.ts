@@ -19,7 +19,7 @@ import type { Lazy, KeyInput } from '../enforce.js';
 import { GaitError } from '../errors.js';
 import { goTrim, trimLower } from '../canonical/text.js';
 import { sha256Bytes } from '../canonical/sha256.js';
-import { evaluateToolCall, type McpProxyOptions, type McpProxyResult } from './proxy.js';
+import { checkBoundary, evaluateToolCall, prepareToolCall, type McpProxyOptions, type McpProxyResult } from './proxy.js';
 import { decodeToolCall } from './adapters.js';
 import { normalizeRunId } from './run-id.js';
 import type { ReadJobState, ReadTrustSnapshot } from './types.js';
@@ -219,8 +219,10 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     try {
       return await gateFor();
     } catch (err) {
-      // Gait decodes the call before it reads the policy: a bad call is reported first.
-      decodeToolCall(payload, adapter);
+      // Gait checks the call (decoding, envelope path, profile, OAuth, oss-prod key) before it
+      // reads the policy: those errors are reported first.
+      const { call } = await prepareToolCall(payload, { adapter, contextEnvelope: options.contextEnvelope, callEnvelopePath });
+      checkBoundary(call, { profile: options.profile, signingKey: options.signingKey });
       throw err;
     }
   }

@@ -179,6 +179,8 @@ const SERVERS: Array<[string, string[], Record<string, string>, Array<[string, R
   ['bad_adapter', ['--policy', 'policies/allow.yaml', '--adapter', 'nope', '--trace-dir', 'out/bt', '--session-dir', 'out/bs'], {}, BAD_DEFAULTS],
   ['bad_profile', ['--policy', 'policies/allow.yaml', '--profile', ' Loose ', '--trace-dir', 'out/bt', '--session-dir', 'out/bs'], {}, BAD_DEFAULTS],
   ['missing_policy', ['--policy', 'policies/none.yaml', '--trace-dir', 'out/bt', '--session-dir', 'out/bs'], {}, BAD_DEFAULTS],
+  ['missing_policy_bad_profile', ['--policy', 'policies/none.yaml', '--profile', 'loose', '--trace-dir', 'out/bt', '--session-dir', 'out/bs'], {}, BAD_DEFAULTS],
+  ['missing_policy_oss_prod', ['--policy', 'policies/none.yaml', '--profile', 'oss-prod', '--trace-dir', 'out/bt', '--session-dir', 'out/bs'], {}, [...BAD_DEFAULTS, ...OSS_PROD]],
   ['prod_key_missing', ['--policy', 'policies/allow.yaml', '--key-mode', 'prod', '--trace-dir', 'out/bt', '--session-dir', 'out/bs'], {}, BAD_DEFAULTS],
   ['oss_prod_dev_key', ['--policy', 'policies/allow.yaml', '--profile', 'oss-prod', '--trace-dir', 'out/bt', '--session-dir', 'out/bs'], {}, OSS_PROD],
   ['oss_prod_prod_key', ['--policy', 'policies/allow.yaml', '--profile', 'oss-prod', '--key-mode', 'prod', '--private-key', '../scenarios/keys/approval_private.key', '--trace-dir', 'out/bt', '--session-dir', 'out/bs'], {}, OSS_PROD],

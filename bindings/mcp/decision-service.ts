@@ -24,7 +24,7 @@ import { decodeToolCall } from './adapters.js';
 import { normalizeRunId } from './run-id.js';
 import type { ReadJobState, ReadTrustSnapshot } from './types.js';
 import { parseMediaType } from './media-type.js';
-import { structJson } from './http-json.js';
+import { goJson } from '../canonical/go-json.js';
 import { callJson, decodeServeRequest, readBoundedBody, ServeRequestError, type ServeEvaluateRequest } from './serve-request.js';
 
 export const DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
@@ -83,6 +83,11 @@ export interface DecisionServiceOptions {
 export type DecisionService = (request: Request) => Promise<Response>;
 
 const EVALUATE_PATHS = new Set(['/v1/evaluate', '/v1/evaluate/sse', '/v1/evaluate/stream']);
+
+/** A Go struct as Gait's HTTP handlers encode it: insertion order, one line; HTML escaped only where asked (SSE). */
+function structJson(value: unknown, escapeHtml = false): string {
+  return goJson(value, { sortKeys: false, escapeHtml });
+}
 
 /** A Response of `{"error":…,"ok":false}\n` (Gait's error map: keys sorted, no HTML escaping). */
 function errorResponse(status: number, message: string): Response {

@@ -298,6 +298,9 @@ describe('verdicts, status mapping and framing', () => {
     expect([sse.type, sse.headers.get('cache-control'), sse.headers.get('connection')]).toEqual(['text/event-stream', 'no-cache', 'keep-alive']);
     expect(sse.text).toMatch(/^event: evaluate\ndata: \{.*\}\n\n$/s);
     expect(sse.text).toContain('"tool_name":"tool.a\\u003cb\\u0026c"');
+    // U+2028 is escaped by both encoders (Go's SetEscapeHTML(false) keeps that one).
+    const separator = await answer(compat, post('/v1/evaluate', bodyOf({ name: 'tool.a\u2028b' })));
+    expect(separator.text).toContain('"tool_name":"tool.a\\u2028b"');
   });
 
   it('errors on /sse and /stream are plain JSON errors', async () => {

@@ -59,6 +59,8 @@ const COMMON: Array<[string, Req]> = [
   ['invalid_utf8_in_string', post(Buffer.concat([Buffer.from('{"call":{"name":"tool.'), Buffer.from([0xff]), Buffer.from('x"}}')]))],
   ['escapes', post('{"call":{"name":"tool.r\\u0065ad","args":{"s":"<&>\\u2028\\ud800"}},"run_id":"\\u00e9t\\u00e9"}')],
   ['html_in_error', post('{"adapter":"<x>","call":{"name":"a"}}')],
+  ['line_separator_name', post('{"call":{"name":"tool.a\\u2028b<c"}}')],
+  ['line_separator_name_sse', post('{"call":{"name":"tool.a\\u2028b<c"}}', JSON_CT, '/v1/evaluate/sse')],
   ['html_sse', post('{"call":{"name":"tool.<b>&"}}', JSON_CT, '/v1/evaluate/sse')],
   ['sse_error', post('{"call":{}}', JSON_CT, '/v1/evaluate/sse')],
   ['stream_block', post('{"call":{"name":"tool.exec","args":{"command":"ls"}}}', JSON_CT, '/v1/evaluate/stream')],

@@ -329,8 +329,8 @@ export async function runMcpServe(ctx: CommandContext, args: readonly string[], 
   } catch (err) {
     return printServeError(ctx, json, err);
   }
-  for (const [flag, dir] of [['--runpack-dir', config.dirs.runpack], ['--pack-dir', config.dirs.pack]] as const) {
-    if (dir !== '') ctx.io.stderr(`mcp serve: ${flag}: runpacks and packs are not supported; nothing will be written to ${dir}\n`);
+  for (const [flag, what, dir] of [['--runpack-dir', 'runpacks', config.dirs.runpack], ['--pack-dir', 'packs', config.dirs.pack]] as const) {
+    if (dir !== '') ctx.io.stderr(`mcp serve: ${flag}: ${what} are not supported by gait-wasm; nothing will be written to ${dir}\n`);
   }
 
   const logPath = flagString(flags, 'export-log-out');

@@ -54,21 +54,6 @@ const PROXY_STRING_FLAGS = [
 /** A call payload larger than this is refused (Gait reads any size; a tool call is small). */
 const MAX_CALL_BYTES = 16 << 20;
 
-type Subcommand = (ctx: CommandContext, args: readonly string[]) => Promise<number>;
-
-/** `serve` comes from its own module (branch mcp-serve); absent → a clear error. */
-async function optionalServe(): Promise<Subcommand | undefined> {
-  try {
-    const mod = (await import('./mcp-serve.js')) as Record<string, unknown>;
-    return typeof mod['runMcpServe'] === 'function' ? (mod['runMcpServe'] as Subcommand) : undefined;
-  } catch (err) {
-    // ESM (sources, dist) and the CommonJS bundle say "not there" differently.
-    const code = (err as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return undefined;
-    throw err;
-  }
-}
-
 export async function runMcp(ctx: CommandContext, args: readonly string[]): Promise<number> {
   if (args.includes('--explain')) {
     ctx.io.stdout(MCP_EXPLAIN);
@@ -81,11 +66,8 @@ export async function runMcp(ctx: CommandContext, args: readonly string[]): Prom
       return runMcpProxy(ctx, rest);
     case 'verify':
       return (await import('./mcp-verify.js')).runMcpVerify(ctx, rest);
-    case 'serve': {
-      const run = await optionalServe();
-      if (run) return run(ctx, rest);
-      return printProxyError({ ...ctx, json: rest.includes('--json') }, invalidInput('mcp serve is not implemented yet'));
-    }
+    case 'serve':
+      return (await import('./mcp-serve.js')).runMcpServe(ctx, rest);
     case 'help':
     case '--help':
     case '-help':

@@ -18,6 +18,8 @@ import { DEV_MODE_WARNING } from '../crypto/keys.js';
 import { generateKeyPairAsync } from '../crypto/ed25519.js';
 import { buildTraceRecord, signTrace, traceId as computeTraceId, type TraceRecord } from '../crypto/trace.js';
 import { delegationDigest } from '../intent/digest.js';
+import { normalizeIntent } from '../intent/normalize.js';
+import type { RawIntent } from '../intent/decode.js';
 import { formatRfc3339Nano } from '../time.js';
 import { toRfcTime, type TimeInput } from '../tokens/common.js';
 import { verdictExitCode } from '../decision.js';
@@ -162,7 +164,8 @@ export async function evaluateToolCall(gate: Gate, payload: string | Uint8Array 
 
   const producerVersion = options.producerVersion ?? VERSION;
   const now = options.now !== undefined ? toRfcTime(options.now, 'now') : toRfcTime(clock(), 'clock');
-  const evaluation = gate.evaluateRaw(toolCallIntent(call, profile), { producerVersion, contextEnvelope: envelope, now });
+  const raw = toolCallIntent(call, profile);
+  const evaluation = gate.evaluateRaw(raw, { producerVersion, contextEnvelope: envelope, now });
   const intent = evaluation.prepared;
   let outcome: Outcome = {
     verdict: evaluation.result.verdict,
@@ -218,7 +221,7 @@ export async function evaluateToolCall(gate: Gate, payload: string | Uint8Array 
   if (profile === 'standard' && [rawContext.identity, rawContext.workspace, rawContext.session_id].some((v) => goTrim(v) === '')) {
     warnings.push(STANDARD_PROFILE_WARNING);
   }
-  const runId = resolveRunId(options.runId, rawContext.run_id, evaluation.intent_digest, traceId);
+  const runId = resolveRunId(options.runId, rawContext.run_id, () => callIntentDigest(raw), traceId);
   const latency = Math.max(0, Math.floor(clock().getTime() - started));
   const matched = trace.matched_rule_ids ?? [];
 
@@ -278,6 +281,20 @@ export async function evaluateToolCall(gate: Gate, payload: string | Uint8Array 
     }
   }
   return { output: withoutUndefined(output), exit_code: verdictExitCode(outcome.verdict) as 0 | 3 | 4, trace, intent, call };
+}
+
+/**
+ * The digest of the call's own intent, as normalized before the gate strips unverified context
+ * claims or binds an envelope: what Gait's default run id is made from (observed: with an
+ * envelope or an `auth_context.context_age_seconds` claim it differs from `intent_digest`).
+ * '' when the intent cannot be normalized.
+ */
+function callIntentDigest(raw: RawIntent): string {
+  try {
+    return normalizeIntent(raw).intent_digest;
+  } catch {
+    return '';
+  }
 }
 
 function withoutUndefined<T extends object>(value: T): T {

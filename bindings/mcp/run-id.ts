@@ -12,10 +12,11 @@ export function normalizeRunId(value: string): string {
 }
 
 /**
- * The run id of an evaluation: the override, else the call's `context.run_id`, else
- * `run_mcp_` + 12 hex of the intent digest. An intent that could not be normalized (a fail-closed
- * block, spec README decision 2; Gait errors instead) has no digest: the trace id's hex is used.
+ * The run id of an evaluation: the override, else the call's `context.run_id`, else `run_mcp_` +
+ * 12 hex of the call's intent digest (computed only then). An intent that could not be
+ * normalized (a fail-closed block, spec README decision 2; Gait errors instead) has no digest:
+ * the trace id's hex is used.
  */
-export function resolveRunId(override: string | undefined, callRunId: string, intentDigest: string, traceId = ''): string {
-  return normalizeRunId(override ?? '') || normalizeRunId(callRunId) || `run_mcp_${(intentDigest || traceId).slice(0, 12)}`;
+export function resolveRunId(override: string | undefined, callRunId: string, intentDigest: () => string, traceId = ''): string {
+  return normalizeRunId(override ?? '') || normalizeRunId(callRunId) || `run_mcp_${(intentDigest() || traceId).slice(0, 12)}`;
 }

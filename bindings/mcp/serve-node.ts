@@ -113,8 +113,12 @@ function failed(res: ServerResponse): void {
 /** Listens and serves; rejects with the listen error (EADDRINUSE, …). */
 export function serveFetchHandler(handler: FetchHandler, options: NodeServeOptions): Promise<NodeFetchServer> {
   const writeTimeoutMs = options.writeTimeoutMs ?? 30_000;
+  const headersTimeout = options.headersTimeoutMs ?? 5_000;
   let closing = false;
-  const server = createServer((req, res) => {
+  // Node enforces the header and request deadlines on a timer (30 s apart by default): check often
+  // enough that a slow client is cut off close to the deadline.
+  const connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 5)));
+  const server = createServer({ connectionsCheckingInterval }, (req, res) => {
     const deadline = setTimeout(() => res.destroy(), writeTimeoutMs);
     res.once('close', () => clearTimeout(deadline));
     let request: Request;
@@ -127,7 +131,7 @@ export function serveFetchHandler(handler: FetchHandler, options: NodeServeOptio
     }
     handler(request).then((response) => writeResponse(req, res, response, closing)).catch(() => failed(res));
   });
-  server.headersTimeout = options.headersTimeoutMs ?? 5_000;
+  server.headersTimeout = headersTimeout;
   server.requestTimeout = options.requestTimeoutMs ?? 30_000;
   server.keepAliveTimeout = options.idleTimeoutMs ?? 60_000;
 

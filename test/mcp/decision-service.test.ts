@@ -298,6 +298,9 @@ describe('verdicts, status mapping and framing', () => {
     expect([sse.type, sse.headers.get('cache-control'), sse.headers.get('connection')]).toEqual(['text/event-stream', 'no-cache', 'keep-alive']);
     expect(sse.text).toMatch(/^event: evaluate\ndata: \{.*\}\n\n$/s);
     expect(sse.text).toContain('"tool_name":"tool.a\\u003cb\\u0026c"');
+    // U+2028 is escaped by both encoders (Go's SetEscapeHTML(false) keeps that one).
+    const separator = await answer(compat, post('/v1/evaluate', bodyOf({ name: 'tool.a\u2028b' })));
+    expect(separator.text).toContain('"tool_name":"tool.a\\u2028b"');
   });
 
   it('errors on /sse and /stream are plain JSON errors', async () => {
@@ -345,7 +348,12 @@ describe('failures of the ports fail closed', () => {
     await expectError(handler, post('/v1/evaluate', JSON.stringify({ call: READ_CALL })), 400, 'relative trace path must not traverse parent directories');
   });
 
-  it('rejects a non-positive body limit at construction', () => {
+  it('refuses unsafe or meaningless settings at construction', () => {
     expect(() => service({ maxRequestBytes: 0 })).toThrow('--max-request-bytes must be > 0');
+    expect(() => service({ maxRequestBytes: 1.5 })).toThrow('--max-request-bytes must be > 0');
+    expect(() => service({ verdictStatus: 'loose' })).toThrow('unsupported --http-verdict-status value (expected compat or strict)');
+    // An unset environment variable must not turn authentication off.
+    expect(() => service({ authToken: '' })).toThrow('authToken must not be blank');
+    expect(() => service({ authToken: '  ' })).toThrow('authToken must not be blank');
   });
 });

@@ -41,6 +41,7 @@ const PAYLOADS: [string, string, string, string[]][] = [
   ['langchain_tool_input_number', 'langchain', '{"tool":"tool.read","tool_input":5}', []],
   ['langchain_tool_input_null_string', 'langchain', '{"tool":"tool.read","tool_input":"null"}', []],
   ['adapter_mixed_case', ' LangChain ', '{"tool":"tool.read"}', []],
+  ['claims_in_auth_context', 'mcp', '{"name":"tool.read","context":{"auth_context":{"context_age_seconds":5,"x":1}}}', []],
   ['job_id_bad', 'mcp', '{"name":"tool.read","context":{"job_id":"../x"}}', []],
   ['job_state_stopped', 'mcp', '{"name":"tool.read","context":{"job_id":"job-stopped"}}', []],
 ];
@@ -98,6 +99,26 @@ describe.skipIf(!ORACLE)('mcp proxy against the Gait oracle', () => {
       writeFileSync(path.join(fixtureDir, 'payload.json'), payload);
       for (const policy of ['policies/allow.yaml', 'policies/rules.yaml']) {
         await compare(`${name} ${policy}`, ['mcp', 'proxy', '--policy', policy, '--call', 'payload.json', '--adapter', adapter, '--job-root', 'jobs', '--trace-out', 'out/t.json', ...extra, '--json']);
+      }
+    }
+  }, 600_000);
+
+  it('a boundary context envelope (--context-envelope) binds like gate eval', async () => {
+    const policy = 'default_verdict: block\nrules:\n  - name: allow-with-context-proof\n    priority: 10\n    effect: allow\n    require_context_evidence: true\n    max_context_age_seconds: 30\n    match:\n      tool_names: [tool.write]\n';
+    writeFileSync(path.join(fixtureDir, 'ctx.yaml'), policy);
+    writeFileSync(path.join(fixtureDir, 'ctx_fail_closed.yaml'), policy.replace('rules:', 'fail_closed:\n  enabled: true\n  risk_classes: [high]\nrules:'));
+    // Retrieved in the future: age 0 on both sides, so digests compare.
+    const rec = (ref: string) => ({ ref_id: ref, source_type: 'doc', source_locator: 'file:///a', query_digest: 'a'.repeat(64), content_digest: 'b'.repeat(64), retrieved_at: '2099-01-01T00:00:00Z', redaction_mode: 'none' });
+    writeFileSync(path.join(fixtureDir, 'envelope.json'), JSON.stringify({ context_set_id: 'set-1', evidence_mode: 'required', records: [rec('r2'), rec('r1')] }));
+    writeFileSync(path.join(fixtureDir, 'bad_envelope.json'), '{"context_set_id":');
+    const call = (context: Record<string, unknown>) => JSON.stringify({ name: 'tool.write', args: { path: '/tmp/out.txt' }, targets: [{ kind: 'path', value: '/tmp/out.txt', operation: 'write' }], context: { identity: 'alice', workspace: '/repo', risk_class: 'high', ...context } });
+    const calls: [string, string][] = [['plain', call({})], ['claims_disagree', call({ auth_context: { context_set_digest: 'f'.repeat(64) } })]];
+    for (const [name, payload] of calls) {
+      writeFileSync(path.join(fixtureDir, 'payload.json'), payload);
+      for (const pol of ['ctx.yaml', 'ctx_fail_closed.yaml']) {
+        for (const env of [[], ['--context-envelope', 'envelope.json'], ['--context-envelope', 'bad_envelope.json']]) {
+          await compare(`${name} ${pol} ${env.join(' ')}`, ['mcp', 'proxy', '--policy', pol, '--call', 'payload.json', ...env, '--trace-out', 'out/t.json', '--json']);
+        }
       }
     }
   }, 600_000);

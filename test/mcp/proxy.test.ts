@@ -280,5 +280,9 @@ describe('evaluateToolCall', () => {
     expect(r2.output.run_id).toBe('run_ctx_run');
     const r3 = await evaluateToolCall(allow, { name: 'tool.read' });
     expect(r3.output.run_id).toBe(`run_mcp_${r3.output.intent_digest!.slice(0, 12)}`);
+    // From the call's own intent, before the gate strips the unverified claim (Gait v1.3.6's value).
+    const r4 = await evaluateToolCall(allow, { name: 'tool.read', context: { auth_context: { context_age_seconds: 5, x: 1 } } });
+    expect(r4.output.run_id).toBe('run_mcp_ff6870a592d8');
+    expect(r4.output.intent_digest!.slice(0, 12)).toBe('19341872921b');
   });
 });

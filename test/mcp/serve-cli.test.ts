@@ -279,6 +279,24 @@ describe('node:http adapter', () => {
     expect(r.headers['connection']).toBe('close');
   });
 
+  it('cuts off a client that does not finish its headers in time', async () => {
+    const { connect } = await import('node:net');
+    const s = await serveFetchHandler(async () => new Response('x'), { host: '127.0.0.1', port: 0, headersTimeoutMs: 500, requestTimeoutMs: 1_000 });
+    try {
+      const started = Date.now();
+      const reply = await new Promise<string>((resolve) => {
+        const socket = connect(s.address.port, '127.0.0.1', () => socket.write('POST /v1/evaluate HTTP/1.1\r\nHost: x\r\n'));
+        let text = '';
+        socket.on('data', (d) => (text += d.toString()));
+        socket.on('close', () => resolve(text));
+      });
+      expect(reply).toMatch(/^HTTP\/1\.1 408/);
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      await s.close(100);
+    }
+  });
+
   it('a graceful stop lets a request in flight finish, then refuses connections', async () => {
     const s = await serveFetchHandler(async () => {
       await new Promise<void>((r) => (release = r));

@@ -3,6 +3,7 @@
  * (printed to stdout and written to bench/results.md) beside the JSON (bench/results.json).
  */
 import { writeFileSync } from 'node:fs';
+import { renderMcpServeLoad } from './mcp-serve-load.mjs';
 
 const KiB = 1024;
 
@@ -60,6 +61,17 @@ export function judgeTargets(r) {
   }
   if (r.process) {
     add('whole-process `gait gate eval` vs `node -e 0` (p50)', '≤ 2×', ratio(r.process.ratio_p50), r.process.ratio_p50 <= 2, `${ms(r.process.gait.p50_ms)} vs ${ms(r.process.node_e_0.p50_ms)} over ${r.process.runs} runs each`);
+  }
+  for (const c of r.mcp_serve?.comparisons ?? []) {
+    const ours = r.mcp_serve.rows.find((x) => x.id === `gait-wasm/${c.config.replace('traces on ', '')}`);
+    const gait = r.mcp_serve.rows.find((x) => x.id === `gait/${c.config.replace('traces on ', '')}`);
+    add(
+      `\`gait mcp serve\` under load vs Gait's (${c.config})`,
+      '≥ 2× requests/s, p99 no worse',
+      `${ratio(c.throughput_ratio)} requests/s, p99 ${ratio(c.p99_ratio)}`,
+      c.met,
+      `${Math.round(ours.requests_per_s)} vs ${Math.round(gait.requests_per_s)} req/s; p99 ${ours.p99_ms} vs ${gait.p99_ms} ms (${r.mcp_serve.connections} connections)`,
+    );
   }
   if (r.memory) {
     const m = r.memory;
@@ -191,6 +203,9 @@ export function renderMarkdown(r) {
       `Ratio of p50s: ${ratio(p.ratio_p50)} (${ms(p.overhead_p50_ms)} above bare Node start-up).`,
       '',
     );
+  }
+  if (r.mcp_serve) {
+    lines.push('## `gait mcp serve` under load', '', renderMcpServeLoad(r.mcp_serve), '');
   }
   return lines.join('\n');
 }

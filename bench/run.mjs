@@ -4,7 +4,8 @@
  *   - every case of cases.mjs with the full harness (3 interleaved rounds, in a child process), cedar-wasm peer and noop floor included;
  *   - core.wasm size; cold start in fresh processes (instantiate.mjs);
  *   - memory after 10 M core evaluations plus a timed full-path soak (memory.mjs);
- *   - `gait gate eval` as a whole process against `node -e 0` (process.mjs).
+ *   - `gait gate eval` as a whole process against `node -e 0` (process.mjs);
+ *   - `gait mcp serve` under load, ours beside Gait's own when the oracle is there (mcp-serve-load.mjs).
  * Writes bench/results.json and bench/results.md and prints the Markdown. Progress goes to stderr.
  *
  * Options (for development; the defaults are the issue's):
@@ -14,6 +15,8 @@
  *   --starts N        fresh-process start-up samples (default 10)
  *   --rounds N        interleaved passes over the cases (default 3)
  *   --only REGEX      measure only matching cases (plus those the targets need)
+ *   --serve-seconds S seconds per `mcp serve` load run (default 5; 0 skips the load bench)
+ *   --serve-rounds N  rounds per `mcp serve` server (default 3)
  */
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -26,6 +29,7 @@ import { machineInfo, sourceRevision } from './machine.mjs';
 import { runMemorySoak } from './memory.mjs';
 import { runInstantiate } from './instantiate.mjs';
 import { runProcessBench } from './process.mjs';
+import { runMcpServeLoad } from './mcp-serve-load.mjs';
 import { judgeTargets, writeResults } from './report.mjs';
 
 const arg = (name, dflt) => {
@@ -110,6 +114,12 @@ log('fresh-process start-up ...');
 const instantiate = runInstantiate({ samples: Number(arg('--starts', 10)) });
 log('whole-process gate eval ...');
 const processBench = runProcessBench({ runs: Number(arg('--process-runs', 20)) });
+const serveSeconds = Number(arg('--serve-seconds', 5));
+let mcpServe;
+if (serveSeconds > 0) {
+  log('mcp serve under load ...');
+  mcpServe = await runMcpServeLoad({ seconds: serveSeconds, rounds: Number(arg('--serve-rounds', 3)), log });
+}
 
 const report = {
   schema: 'gait-wasm.bench.results/1',
@@ -125,6 +135,7 @@ const report = {
   instantiate,
   memory,
   process: processBench,
+  mcp_serve: mcpServe,
   sink: measured.sink,
   measurement_crashes: crashes,
   cedar_same_process: samePeer,

@@ -49,3 +49,6 @@ export {
 } from './mcp/trust.js';
 export { exportLogLine, exportOtelLine } from './mcp/exports.js';
 export { verifyMcpServer, parseMcpServerDescription, type McpVerifyOutput, type McpVerifyResult, type McpVerifyOptions } from './mcp/verify.js';
+export {
+  createDecisionService, DEFAULT_MAX_REQUEST_BYTES, type DecisionService, type DecisionServiceOptions, type TraceTarget,
+} from './mcp/decision-service.js';

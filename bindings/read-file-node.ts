@@ -32,6 +32,8 @@ export interface FileReadError extends Error {
 // O_NONBLOCK: opening a FIFO must not wait for a writer. Not defined on Windows (no FIFOs there).
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
 const CHUNK = 64 * 1024;
+// The first buffer when the reported size is 0 or tiny (a /proc-like file reports 0 and has more).
+const FIRST_MIN = 512;
 
 function fileError(code: string, message: string, op: 'open' | 'read'): FileReadError {
   return Object.assign(new Error(message), { code, op });
@@ -57,8 +59,9 @@ export async function readRegularFile(path: string, limit: number): Promise<Uint
     throw withOp(err, 'open');
   }
   try {
-    checkRegular(await handle.stat());
-    const bounded = new BoundedRead(path, limit);
+    const stat = await handle.stat();
+    checkRegular(stat);
+    const bounded = new BoundedRead(path, limit, stat.size);
     for (let chunk; (chunk = bounded.next()); ) {
       if (!bounded.took((await handle.read(chunk, 0, chunk.length, null)).bytesRead)) break;
     }
@@ -84,8 +87,9 @@ export function readRegularFileSync(path: string, limit: number): Uint8Array {
     throw withOp(err, 'open');
   }
   try {
-    checkRegular(fstatSync(fd));
-    const bounded = new BoundedRead(path, limit);
+    const stat = fstatSync(fd);
+    checkRegular(stat);
+    const bounded = new BoundedRead(path, limit, stat.size);
     for (let chunk; (chunk = bounded.next()); ) {
       if (!bounded.took(readSync(fd, chunk, 0, chunk.length, null))) break;
     }
@@ -117,30 +121,37 @@ export function utf8Text(bytes: Uint8Array): string {
 class BoundedRead {
   private readonly chunks: Uint8Array[] = [];
   private total = 0;
+  /** The buffer being filled, and how much of it is. */
   private current: Uint8Array | undefined;
-  constructor(private readonly path: string, private readonly limit: number) {}
+  private filled = 0;
+  /** `sizeHint`: the size the file reports; the first buffer holds that and one byte more (the end-of-file read needs no new buffer). */
+  constructor(private readonly path: string, private readonly limit: number, private readonly sizeHint = 0) {}
 
-  /** The buffer to read into next. */
+  /** The buffer to read into next: what is left of the current one, or a new one. */
   next(): Uint8Array {
-    this.current = new Uint8Array(Math.min(CHUNK, this.limit + 1 - this.total));
+    if (this.current && this.filled < this.current.length) return this.current.subarray(this.filled);
+    if (this.current) this.chunks.push(this.current);
+    const want = this.current ? CHUNK : Math.max(this.sizeHint + 1, FIRST_MIN);
+    this.current = new Uint8Array(Math.min(want, this.limit + 1 - this.total));
+    this.filled = 0;
     return this.current;
   }
 
   /** Records `n` bytes read into the last buffer; false at end of file. Throws past the limit. */
   took(n: number): boolean {
     if (n === 0) return false;
-    const chunk = this.current!;
-    this.chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+    this.filled += n;
     this.total += n;
     if (this.total > this.limit) throw new FileTooLargeError(this.path, this.limit);
     return true;
   }
 
   bytes(): Uint8Array {
-    if (this.chunks.length === 1) return this.chunks[0]!;
+    const parts = this.current ? [...this.chunks, this.current.subarray(0, this.filled)] : this.chunks;
+    if (parts.length === 1) return parts[0]!;
     const out = new Uint8Array(this.total);
     let at = 0;
-    for (const c of this.chunks) {
+    for (const c of parts) {
       out.set(c, at);
       at += c.length;
     }

@@ -21,10 +21,16 @@ export function structOrder<T extends object>(value: T): T {
 }
 
 const GO_ESCAPES = /[<>&\u2028\u2029]/g;
+// An encoder with SetEscapeHTML(false) still escapes U+2028 and U+2029.
+const GO_ESCAPES_NO_HTML = /[\u2028\u2029]/g;
 const goEscape = (ch: string): string => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0');
 
 export function goString(s: string): string {
   return JSON.stringify(s.toWellFormed()).replace(GO_ESCAPES, goEscape);
+}
+
+function goStringNoHtml(s: string): string {
+  return JSON.stringify(s.toWellFormed()).replace(GO_ESCAPES_NO_HTML, goEscape);
 }
 
 export interface GoJsonOptions {
@@ -32,16 +38,18 @@ export interface GoJsonOptions {
   readonly sortKeys: boolean;
   /** Indentation unit for pretty output; '' (the default) writes one line. */
   readonly indent?: string;
+  /** Escape `<`, `>`, `&` (Go's default, true); false is an encoder with SetEscapeHTML(false). */
+  readonly escapeHtml?: boolean;
 }
 
 /** The encoding of `value`, without a trailing newline. */
 export function goJson(value: unknown, options: GoJsonOptions): string {
-  return write(value, options.sortKeys, options.indent ?? '', 0);
+  return write(value, options.sortKeys, options.indent ?? '', 0, options.escapeHtml === false ? goStringNoHtml : goString);
 }
 
-function write(value: unknown, sortKeys: boolean, indent: string, level: number): string {
+function write(value: unknown, sortKeys: boolean, indent: string, level: number, str: (s: string) => string): string {
   if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return goString(value);
+  if (typeof value === 'string') return str(value);
   if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'bigint') return value.toString();
@@ -51,11 +59,11 @@ function write(value: unknown, sortKeys: boolean, indent: string, level: number)
   if (sortKeys && Object.hasOwn(value as object, STRUCT_ORDER)) sortKeys = false;
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    return '[' + value.map((v) => pad + write(v, sortKeys, indent, level + 1)).join(',') + close + ']';
+    return '[' + value.map((v) => pad + write(v, sortKeys, indent, level + 1, str)).join(',') + close + ']';
   }
   const obj = value as Record<string, unknown>;
   let keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
   if (sortKeys) keys = keys.sort(compareBytewise);
   if (keys.length === 0) return '{}';
-  return '{' + keys.map((k) => pad + goString(k) + sep + write(obj[k], sortKeys, indent, level + 1)).join(',') + close + '}';
+  return '{' + keys.map((k) => pad + str(k) + sep + write(obj[k], sortKeys, indent, level + 1, str)).join(',') + close + '}';
 }

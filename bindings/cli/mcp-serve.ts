@@ -236,7 +236,7 @@ async function prepare(flags: ParsedFlags, config: ServeConfig): Promise<Context
  */
 function policyFromFile(file: string, engine: Engine): () => Promise<Gate> {
   let cached: { bytes: Uint8Array; gate: Gate } | undefined;
-  const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+  const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
   return async () => {
     const bytes = await readPolicyFile(file);
     if (cached && same(cached.bytes, bytes)) return cached.gate;
@@ -329,8 +329,8 @@ export async function runMcpServe(ctx: CommandContext, args: readonly string[], 
   } catch (err) {
     return printServeError(ctx, json, err);
   }
-  for (const [flag, dir] of [['--runpack-dir', config.dirs.runpack], ['--pack-dir', config.dirs.pack]] as const) {
-    if (dir !== '') ctx.io.stderr(`mcp serve: ${flag}: runpacks and packs are not supported; nothing will be written to ${dir}\n`);
+  for (const [flag, what, dir] of [['--runpack-dir', 'runpacks', config.dirs.runpack], ['--pack-dir', 'packs', config.dirs.pack]] as const) {
+    if (dir !== '') ctx.io.stderr(`mcp serve: ${flag}: ${what} are not supported by gait-wasm; nothing will be written to ${dir}\n`);
   }
 
   const logPath = flagString(flags, 'export-log-out');

@@ -12,6 +12,8 @@ import { defineRuntime, assertWebAssembly, fetchCoreModule } from './runtime.js'
 export * from '../index.js';
 // The Redis / Valkey limit store needs TCP sockets: Node, Bun and Deno entries only.
 export { redisLimitStore, type RedisEval, type RedisLimitStore, type RedisLimitStoreOptions } from '../stores/redis.js';
+// The decision service on node:http (also Bun); other runtimes hand createDecisionService to their own server.
+export { serveFetchHandler, type NodeFetchServer, type NodeServeOptions } from '../mcp/serve-node.js';
 export type { PolicyInput, InitSource, InitSyncSource } from './runtime.js';
 
 /** dist/core.wasm in the built package (from dist/load/ or dist/bundle/); the same file from the sources in tests. */

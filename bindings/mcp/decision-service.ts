@@ -19,12 +19,12 @@ import type { Lazy, KeyInput } from '../enforce.js';
 import { GaitError } from '../errors.js';
 import { goTrim, trimLower } from '../canonical/text.js';
 import { sha256Bytes } from '../canonical/sha256.js';
-import { evaluateToolCall, type McpProxyOptions, type McpProxyResult } from './proxy.js';
+import { checkBoundary, evaluateToolCall, prepareToolCall, type McpProxyOptions, type McpProxyResult } from './proxy.js';
 import { decodeToolCall } from './adapters.js';
 import { normalizeRunId } from './run-id.js';
 import type { ReadJobState, ReadTrustSnapshot } from './types.js';
 import { parseMediaType } from './media-type.js';
-import { structJson } from './http-json.js';
+import { goJson } from '../canonical/go-json.js';
 import { callJson, decodeServeRequest, readBoundedBody, ServeRequestError, type ServeEvaluateRequest } from './serve-request.js';
 
 export const DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
@@ -44,12 +44,16 @@ export interface DecisionServiceOptions {
   adapter?: string;
   /** `standard` (default) or `oss-prod`; validated per request (as Gait does). */
   profile?: string;
-  /** Bearer token required on the evaluate endpoints (compared in constant time); absent or empty: no authentication. */
+  /**
+   * Bearer token required on the evaluate endpoints (trimmed; compared in constant time). Absent:
+   * no authentication (Gait's `--auth-mode off`); blank: refused at construction. Whether the
+   * listening address needs a token is the server's decision (the CLI requires one off loopback).
+   */
   authToken?: string;
   /** Largest accepted body in bytes; default 1 MiB. */
   maxRequestBytes?: number;
-  /** `compat` (default): every evaluated response is 200. `strict`: block 403, require_approval and dry_run 409. */
-  verdictStatus?: 'compat' | 'strict';
+  /** `compat` (default): every evaluated response is 200. `strict`: block 403, require_approval and dry_run 409. Anything else is refused at construction. */
+  verdictStatus?: 'compat' | 'strict' | string;
   /** Let requests choose `trace_path`, `runpack_out`, `pack_out`, `session_journal` and a call's `context.context_envelope_path`. */
   allowClientArtifactPaths?: boolean;
   /** The boundary's context envelope (loaded once, like `--context-envelope`). */
@@ -79,6 +83,11 @@ export interface DecisionServiceOptions {
 export type DecisionService = (request: Request) => Promise<Response>;
 
 const EVALUATE_PATHS = new Set(['/v1/evaluate', '/v1/evaluate/sse', '/v1/evaluate/stream']);
+
+/** A Go struct as Gait's HTTP handlers encode it: insertion order, one line; HTML escaped only where asked (SSE). */
+function structJson(value: unknown, escapeHtml = false): string {
+  return goJson(value, { sortKeys: false, escapeHtml });
+}
 
 /** A Response of `{"error":…,"ok":false}\n` (Gait's error map: keys sorted, no HTML escaping). */
 function errorResponse(status: number, message: string): Response {
@@ -139,11 +148,15 @@ function notAllowed(field: string): ServeRequestError {
 export function createDecisionService(options: DecisionServiceOptions): DecisionService {
   const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) throw new GaitError('--max-request-bytes must be > 0');
-  const strict = (options.verdictStatus ?? 'compat') === 'strict';
+  const verdictStatus = trimLower(options.verdictStatus ?? 'compat');
+  if (verdictStatus !== 'compat' && verdictStatus !== 'strict') throw new GaitError('unsupported --http-verdict-status value (expected compat or strict)');
+  const strict = verdictStatus === 'strict';
   const defaultAdapter = trimLower(options.adapter ?? 'mcp');
   const allowPaths = options.allowClientArtifactPaths === true;
+  // A token that is given but blank would silently mean "no authentication": refused instead.
+  if (options.authToken !== undefined && goTrim(options.authToken) === '') throw new GaitError('authToken must not be blank (omit it to serve without authentication)');
   // Comparing digests keeps the comparison's time independent of the token's length and bytes.
-  const tokenDigest = options.authToken ? sha256Bytes(options.authToken) : undefined;
+  const tokenDigest = options.authToken !== undefined ? sha256Bytes(goTrim(options.authToken)) : undefined;
   const policy = options.policy;
   const gateFor = typeof policy === 'function' ? policy : () => policy;
 
@@ -184,17 +197,17 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
       if (!options.artifactDirs?.pack) throw new ServeRequestError(400, 'request.emit_pack requires server --pack-dir');
       throw notSupported('request.emit_pack', 'packs');
     }
-    if (goTrim(req.session_journal) !== '' && allowPaths) throw notSupported('request.session_journal', 'session journals');
     return tracePath === '' ? undefined : tracePath;
   }
 
   /**
-   * Gait refuses `session_journal` without allowClientArtifactPaths only when the request has a
-   * session id (its own, or the call's). Gait finds out after evaluating and writing the trace;
+   * A `session_journal` matters only when the request has a session id (its own, or the call's);
+   * without one Gait ignores it. With one: Gait's refusal without allowClientArtifactPaths, else
+   * "not supported" (no journals here). Gait refuses only after evaluating and writing the trace;
    * this checks first, so a refused request leaves nothing behind.
    */
   function checkSessionJournal(req: ServeEvaluateRequest, payload: string, adapter: string): void {
-    if (goTrim(req.session_journal) === '' || allowPaths) return;
+    if (goTrim(req.session_journal) === '') return;
     let sessionId = goTrim(req.session_id);
     if (sessionId === '') {
       try {
@@ -203,15 +216,18 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
         return; // the evaluation reports the decode error
       }
     }
-    if (sessionId !== '') throw notAllowed('request.session_journal');
+    if (sessionId === '') return;
+    throw allowPaths ? notSupported('request.session_journal', 'session journals') : notAllowed('request.session_journal');
   }
 
   async function loadGate(payload: string, adapter: string): Promise<Gate> {
     try {
       return await gateFor();
     } catch (err) {
-      // Gait decodes the call before it reads the policy: a bad call is reported first.
-      decodeToolCall(payload, adapter);
+      // Gait checks the call (decoding, envelope path, profile, OAuth, oss-prod key) before it
+      // reads the policy: those errors are reported first.
+      const { call } = await prepareToolCall(payload, { adapter, contextEnvelope: options.contextEnvelope, callEnvelopePath });
+      checkBoundary(call, { profile: options.profile, signingKey: options.signingKey });
       throw err;
     }
   }

@@ -89,13 +89,14 @@ function canonicalName(name: string): string {
 
 const STREAMED = /^(text\/event-stream|application\/x-ndjson)/;
 
-async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
+async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response, closing: boolean): Promise<void> {
   const body = response.body ? new Uint8Array(await response.arrayBuffer()) : new Uint8Array(0);
   res.statusCode = response.status;
   response.headers.forEach((value, name) => res.setHeader(canonicalName(name), value));
   // Event streams and NDJSON go out chunked, as Gait flushes them; everything else with a length.
   if (!STREAMED.test(response.headers.get('content-type') ?? '')) res.setHeader('Content-Length', body.byteLength);
-  if (!req.complete) res.setHeader('Connection', 'close');
+  // An unread body, or a server that is stopping: this connection is not reused.
+  if (!req.complete || closing) res.setHeader('Connection', 'close');
   res.end(body);
 }
 
@@ -112,7 +113,12 @@ function failed(res: ServerResponse): void {
 /** Listens and serves; rejects with the listen error (EADDRINUSE, …). */
 export function serveFetchHandler(handler: FetchHandler, options: NodeServeOptions): Promise<NodeFetchServer> {
   const writeTimeoutMs = options.writeTimeoutMs ?? 30_000;
-  const server = createServer((req, res) => {
+  const headersTimeout = options.headersTimeoutMs ?? 5_000;
+  let closing = false;
+  // Node enforces the header and request deadlines on a timer (30 s apart by default): check often
+  // enough that a slow client is cut off close to the deadline.
+  const connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 5)));
+  const server = createServer({ connectionsCheckingInterval }, (req, res) => {
     const deadline = setTimeout(() => res.destroy(), writeTimeoutMs);
     res.once('close', () => clearTimeout(deadline));
     let request: Request;
@@ -123,9 +129,9 @@ export function serveFetchHandler(handler: FetchHandler, options: NodeServeOptio
       res.end('400 Bad Request');
       return;
     }
-    handler(request).then((response) => writeResponse(req, res, response)).catch(() => failed(res));
+    handler(request).then((response) => writeResponse(req, res, response, closing)).catch(() => failed(res));
   });
-  server.headersTimeout = options.headersTimeoutMs ?? 5_000;
+  server.headersTimeout = headersTimeout;
   server.requestTimeout = options.requestTimeoutMs ?? 30_000;
   server.keepAliveTimeout = options.idleTimeoutMs ?? 60_000;
 
@@ -137,6 +143,7 @@ export function serveFetchHandler(handler: FetchHandler, options: NodeServeOptio
         server,
         address: server.address() as AddressInfo,
         close(graceMs = 10_000) {
+          closing = true;
           return new Promise<void>((done) => {
             const force = setTimeout(() => server.closeAllConnections(), graceMs);
             server.close(() => {

@@ -271,3 +271,79 @@ describe('resolveVerifyKey (§1.3)', () => {
     );
   });
 });
+
+// A server that re-reads its key for every request (`gait mcp serve --private-key`, as Gait does)
+// parses the same text each time; the seed → public-key check must not cost a scalar
+// multiplication every time, and must still hold.
+/** Per-call time of the fastest of 10 batches of 20 calls (a GC pause or a busy machine only slows a batch down). */
+function fastestBatch(fn: () => unknown): number {
+  let best = Infinity;
+  for (let b = 0; b < 10; b++) {
+    const t = performance.now();
+    for (let i = 0; i < 20; i++) fn();
+    best = Math.min(best, (performance.now() - t) / 20);
+  }
+  return best;
+}
+
+async function fastestBatchAsync(fn: () => Promise<unknown>): Promise<number> {
+  let best = Infinity;
+  for (let b = 0; b < 10; b++) {
+    const t = performance.now();
+    for (let i = 0; i < 20; i++) await fn();
+    best = Math.min(best, (performance.now() - t) / 20);
+  }
+  return best;
+}
+
+describe('parsePrivateKey on the same text again', () => {
+  it('is cheap after the first parse', () => {
+    const text = encodePrivateKey(generateKeyPair().privateKey);
+    parsePrivateKey(text);
+    const again = fastestBatch(() => parsePrivateKey(text));
+    const fresh = Array.from({ length: 5 }, () => encodePrivateKey(generateKeyPair().privateKey));
+    const t1 = performance.now();
+    for (const t of fresh) parsePrivateKey(t);
+    const first = (performance.now() - t1) / 5;
+    expect(again).toBeLessThan(first / 10);
+  });
+
+  it('still rejects a key whose public half does not match its seed, right after the good one', () => {
+    const { privateKey } = generateKeyPair();
+    const good = encodePrivateKey(privateKey);
+    expect(parsePrivateKey(good)).toEqual(privateKey);
+    const bad = privateKey.slice();
+    bad[63] = bad[63]! ^ 1;
+    expect(() => parsePrivateKey(encodePrivateKey(bad))).toThrow(GaitError);
+    expect(parsePrivateKey(good)).toEqual(privateKey);
+  });
+
+  it('is cheap after the first load from a file or env (resolveSigningKey, the WebCrypto check)', async () => {
+    const load = (text: string) => resolveSigningKey({ mode: 'prod', privateKeyEnv: 'K' }, memIO({}, { K: text }));
+    const text = encodePrivateKey(generateKeyPair().privateKey);
+    await load(text);
+    const again = await fastestBatchAsync(() => load(text));
+    const fresh = Array.from({ length: 5 }, () => encodePrivateKey(generateKeyPair().privateKey));
+    const t1 = performance.now();
+    for (const t of fresh) await load(t);
+    const first = (performance.now() - t1) / 5;
+    expect(again).toBeLessThan(first / 5);
+  });
+
+  it('still refuses a mismatched key from a file or env, right after the good one', async () => {
+    const load = (text: string) => resolveSigningKey({ mode: 'prod', privateKeyEnv: 'K' }, memIO({}, { K: text }));
+    const { privateKey } = generateKeyPair();
+    expect((await load(encodePrivateKey(privateKey))).privateKey).toEqual(privateKey);
+    const bad = privateKey.slice();
+    bad[40] = bad[40]! ^ 4;
+    await errorOf(load(encodePrivateKey(bad)));
+  });
+
+  it('hands out keys the caller may change without changing the next parse', () => {
+    const { privateKey } = generateKeyPair();
+    const text = encodePrivateKey(privateKey);
+    const first = parsePrivateKey(text);
+    first.fill(0);
+    expect(parsePrivateKey(text)).toEqual(privateKey);
+  });
+});

@@ -1,6 +1,6 @@
 // Bounded reads of regular files: special files are refused, never read; no read passes limit + 1.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, writeFileSync, rmSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, rmSync, mkdirSync, symlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,28 @@ describe.each(both)('readRegularFile (%s)', (_name, read) => {
   it('reads a regular file, and one behind a symlink', async () => {
     expect(new TextDecoder().decode(await read(join(dir, 'small.txt'), 5))).toBe('hello');
     expect(new TextDecoder().decode(await read(join(dir, 'link.txt'), 5))).toBe('hello');
+  });
+
+  // A server reads its policy and key for every request (as Gait does): a 5-byte file must not
+  // cost (or keep alive, in a cache of the bytes) a 64 KiB buffer.
+  it('reads a small file into a buffer of about its size', async () => {
+    const bytes = await read(join(dir, 'small.txt'), 1 << 20);
+    expect(new TextDecoder().decode(bytes)).toBe('hello');
+    expect(bytes.buffer.byteLength).toBeLessThan(1024);
+  });
+
+  it('reads a file larger than the first buffer up to the limit, and refuses it under a smaller one', async () => {
+    const grown = join(dir, 'grown.txt');
+    writeFileSync(grown, 'x'.repeat(70_000));
+    expect((await read(grown, 70_000)).length).toBe(70_000);
+    await expect(read(grown, 69_999)).rejects.toBeInstanceOf(FileTooLargeError);
+  });
+
+  it.skipIf(!existsSync('/proc/self/status'))('reads a file that reports size 0 and has more (procfs) to its end', async () => {
+    const text = new TextDecoder().decode(await read('/proc/self/status', 1 << 20));
+    expect(text.length).toBeGreaterThan(512);
+    expect(text).toMatch(/^Name:\t/);
+    expect(text.endsWith('\n')).toBe(true);
   });
 
   it('reads a file of exactly the limit and refuses one byte more', async () => {

@@ -249,9 +249,12 @@ describe('adapter, mapping and artifact paths', () => {
       [{ call: READ_CALL, emit_runpack: true }, 'request.emit_runpack is not supported by this server (runpacks are not implemented)'],
       [{ call: READ_CALL, pack_out: 'x.zip' }, 'request.pack_out is not supported by this server (packs are not implemented)'],
       [{ call: READ_CALL, emit_pack: true }, 'request.emit_pack is not supported by this server (packs are not implemented)'],
-      [{ call: READ_CALL, session_journal: 'j.jsonl' }, 'request.session_journal is not supported by this server (session journals are not implemented)'],
+      [{ call: READ_CALL, session_id: 's', session_journal: 'j.jsonl' }, 'request.session_journal is not supported by this server (session journals are not implemented)'],
+      [{ call: EXEC_CALL, session_journal: 'j.jsonl' }, 'request.session_journal is not supported by this server (session journals are not implemented)'],
     ];
     for (const [body, message] of cases) await expectError(allowed, post('/v1/evaluate', JSON.stringify(body)), 400, message);
+    // Without a session id Gait ignores session_journal, allowed or not.
+    expect((await answer(allowed, post('/v1/evaluate', JSON.stringify({ call: READ_CALL, session_journal: 'j.jsonl' })))).status).toBe(200);
     const kept = JSON.parse((await answer(allowed, post('/v1/evaluate', JSON.stringify({ call: READ_CALL, trace_path: ' mine.json ' })))).text);
     expect(kept.trace_path).toBe('kept.json');
   });
@@ -295,6 +298,9 @@ describe('verdicts, status mapping and framing', () => {
     expect([sse.type, sse.headers.get('cache-control'), sse.headers.get('connection')]).toEqual(['text/event-stream', 'no-cache', 'keep-alive']);
     expect(sse.text).toMatch(/^event: evaluate\ndata: \{.*\}\n\n$/s);
     expect(sse.text).toContain('"tool_name":"tool.a\\u003cb\\u0026c"');
+    // U+2028 is escaped by both encoders (Go's SetEscapeHTML(false) keeps that one).
+    const separator = await answer(compat, post('/v1/evaluate', bodyOf({ name: 'tool.a\u2028b' })));
+    expect(separator.text).toContain('"tool_name":"tool.a\\u2028b"');
   });
 
   it('errors on /sse and /stream are plain JSON errors', async () => {
@@ -342,7 +348,12 @@ describe('failures of the ports fail closed', () => {
     await expectError(handler, post('/v1/evaluate', JSON.stringify({ call: READ_CALL })), 400, 'relative trace path must not traverse parent directories');
   });
 
-  it('rejects a non-positive body limit at construction', () => {
+  it('refuses unsafe or meaningless settings at construction', () => {
     expect(() => service({ maxRequestBytes: 0 })).toThrow('--max-request-bytes must be > 0');
+    expect(() => service({ maxRequestBytes: 1.5 })).toThrow('--max-request-bytes must be > 0');
+    expect(() => service({ verdictStatus: 'loose' })).toThrow('unsupported --http-verdict-status value (expected compat or strict)');
+    // An unset environment variable must not turn authentication off.
+    expect(() => service({ authToken: '' })).toThrow('authToken must not be blank');
+    expect(() => service({ authToken: '  ' })).toThrow('authToken must not be blank');
   });
 });

@@ -41,7 +41,8 @@ const records = readFileSync(path.join(MCP_FIXTURES, 'SERVE_EXPECTED.jsonl'), 'u
 
 const normalize = (text: string) => text.replace(/"decision_latency_ms":\d+,/g, '').replace(/"trace_path":"[^"]*"/g, '"trace_path":"<TRACE_PATH>"');
 /** The recorded body without Gait's session-journal warning (not implemented here). */
-const withoutJournal = (text: string) => text.replace(/,"session_journal=[^"]*"/g, '');
+const withoutJournal = (text: string) => text
+  .replace(/,"session_journal=[^"]*"/g, '').replace(/"session_journal=[^"]*",?/g, '').replace(/"warnings":\[\],/g, '');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

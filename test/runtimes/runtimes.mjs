@@ -70,12 +70,13 @@ export function freePort() {
 
 /**
  * Starts `workerd serve <config>` on a free loopback port for socket `socket` and waits until it
- * answers. `args` go after the config (e.g. `--directory-path name=dir`). Returns { url, startup_ms, stop, log }.
+ * answers. `args` go after the config (e.g. `--directory-path name=dir`); `env` is its environment
+ * (`fromEnvironment` bindings read it). Returns { url, startup_ms, stop, log }.
  */
-export async function startWorkerd(config, socket = 'http', { readyTimeoutMs = 20_000, args = [] } = {}) {
+export async function startWorkerd(config, socket = 'http', { readyTimeoutMs = 20_000, args = [], env = process.env } = {}) {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(bin('workerd'), ['serve', config, '--socket-addr', `${socket}=127.0.0.1:${port}`, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin('workerd'), ['serve', config, '--socket-addr', `${socket}=127.0.0.1:${port}`, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (d) => (log += d));
   child.stderr.on('data', (d) => (log += d));
@@ -221,4 +222,42 @@ export function coldStartTable(rows) {
     lines.push(`${r.runtime.padEnd(28).slice(0, 28)}| ${fmt(c.total).padStart(13)} | ${detail}; corpus ${fmt(r.corpus_ms)} ms`);
   }
   return lines.join('\n');
+}
+
+/**
+ * Starts an HTTP server process (`cmd args`, with PORT=<a free loopback port> in its environment
+ * besides `env`; `args` may be a function of that port) and waits until GET `readyPath` answers.
+ * Returns { url, stop, log }.
+ */
+export async function startHttpProcess(cmd, args, { env = {}, readyPath = '/', readyTimeoutMs = 30_000 } = {}) {
+  const port = await freePort();
+  const child = spawn(cmd, typeof args === 'function' ? args(port) : args, { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () => new Promise((resolve) => {
+    if (exited) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+  });
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (exited) throw new Error(`${cmd} exited before serving:\n${log}`);
+    try {
+      const r = await fetch(url + readyPath, { signal: AbortSignal.timeout(1000) });
+      await r.arrayBuffer();
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`${cmd} did not answer on ${url} within ${readyTimeoutMs} ms:\n${log}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return { url, stop, log: () => log };
 }

@@ -19,6 +19,7 @@ Usage:
   gait approve-script --policy <p> --intent <i> --registry <r> --approver <id> [--json]
   gait list-scripts --registry <r> [--json]
   gait mcp proxy|bridge|verify|serve ...            the tool-call boundary (gait mcp --help)
+  gait mcp gate --policy <p> -- <server command...> put an MCP server behind the policy (stdio)
   gait claude-code hook --policy <p>                Claude Code PreToolUse hook (event on stdin)
   gait version [--json]
 

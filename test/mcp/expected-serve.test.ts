@@ -2,7 +2,7 @@
 // Gait v1.3.6), run through the CLI dispatch in a fresh copy of the fixture folder. None of them
 // gets as far as listening.
 import { describe, expect, it } from 'vitest';
-import { loadMcpCases, runMcpCase, runGaitIn, MCP_FIXTURES } from './fixture-cases.js';
+import { expectRecordedOutput, loadMcpCases, runMcpCase, runGaitIn, MCP_FIXTURES } from './fixture-cases.js';
 
 const cases = loadMcpCases().filter((c) => c.cmd[0] === 'mcp' && c.cmd[1] === 'serve');
 
@@ -14,15 +14,7 @@ describe('mcp serve: EXPECTED.jsonl start-up errors', () => {
   it.each(cases.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
     const r = await runMcpCase(c, { env: { GAIT_FIXTURE_UNSET_TOKEN: undefined } });
     try {
-      expect(r.exit).toBe(c.exit);
-      if (c.stdout_text !== undefined) {
-        expect(r.stdout).toBe(c.stdout_text);
-        return;
-      }
-      expect(r.stdout.endsWith('}\n')).toBe(true);
-      expect(r.stdout.trim().split('\n')).toHaveLength(1);
-      expect(JSON.parse(r.stdout)).toHaveProperty('correlation_id');
-      expect(r.json).toEqual(c.stdout_json);
+      expectRecordedOutput(r, c);
     } finally {
       r.cleanup();
     }

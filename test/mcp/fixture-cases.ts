@@ -8,6 +8,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { expect } from 'vitest';
 import { runCli } from '../../bindings/cli/main.js';
 import { FIXTURES } from '../cli/run.js';
 
@@ -121,4 +122,20 @@ export async function runMcpCase(c: McpCase, opts: { env?: Record<string, string
     cleanup();
     throw err;
   }
+}
+
+/**
+ * A case's run against its recording: exit code, then the raw text (text outputs) or one sorted
+ * JSON line with a correlation id whose value (ignored keys removed) equals the recorded one.
+ */
+export function expectRecordedOutput(r: McpCaseRun, c: McpCase): void {
+  expect(r.exit).toBe(c.exit);
+  if (c.stdout_text !== undefined) {
+    expect(r.stdout).toBe(c.stdout_text);
+    return;
+  }
+  expect(r.stdout.endsWith('}\n')).toBe(true);
+  expect(r.stdout.trim().split('\n')).toHaveLength(1);
+  expect(JSON.parse(r.stdout)).toHaveProperty('correlation_id');
+  expect(r.json).toEqual(c.stdout_json);
 }

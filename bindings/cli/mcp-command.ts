@@ -4,8 +4,7 @@
  * files and the printed result out). `verify` and `serve` live in their own modules.
  */
 import type { CommandContext } from './output.js';
-import { printJson, asGaitError } from './output.js';
-import { exitCodeFor } from './envelope.js';
+import { printJson, printError } from './output.js';
 import { parseFlagsUntilError, flagString, type ParsedFlags } from './flags.js';
 import { invalidInput } from '../errors.js';
 import { goTrim } from '../canonical/text.js';
@@ -85,12 +84,8 @@ export async function runMcp(ctx: CommandContext, args: readonly string[]): Prom
 }
 
 /** The failure output of the mcp commands: the error envelope with `executed:false`, or `mcp proxy error: …`. */
-function printProxyError(ctx: CommandContext, err: unknown): number {
-  const failure = asGaitError(err);
-  const exitCode = exitCodeFor(failure.category);
-  if (ctx.json) return printJson(ctx, { ok: false, executed: false, error: failure.message }, exitCode);
-  ctx.io.stdout(`mcp proxy error: ${failure.message}\n`);
-  return exitCode;
+export function printProxyError(ctx: CommandContext, err: unknown): number {
+  return printError(ctx, 'mcp proxy', err, { executed: false });
 }
 
 export async function runMcpProxy(ctx: CommandContext, args: readonly string[]): Promise<number> {

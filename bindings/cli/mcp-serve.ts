@@ -15,8 +15,8 @@ import { printJson } from './output.js';
 import { parseFlags, flagString, type ParsedFlags } from './flags.js';
 import { parseIntFlag } from './signing-io.js';
 import { mkdirAll, osErrorText, writeOutputFile } from './files.js';
-import { correlationId, withEnvelope, exitCodeFor } from './envelope.js';
-import { toCliJson, toPrettyJson } from './json.js';
+import { toPrettyJson } from './json.js';
+import { printProxyError } from './mcp-command.js';
 import { resolveTracePath, fileTimestamp } from './trace-path.js';
 import { exportFileTarget, exportFilePath } from './mcp-export-file.js';
 import { GaitError, invalidInput } from '../errors.js';
@@ -113,17 +113,9 @@ function parseServeFlags(args: readonly string[]): { flags: ParsedFlags } | { er
   return { flags };
 }
 
-/** An error as Gait's mcp commands print it: the JSON envelope with `executed:false`, or `mcp proxy error: <msg>` (sic). */
+/** A start-up error as Gait's mcp serve prints it: the proxy's (`mcp proxy error: <msg>`, sic). */
 function printServeError(ctx: CommandContext, json: boolean, err: unknown): number {
-  const failure = err instanceof GaitError ? err : new GaitError(`internal error: ${err instanceof Error ? err.message : String(err)}`, 'internal_failure');
-  const code = exitCodeFor(failure.category);
-  if (json) {
-    const payload = withEnvelope({ correlation_id: correlationId(ctx.argv), ok: false, executed: false, error: failure.message }, code);
-    ctx.io.stdout(toCliJson(payload) + '\n');
-  } else {
-    ctx.io.stdout(`mcp proxy error: ${failure.message}\n`);
-  }
-  return code;
+  return printProxyError({ ...ctx, json }, err);
 }
 
 /** A Go duration flag for retention: `""`/0 disable; negative is refused. */

@@ -27,19 +27,20 @@ export function printJson(ctx: CommandContext, payload: object, exitCode: number
 }
 
 /**
- * Reports a failure: the JSON envelope with --json, else `<label> error: <message>` (`error:
- * <message>` without a label) on stdout, as Gait prints every command error; like Gait, text mode
- * prints no hint line (the envelope carries the hint).
+ * Reports a failure: the JSON envelope with --json (plus `extra` fields, e.g. the mcp commands'
+ * `executed: false`), else `<label> error: <message>` (`error: <message>` without a label) on
+ * stdout, as Gait prints every command error; like Gait, text mode prints no hint line (the
+ * envelope carries the hint).
  */
-export function printError(ctx: CommandContext, label: string, err: unknown): number {
+export function printError(ctx: CommandContext, label: string, err: unknown, extra: Readonly<Record<string, unknown>> = {}): number {
   const failure = asGaitError(err);
   const exitCode = exitCodeFor(failure.category);
   if (ctx.json) {
     // Gait's envelope is a map (sorted keys); an object among its extras is a Go struct, printed
     // in field order (the legacy-policy `migration`).
-    const extra: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(failure.details ?? {})) extra[k] = v !== null && typeof v === 'object' ? structOrder(v) : v;
-    return printJson(ctx, { ok: false, error: failure.message, ...extra }, exitCode);
+    const details: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(failure.details ?? {})) details[k] = v !== null && typeof v === 'object' ? structOrder(v) : v;
+    return printJson(ctx, { ok: false, ...extra, error: failure.message, ...details }, exitCode);
   }
   ctx.io.stdout(`${label ? `${label} error` : 'error'}: ${failure.message}\n`);
   return exitCode;

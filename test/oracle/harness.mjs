@@ -161,7 +161,11 @@ function httpRecord(status, headers, text) {
   const record = { status, content_type: headers.get('content-type'), body_text: bytes };
   for (const h of ['cache-control', 'connection']) if (headers.get(h) !== null && text.startsWith('event: ')) record[h] = headers.get(h);
   const body = parse(data);
-  if (body.ok) record.body = body.value;
+  if (body.ok) {
+    // Wall-clock milliseconds, omitted when 0: absent from the compared body, as from body_text.
+    if (body.value && typeof body.value === 'object') delete body.value.decision_latency_ms;
+    record.body = body.value;
+  }
   return record;
 }
 

@@ -34,13 +34,16 @@ export const KNOWN_DIFFERENCES = [
   {
     id: 'yaml-error-wording',
     kind: 'accepted',
-    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval', 'policy simulate', 'approve-script', 'mcp proxy', 'mcp verify'],
+    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval', 'policy simulate', 'approve-script', 'mcp proxy', 'mcp verify', 'mcp serve'],
     ref: 'spec/README.md decision 9 ("Error wording may differ from Go\'s libraries (YAML type and syntax messages); the exit code, error_code, error_category and any line:column must not")',
     reason: 'YAML parse/type error messages come from a different YAML library; both must be YAML errors citing the same line:column positions',
-    match: (d) =>
-      /(^|\.)error$|^error_text$|^stdout$/.test(d.path) &&
+    match: (d) => {
+      // mcp serve: the error inside a response's body bytes.
+      if (/\.body_text$/.test(d.path)) d = { path: 'error', ours: parse1(d.ours)?.error, gait: parse1(d.gait)?.error };
+      return /(^|\.)error$|^error_text$|^stdout$/.test(d.path) &&
       yamlError(String(d.ours).replace(/^mcp (proxy|verify) error: /, '')) && yamlError(String(d.gait).replace(/^mcp (proxy|verify) error: /, '')) &&
-      JSON.stringify(positions(d.ours)) === JSON.stringify(positions(d.gait)),
+      JSON.stringify(positions(d.ours)) === JSON.stringify(positions(d.gait));
+    },
   },
   {
     id: 'fmt-gait-not-fixed-point',
@@ -88,7 +91,7 @@ export const KNOWN_DIFFERENCES = [
   {
     id: 'fail-closed-intent-invalid',
     kind: 'accepted',
-    commands: ['policy test', 'gate eval', 'policy simulate', 'mcp proxy'],
+    commands: ['policy test', 'gate eval', 'policy simulate', 'mcp proxy', 'mcp serve'],
     ref: 'README "Compatibility notes" ("an intent that cannot be normalized at a fail-closed risk class is blocked by every command"); spec/README.md decision 2',
     reason: 'Gait\'s gate eval (and policy simulate, for a fixture) reports an un-normalizable intent as invalid input (exit 6) even under fail_closed; gait-wasm blocks it with fail_closed_intent_invalid (exit 3; a `block` among policy simulate\'s verdicts when both policies are fail-closed at its risk class), or, when a later stage has bad input (a key source), reports that one (exit 6 both)',
     match: (d, ctx) => {
@@ -99,6 +102,13 @@ export const KNOWN_DIFFERENCES = [
         // `policy simulate error: normalize intent: …` against our summary line).
         if (/"error":"normalize intent: /.test(gait)) return /"block"/.test(ours) && !ours.includes('"error"');
         return /^policy simulate error: normalize intent: /.test(gait) && /^policy simulate fixtures=\d+ /.test(ours);
+      }
+      // mcp serve: Gait answers that request 400 with the error; we evaluate it to a fail-closed block.
+      if (ctx.command === 'mcp serve') {
+        const k = /^stdout\.responses\[(\d+)\]/.exec(d.path)?.[1];
+        const o = k === undefined ? undefined : parse1(ctx.ours[0]?.stdout)?.responses?.[Number(k)];
+        const g = k === undefined ? undefined : parse1(ctx.gait[0]?.stdout)?.responses?.[Number(k)];
+        return g?.status === 400 && typeof g.body?.error === 'string' && o?.body?.verdict === 'block' && (o.body.reason_codes ?? []).includes('fail_closed_intent_invalid');
       }
       // Gait's mcp proxy drops the `normalize intent: ` prefix (spec mcp.md §4 step 3).
       if (ctx.command === 'mcp proxy') return ctx.gait[0]?.exit === 6 && /"error":/.test(gait) && ours.includes('"fail_closed_intent_invalid"') && !ours.includes('"error"');

@@ -100,13 +100,14 @@ export async function resolveOutputPath(file: string): Promise<string> {
 
 /** resolveOutputPath, synchronously (the same checks and errors). */
 export function resolveOutputPathSync(file: string): string {
-  let stat: Stats;
+  let stat: Stats | undefined;
   try {
-    stat = lstatSync(file);
+    // A missing file is the common case (a new trace): no exception built for it.
+    stat = lstatSync(file, { throwIfNoEntry: false });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return file;
     throw withOp(err, 'open');
   }
+  if (stat === undefined) return file;
   if (!stat.isSymbolicLink()) {
     requireRegular(stat, file);
     return file;
@@ -170,9 +171,18 @@ export function mkdirAllSync(dir: string, mode: number): void {
   }
 }
 
+// Random bytes for temporary names, drawn in batches (one system call per 512 names, not per name).
+const randomPool = { bytes: Buffer.alloc(0), at: 0 };
+
 /** A fresh temporary name beside `target` (created with O_EXCL, so never an existing file). */
 function tempPathFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  if (randomPool.at + 6 > randomPool.bytes.length) {
+    randomPool.bytes = randomBytes(6 * 512);
+    randomPool.at = 0;
+  }
+  const suffix = randomPool.bytes.toString('hex', randomPool.at, randomPool.at + 6);
+  randomPool.at += 6;
+  return path.join(path.dirname(target), `.${path.basename(target)}.${suffix}.tmp`);
 }
 
 /**

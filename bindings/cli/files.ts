@@ -13,7 +13,9 @@
  *   to a missing file is refused (writing would create a file wherever the link points);
  * - anything else (directory, character or block device, FIFO, socket): refused, untouched.
  */
-import { promises as fs, existsSync, type Stats } from 'node:fs';
+import {
+  promises as fs, existsSync, closeSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats,
+} from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -96,6 +98,34 @@ export async function resolveOutputPath(file: string): Promise<string> {
   return target;
 }
 
+/** resolveOutputPath, synchronously (the same checks and errors). */
+export function resolveOutputPathSync(file: string): string {
+  let stat: Stats | undefined;
+  try {
+    // A missing file is the common case (a new trace): no exception built for it.
+    stat = lstatSync(file, { throwIfNoEntry: false });
+  } catch (err) {
+    throw withOp(err, 'open');
+  }
+  if (stat === undefined) return file;
+  if (!stat.isSymbolicLink()) {
+    requireRegular(stat, file);
+    return file;
+  }
+  let target: string;
+  try {
+    target = realpathSync(file);
+    stat = statSync(target);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new OutputPathError(file, 'ENOENT', 'is a symbolic link to a missing file');
+    }
+    throw withOp(err, 'open');
+  }
+  requireRegular(stat, file);
+  return target;
+}
+
 /**
  * Creates `dir` and any missing parents, one level at a time (Go's MkdirAll). Not Node's
  * `mkdir({ recursive: true })`: on a parent that reports ENOENT for a child it cannot hold (such as
@@ -122,6 +152,39 @@ export async function mkdirAll(dir: string, mode: number): Promise<void> {
   }
 }
 
+/** mkdirAll, synchronously. */
+export function mkdirAllSync(dir: string, mode: number): void {
+  try {
+    if (statSync(dir).isDirectory()) return;
+    throw Object.assign(new Error(`mkdir ${dir}: not a directory`), { code: 'ENOTDIR', path: dir });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
+  }
+  const parent = path.dirname(dir);
+  if (parent !== dir) mkdirAllSync(parent, mode);
+  try {
+    mkdirSync(dir, { mode });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST' && statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return;
+    throw err;
+  }
+}
+
+// Random bytes for temporary names, drawn in batches (one system call per 512 names, not per name).
+const randomPool = { bytes: Buffer.alloc(0), at: 0 };
+
+/** A fresh temporary name beside `target` (created with O_EXCL, so never an existing file). */
+function tempPathFor(target: string): string {
+  if (randomPool.at + 6 > randomPool.bytes.length) {
+    randomPool.bytes = randomBytes(6 * 512);
+    randomPool.at = 0;
+  }
+  const suffix = randomPool.bytes.toString('hex', randomPool.at, randomPool.at + 6);
+  randomPool.at += 6;
+  return path.join(path.dirname(target), `.${path.basename(target)}.${suffix}.tmp`);
+}
+
 /**
  * Writes via a temporary file in the target's directory and renames it into place; refuses to
  * replace anything but a regular file (see the top of this file). Errors keep their errno `code`
@@ -140,7 +203,7 @@ export async function writeFileAtomic(
   } catch (err) {
     throw withOp(err, 'mkdir');
   }
-  const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tempPathFor(target);
   let op = 'open';
   try {
     const handle = await fs.open(tmp, 'wx', mode);
@@ -166,6 +229,38 @@ export async function writeFileAtomic(
     const dirHandle = await fs.open(dir, 'r').catch(() => undefined);
     await dirHandle?.sync().catch(() => {});
     await dirHandle?.close().catch(() => {});
+  }
+}
+
+/**
+ * writeFileAtomic without `durable`, synchronously: a server writing one trace per request saves
+ * the promise machinery of five file calls. Same checks, same steps, same errors.
+ */
+export function writeFileAtomicSync(file: string, data: string | Uint8Array, mode = 0o600): void {
+  const target = resolveOutputPathSync(file);
+  try {
+    mkdirAllSync(path.dirname(target), 0o750);
+  } catch (err) {
+    throw withOp(err, 'mkdir');
+  }
+  const tmp = tempPathFor(target);
+  let op = 'open';
+  try {
+    const fd = openSync(tmp, 'wx', mode);
+    try {
+      op = 'write';
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    } finally {
+      closeSync(fd);
+    }
+    op = 'open';
+    resolveOutputPathSync(target);
+    op = 'rename';
+    renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw withOp(err, op);
   }
 }
 
@@ -198,6 +293,15 @@ export async function checkOutputFile(file: string, what: string): Promise<void>
 export async function writeOutputFile(file: string, data: string | Uint8Array, mode: number, what: string): Promise<void> {
   try {
     await writeFileAtomic(file, data, mode);
+  } catch (err) {
+    throw outputFailure(what, err, file);
+  }
+}
+
+/** writeFileAtomicSync, failing with outputFailure's errors. */
+export function writeOutputFileSync(file: string, data: string | Uint8Array, mode: number, what: string): void {
+  try {
+    writeFileAtomicSync(file, data, mode);
   } catch (err) {
     throw outputFailure(what, err, file);
   }

@@ -14,7 +14,7 @@ import type { CommandContext } from './output.js';
 import { printJson } from './output.js';
 import { parseFlags, flagString, type ParsedFlags } from './flags.js';
 import { parseIntFlag } from './signing-io.js';
-import { mkdirAll, osErrorText, writeOutputFile } from './files.js';
+import { mkdirAll, osErrorText, writeOutputFileSync } from './files.js';
 import { toPrettyJson } from './json.js';
 import { printProxyError } from './mcp-command.js';
 import { resolveTracePath, fileTimestamp } from './trace-path.js';
@@ -22,7 +22,7 @@ import { exportFileTarget, exportFilePath } from './mcp-export-file.js';
 import { GaitError, invalidInput } from '../errors.js';
 import { goTrim, trimLower } from '../canonical/text.js';
 import { parseGoDuration, DurationError } from '../policy/duration.js';
-import { readPolicyFile } from '../policy/load-node.js';
+import { readPolicyFileSync } from '../policy/load-node.js';
 import { parsePolicyBytes } from '../policy/parse.js';
 import { loadContextEnvelopeFile } from '../context/envelope-node.js';
 import { Gate } from '../gate.js';
@@ -226,11 +226,12 @@ async function prepare(flags: ParsedFlags, config: ServeConfig): Promise<Context
  * while the bytes stay the same. A replaced gate is disposed once requests that may still hold it
  * are over (the 30 s response deadline).
  */
-function policyFromFile(file: string, engine: Engine): () => Promise<Gate> {
+function policyFromFile(file: string, engine: Engine): () => Gate {
   let cached: { bytes: Uint8Array; gate: Gate } | undefined;
   const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
-  return async () => {
-    const bytes = await readPolicyFile(file);
+  return () => {
+    // Synchronous: a small bounded read costs less than the promise round trips of the async one.
+    const bytes = readPolicyFileSync(file);
     if (cached && same(cached.bytes, bytes)) return cached.gate;
     const gate = new Gate(engine, parsePolicyBytes(bytes));
     const old = cached?.gate;
@@ -257,9 +258,9 @@ function traceStamps(): () => string {
  * `<trace-dir>/trace_<run>_<ts>.json`, written atomically (0600). Export paths are checked first,
  * so a bad one leaves no trace behind.
  */
-function traceFiles(traceDir: string, exportPaths: readonly string[]): (trace: TraceRecord, target: TraceTarget) => Promise<string> {
+function traceFiles(traceDir: string, exportPaths: readonly string[]): (trace: TraceRecord, target: TraceTarget) => string {
   const stamp = traceStamps();
-  return async (trace, target) => {
+  return (trace, target) => {
     let file: string;
     if (target.path !== undefined) {
       file = resolveTracePath(target.path, '');
@@ -268,7 +269,7 @@ function traceFiles(traceDir: string, exportPaths: readonly string[]): (trace: T
       file = traceDir !== '' ? path.join(traceDir, name) : name;
     }
     for (const p of exportPaths) exportFilePath(p);
-    await writeOutputFile(file, toPrettyJson(trace), 0o600, 'trace record');
+    writeOutputFileSync(file, toPrettyJson(trace), 0o600, 'trace record');
     return target.path ?? file;
   };
 }
@@ -286,7 +287,8 @@ function signingKeyFromFlags(flags: ParsedFlags, env: Readonly<Record<string, st
   if (mode === 'dev' && !sources.privateKeyPath && !sources.privateKeyEnv) return undefined;
   // No key for oss-prod outside prod mode: the proxy then refuses it (`oss-prod profile requires --key-mode prod`).
   if (profile === 'oss-prod' && mode !== 'prod') return undefined;
-  return async () => (await resolveSigningKey({ mode, ...sources }, nodeKeyIO(env))).privateKey;
+  const io = nodeKeyIO(env, { syncReads: true });
+  return async () => (await resolveSigningKey({ mode, ...sources }, io)).privateKey;
 }
 
 /** Go's listen error texts. */

@@ -368,6 +368,47 @@ function importPrivate(subtle: Subtle, privateKey: Uint8Array): Promise<CryptoKe
   return p;
 }
 
+// ---------------------------------------------------------------------------------------------
+// node:crypto signer
+
+// Node's own crypto signs synchronously (WebCrypto's sign is a thread-pool job and a promise):
+// reached through process.getBuiltinModule, so this module keeps no node: import.
+interface NodeSigner {
+  createPrivateKey(options: { key: Uint8Array; format: 'der'; type: 'pkcs8' }): object;
+  createPublicKey(key: object): { export(options: { format: 'jwk' }): { x?: unknown } };
+  sign(algorithm: null, data: Uint8Array, key: object): Uint8Array;
+}
+const nodeSigner: NodeSigner | undefined = (() => {
+  try {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => Partial<NodeSigner> | undefined } }).process;
+    const c = proc?.getBuiltinModule?.('node:crypto');
+    return c && typeof c.createPrivateKey === 'function' && typeof c.createPublicKey === 'function' && typeof c.sign === 'function' ? (c as NodeSigner) : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+const nodePrivateKeys = new Lru<object | null>(8);
+
+/** importPrivate for node:crypto: the key object, or null when it would not sign like Go (or cannot be made). */
+function nodePrivateKey(signer: NodeSigner, privateKey: Uint8Array): object | null {
+  const id = hex(sha256(privateKey));
+  const known = nodePrivateKeys.get(id);
+  if (known !== undefined) return known;
+  let key: object | null;
+  try {
+    const { seed, publicKey } = splitPrivateKey(privateKey);
+    key = signer.createPrivateKey({ key: concat(PKCS8_PREFIX, seed), format: 'der', type: 'pkcs8' });
+    if (publicKey) {
+      const x = signer.createPublicKey(key).export({ format: 'jwk' }).x;
+      if (typeof x !== 'string' || !bytesEqual(b64urlToBytes(x), publicKey)) key = null;
+    }
+  } catch {
+    key = null;
+  }
+  nodePrivateKeys.set(id, key);
+  return key;
+}
+
 async function verifyWebCrypto(
   subtle: Subtle,
   publicKey: Uint8Array,
@@ -492,6 +533,10 @@ export async function sign(
   splitPrivateKey(privateKey); // length check first, whatever the backend
   const backend = options.backend ?? 'auto';
   if (backend === 'noble') return signNoble(privateKey, message);
+  if (backend === 'auto' && nodeSigner) {
+    const key = nodePrivateKey(nodeSigner, privateKey);
+    if (key) return new Uint8Array(nodeSigner.sign(null, message, key));
+  }
   const subtle = getSubtle();
   const available = subtle !== undefined && (await webCryptoEd25519Available());
   if (!available) {

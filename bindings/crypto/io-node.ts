@@ -7,7 +7,7 @@
  */
 import type { KeyIO } from './keys.js';
 import { goPathError } from '../os-error.js';
-import { readRegularFile, readFailureText, utf8Text, FileTooLargeError } from '../read-file-node.js';
+import { readRegularFile, readRegularFileSync, readFailureText, utf8Text, FileTooLargeError } from '../read-file-node.js';
 
 /**
  * Key files are a line of base64 (an ed25519 key is 88 characters at most): 64 KiB leaves room
@@ -23,11 +23,16 @@ export function goReadFileError(err: unknown, path: string): string {
   return goPathError(err, e?.code === 'EISDIR' ? 'read' : 'open', path);
 }
 
-export function nodeKeyIO(env: Readonly<Record<string, string | undefined>> = process.env): KeyIO {
+/**
+ * `syncReads`: read key files with the synchronous reader (same checks, same errors), for a server
+ * that re-reads its key for every request and would otherwise pay for four promise round trips.
+ */
+export function nodeKeyIO(env: Readonly<Record<string, string | undefined>> = process.env, options: { syncReads?: boolean } = {}): KeyIO {
+  const read = options.syncReads ? async (path: string) => readRegularFileSync(path, MAX_KEY_FILE_BYTES) : (path: string) => readRegularFile(path, MAX_KEY_FILE_BYTES);
   return {
     async readFile(path: string): Promise<string> {
       try {
-        return utf8Text(await readRegularFile(path, MAX_KEY_FILE_BYTES));
+        return utf8Text(await read(path));
       } catch (err) {
         throw new Error(goReadFileError(err, path));
       }

@@ -26,6 +26,7 @@ import type { ReadJobState, ReadTrustSnapshot } from './types.js';
 import { parseMediaType } from './media-type.js';
 import { goJson } from '../canonical/go-json.js';
 import { callJson, decodeServeRequest, readBoundedBody, ServeRequestError, type ServeEvaluateRequest } from './serve-request.js';
+import { fetchHandlerOf, type PlainResponse } from './plain-response.js';
 
 export const DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
 
@@ -90,15 +91,12 @@ function structJson(value: unknown, escapeHtml = false): string {
 }
 
 /** A Response of `{"error":…,"ok":false}\n` (Gait's error map: keys sorted, no HTML escaping). */
-function errorResponse(status: number, message: string): Response {
-  return new Response(structJson({ error: message, ok: false }) + '\n', { status, headers: { 'Content-Type': 'application/json' } });
+function errorResponse(status: number, message: string): PlainResponse {
+  return { status, headers: { 'Content-Type': 'application/json' }, body: structJson({ error: message, ok: false }) + '\n' };
 }
 
-function notFound(): Response {
-  return new Response('404 page not found\n', {
-    status: 404,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' },
-  });
+function notFound(): PlainResponse {
+  return { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }, body: '404 page not found\n' };
 }
 
 /** Go's path.Clean. */
@@ -122,13 +120,10 @@ function redirectTarget(path: string): string | undefined {
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
 
 /** Go's http.Redirect with 307: a short HTML body for GET and HEAD only. */
-function redirect(location: string, method: string): Response {
-  if (method !== 'GET' && method !== 'HEAD') return new Response(null, { status: 307, headers: { Location: location } });
+function redirect(location: string, method: string): PlainResponse {
+  if (method !== 'GET' && method !== 'HEAD') return { status: 307, headers: { Location: location }, body: null };
   const href = location.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-  return new Response(`<a href="${href}">Temporary Redirect</a>.\n\n`, {
-    status: 307,
-    headers: { 'Content-Type': 'text/html; charset=utf-8', Location: location },
-  });
+  return { status: 307, headers: { 'Content-Type': 'text/html; charset=utf-8', Location: location }, body: `<a href="${href}">Temporary Redirect</a>.\n\n` };
 }
 
 function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
@@ -168,7 +163,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     })
     : undefined;
 
-  function authorize(request: Request): Response | undefined {
+  function authorize(request: Request): PlainResponse | undefined {
     if (!tokenDigest) return undefined;
     const header = goTrim(request.headers.get('authorization') ?? '');
     if (!header.startsWith('Bearer ')) return errorResponse(401, 'missing bearer authorization');
@@ -177,7 +172,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     return undefined;
   }
 
-  function checkContentType(request: Request): Response | undefined {
+  function checkContentType(request: Request): PlainResponse | undefined {
     const header = goTrim(request.headers.get('content-type') ?? '');
     if (header === '') return undefined;
     const mediaType = parseMediaType(header);
@@ -232,7 +227,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     }
   }
 
-  async function evaluate(request: Request, path: string): Promise<Response> {
+  async function evaluate(request: Request, path: string): Promise<PlainResponse> {
     const denied = authorize(request) ?? checkContentType(request);
     if (denied) return denied;
     const { bytes, over } = await readBoundedBody(request.body, maxBytes);
@@ -269,16 +264,18 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     const verdict = result.output.verdict;
     const status = !strict || verdict === 'allow' ? 200 : verdict === 'block' ? 403 : 409;
     if (path === '/v1/evaluate/sse') {
-      return new Response(`event: evaluate\ndata: ${structJson(body, true)}\n\n`, {
+      return {
         status,
         headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' },
-      });
+        body: `event: evaluate\ndata: ${structJson(body, true)}\n\n`,
+      };
     }
     const type = path === '/v1/evaluate/stream' ? 'application/x-ndjson' : 'application/json';
-    return new Response(structJson(body) + '\n', { status, headers: { 'Content-Type': type } });
+    return { status, headers: { 'Content-Type': type }, body: structJson(body) + '\n' };
   }
 
-  return async function handle(request: Request): Promise<Response> {
+  // The plain form is what serve-node.ts writes; every other runtime gets fetch Responses.
+  return fetchHandlerOf(async function respond(request: Request): Promise<PlainResponse> {
     try {
       const url = new URL(request.url);
       let path: string;
@@ -286,13 +283,13 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
         path = decodeURIComponent(url.pathname);
       } catch {
         // Go's server refuses a request target it cannot unescape before any handler runs.
-        return new Response('400 Bad Request', { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' } });
+        return { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }, body: '400 Bad Request' };
       }
       const target = redirectTarget(url.pathname);
       if (target !== undefined) return redirect(target + url.search, request.method);
       if (path === '/healthz') {
         if (request.method !== 'GET') return errorResponse(405, 'expected GET');
-        return new Response('{"ok":true,"service":"gait.mcp.serve"}\n', { status: 200, headers: { 'Content-Type': 'application/json' } });
+        return { status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"ok":true,"service":"gait.mcp.serve"}\n' };
       }
       if (!EVALUATE_PATHS.has(path)) return notFound();
       if (request.method !== 'POST') return errorResponse(405, 'expected POST');
@@ -303,7 +300,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
       const message = err instanceof Error ? err.message : String(err);
       return errorResponse(500, `internal error: ${message}`);
     }
-  };
+  });
 }
 
 /** The proxy output in the HTTP struct order (mcp.md §10.5) with `exit_code` last. */

@@ -10,6 +10,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PLAIN_RESPONDER, type PlainResponder, type PlainResponse } from './plain-response.js';
 
 export interface NodeServeOptions {
   /** Undefined: every interface. */
@@ -100,6 +101,26 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
   res.end(body);
 }
 
+// A fetch Response trims header values of HTTP whitespace; the plain path does the same.
+const HTTP_WHITESPACE_AROUND = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+
+/**
+ * writeResponse for a handler's plain response (PLAIN_RESPONDER): the same bytes on the wire as
+ * the Response it stands for (names lowercased and sorted, then canonicalized; a text body without
+ * a type is `text/plain;charset=UTF-8`), without building that Response and reading it back.
+ */
+function writePlainResponse(req: IncomingMessage, res: ServerResponse, response: PlainResponse, closing: boolean): void {
+  const headers = new Map<string, string>();
+  for (const [name, value] of Object.entries(response.headers)) headers.set(name.toLowerCase(), value.replace(HTTP_WHITESPACE_AROUND, ''));
+  if (response.body !== null && !headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8');
+  const body = response.body === null ? new Uint8Array(0) : Buffer.from(response.body, 'utf8');
+  res.statusCode = response.status;
+  for (const name of [...headers.keys()].sort()) res.setHeader(canonicalName(name), headers.get(name)!);
+  if (!STREAMED.test(headers.get('content-type') ?? '')) res.setHeader('Content-Length', body.byteLength);
+  if (!req.complete || closing) res.setHeader('Connection', 'close');
+  res.end(body);
+}
+
 function failed(res: ServerResponse): void {
   if (res.headersSent) {
     res.destroy();
@@ -115,6 +136,7 @@ export function serveFetchHandler(handler: FetchHandler, options: NodeServeOptio
   const writeTimeoutMs = options.writeTimeoutMs ?? 30_000;
   const headersTimeout = options.headersTimeoutMs ?? 5_000;
   let closing = false;
+  const respond = (handler as { [PLAIN_RESPONDER]?: PlainResponder })[PLAIN_RESPONDER];
   // Node enforces the header and request deadlines on a timer (30 s apart by default): check often
   // enough that a slow client is cut off close to the deadline.
   const connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 5)));
@@ -129,7 +151,8 @@ export function serveFetchHandler(handler: FetchHandler, options: NodeServeOptio
       res.end('400 Bad Request');
       return;
     }
-    handler(request).then((response) => writeResponse(req, res, response, closing)).catch(() => failed(res));
+    if (respond) respond(request).then((response) => writePlainResponse(req, res, response, closing)).catch(() => failed(res));
+    else handler(request).then((response) => writeResponse(req, res, response, closing)).catch(() => failed(res));
   });
   server.headersTimeout = headersTimeout;
   server.requestTimeout = options.requestTimeoutMs ?? 30_000;

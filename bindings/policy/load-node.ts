@@ -5,7 +5,7 @@
  * more than the size limit + 1 bytes.
  */
 import { invalidInput } from '../errors.js';
-import { readRegularFile, readFailureText, FileTooLargeError } from '../read-file-node.js';
+import { readRegularFile, readRegularFileSync, readFailureText, FileTooLargeError } from '../read-file-node.js';
 import type { Policy } from './model.js';
 import { parsePolicyBytes } from './parse.js';
 import { MAX_POLICY_BYTES } from './yaml-source.js';
@@ -15,9 +15,22 @@ export async function readPolicyFile(path: string): Promise<Uint8Array> {
   try {
     return await readRegularFile(path, MAX_POLICY_BYTES);
   } catch (e) {
-    if (e instanceof FileTooLargeError) throw invalidInput(`policy exceeds maximum size of ${MAX_POLICY_BYTES} bytes`);
-    throw invalidInput(`read policy: ${readFailureText(e, path)}`);
+    throw policyReadError(e, path);
   }
+}
+
+/** readPolicyFile, synchronously (a server re-reading its policy for every request). */
+export function readPolicyFileSync(path: string): Uint8Array {
+  try {
+    return readRegularFileSync(path, MAX_POLICY_BYTES);
+  } catch (e) {
+    throw policyReadError(e, path);
+  }
+}
+
+function policyReadError(e: unknown, path: string): Error {
+  if (e instanceof FileTooLargeError) return invalidInput(`policy exceeds maximum size of ${MAX_POLICY_BYTES} bytes`);
+  return invalidInput(`read policy: ${readFailureText(e, path)}`);
 }
 
 export async function loadPolicyFile(path: string): Promise<Policy> {

@@ -1,4 +1,4 @@
-import { describe, expect, it, beforeEach } from 'vitest';
+import { describe, expect, it, beforeEach, vi } from 'vitest';
 import * as noble from '@noble/ed25519';
 import { sha512 } from '@noble/hashes/sha2.js';
 import {
@@ -134,6 +134,23 @@ describe('ed25519: sign/verify round trip', () => {
     expect(toHex(s2)).toBe(toHex(s1));
     expect(await verify(other, msg, s1, { cache: false })).toBe(false);
     expect(await verify(privateKey.subarray(32), msg, s1, { cache: false })).toBe(false);
+  });
+
+  // A server signs one trace per request: in Node, node:crypto signs synchronously, without
+  // WebCrypto's round trip through the thread pool. Same bytes (Ed25519 is deterministic).
+  it.skipIf(typeof process.getBuiltinModule !== 'function')('signs through node:crypto in Node, not through crypto.subtle', async () => {
+    const { privateKey } = generateKeyPair();
+    const msg = new TextEncoder().encode('one trace per request');
+    const subtleSign = vi.spyOn(globalThis.crypto.subtle, 'sign');
+    try {
+      const a = await sign(privateKey, msg);
+      const b = await sign(privateKey, msg);
+      expect(toHex(a)).toBe(toHex(signSync(privateKey, msg)));
+      expect(toHex(b)).toBe(toHex(a));
+      expect(subtleSign).not.toHaveBeenCalled();
+    } finally {
+      subtleSign.mockRestore();
+    }
   });
 
   it('rejects private keys that are neither 32 nor 64 bytes', async () => {

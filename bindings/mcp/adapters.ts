@@ -56,10 +56,13 @@ const anonymous = (typeName: string, fields: Record<string, GoType>): GoType => 
   spec: { name: '', pkg: '', typeName, fields, zero: () => ({}) } satisfies GoStruct,
 });
 
-/** Decodes with `type`, mapping Go's errors to `<prefix>: <go error>`. */
-function decodeWith<T>(payload: string | Uint8Array | object, type: GoType, prefix: string): T {
+/**
+ * Decodes with `type`, mapping Go's errors to `<prefix>: <go error>`. A `null` payload leaves Go's
+ * zero struct (every field empty), so the adapter then reports the missing name.
+ */
+function decodeWith<T extends object>(payload: string | Uint8Array | object, type: GoType, prefix: string): Partial<T> {
   try {
-    return decodeAs<T>(payloadTree(payload), type);
+    return decodeAs<T | undefined>(payloadTree(payload), type) ?? {};
   } catch (err) {
     if (err instanceof PayloadError) throw invalidInput(`${prefix}: ${err.message}`);
     throw err;

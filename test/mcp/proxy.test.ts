@@ -118,6 +118,24 @@ describe('decodeToolCall: Go decoding with Gait\'s messages (observed on the v1.
   });
 });
 
+describe('decodeToolCall: a `null` payload is Go\'s zero value (differential run, seed 20261204 cases 822, 924)', () => {
+  // Observed on the binary: every adapter reports the missing name, exit 6; never an internal error.
+  it.each([
+    ['mcp', 'tool call name is required'],
+    ['openai', 'tool call name is required'],
+    ['anthropic', 'tool call name is required'],
+    ['langchain', 'tool call name is required'],
+    ['claude_code', 'claude code tool call name is required'],
+  ])('%s', async (adapter, message) => {
+    for (const payload of ['null', ' null\n']) {
+      const err = await evaluateToolCall(allow, payload, { adapter }).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(GaitError);
+      expect((err as GaitError).message).toBe(message);
+      expect((err as GaitError).category).toBe('invalid_input');
+    }
+  });
+});
+
 describe('toolCallIntent: the mapping (mcp.md §3)', () => {
   it('fills the context defaults and keeps a script\'s steps (dropping the call args)', () => {
     const raw = toolCallIntent(decodeToolCall({ name: ' n ', args: { a: 1 }, script: { steps: [{ name: 'tool.read' }] } }));

@@ -56,7 +56,7 @@ export const KNOWN_DIFFERENCES = [
   {
     id: 'nesting-limit',
     kind: 'accepted',
-    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval', 'policy simulate', 'approve-script'],
+    commands: ['policy test', 'policy validate', 'policy fmt', 'gate eval', 'policy simulate', 'approve-script', 'mcp proxy', 'mcp verify'],
     ref: 'README "Enforcement…" / security model ("Bad input never crashes and never allows: … nesting deeper than 64 … exit 6")',
     reason: 'gait-wasm refuses documents nested deeper than 64 before decoding, so its error (same exit, error_code, error_category) names the depth while Gait reports whatever it meets first (e.g. `[1:1] unknown field "x"`)',
     match: (d) => /(^|\.)error$|^error_text$/.test(d.path) && /nesting exceeds the maximum depth of 64/.test(d.ours) && typeof d.gait === 'string',

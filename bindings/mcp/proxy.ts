@@ -210,7 +210,7 @@ export async function evaluateToolCall(gate: Gate, payload: string | Uint8Array 
     compositeRiskClass: evaluation.composite_risk_class,
     stepVerdicts: evaluation.step_verdicts,
     delegationChainDigest: intent?.delegation ? delegationDigest(intent) : undefined,
-    reasonCodes: outcome.reason_codes,
+    // No reasonCodes: Gait's boundary trace has no delegation_ref.reason_codes (observed).
     mcpTrust: trust as Record<string, unknown> | undefined,
   });
   const trace = await signTrace(record, signingKey);

@@ -136,6 +136,19 @@ describe('decodeToolCall: a `null` payload is Go\'s zero value (differential run
   });
 });
 
+describe('the trace\'s delegation_ref at the boundary (differential run, seed 1796321362 case 1773)', () => {
+  it('carries no reason codes, even when the verdict\'s codes start with delegation_ (observed on the binary)', async () => {
+    const policy = Gate.fromYaml(engine, 'default_verdict: allow\nrules:\n  - name: r\n    effect: require_approval\n    match:\n      tool_names: [tool.read]\n    reason_codes: [delegation_scopes_matched, other_code]\n');
+    const call = { name: 'tool.read', delegation: { requester_identity: 'a', scope_class: 'read', token_refs: ['t1'], chain: [{ delegator_identity: 'x', delegate_identity: 'a' }] } };
+    const { trace, output } = await evaluateToolCall(policy, call);
+    expect(output.reason_codes).toEqual(['delegation_scopes_matched', 'other_code']);
+    expect(trace.delegation_ref).toEqual({
+      delegation_token_ref: 't1', requester_identity: 'a', delegation_depth: 1, scope_class: 'read',
+      chain_digest: '34e3f2f37c08a197980a7f18cdc2ea4858db9bbbd391801e79d0c35cc5f37e92',
+    });
+  });
+});
+
 describe('toolCallIntent: the mapping (mcp.md §3)', () => {
   it('fills the context defaults and keeps a script\'s steps (dropping the call args)', () => {
     const raw = toolCallIntent(decodeToolCall({ name: ' n ', args: { a: 1 }, script: { steps: [{ name: 'tool.read' }] } }));

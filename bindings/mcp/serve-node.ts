@@ -154,6 +154,10 @@ export function serveFetchHandler(handler: FetchHandler, options: NodeServeOptio
     if (respond) respond(request).then((response) => writePlainResponse(req, res, response, closing)).catch(() => failed(res));
     else handler(request).then((response) => writeResponse(req, res, response, closing)).catch(() => failed(res));
   });
+  // A client's FIN after its request must not end the socket before the (asynchronous) answer is
+  // written, as Node does by default: keep the half-open socket, answer, then close (Go's server
+  // answers such clients too). Node reads this long-standing field in its socket 'end' handler.
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   server.headersTimeout = headersTimeout;
   server.requestTimeout = options.requestTimeoutMs ?? 30_000;
   server.keepAliveTimeout = options.idleTimeoutMs ?? 60_000;

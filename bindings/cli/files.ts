@@ -89,13 +89,16 @@ export async function resolveOutputPath(file: string): Promise<string> {
     target = await fs.realpath(file);
     stat = await fs.stat(target);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new OutputPathError(file, 'ENOENT', 'is a symbolic link to a missing file');
-    }
-    throw withOp(err, 'open');
+    throw symlinkFailure(err, file);
   }
   requireRegular(stat, file);
   return target;
+}
+
+/** Why following the symbolic link `file` failed (both resolvers). */
+function symlinkFailure(err: unknown, file: string): unknown {
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new OutputPathError(file, 'ENOENT', 'is a symbolic link to a missing file');
+  return withOp(err, 'open');
 }
 
 /** resolveOutputPath, synchronously (the same checks and errors). */
@@ -117,10 +120,7 @@ export function resolveOutputPathSync(file: string): string {
     target = realpathSync(file);
     stat = statSync(target);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new OutputPathError(file, 'ENOENT', 'is a symbolic link to a missing file');
-    }
-    throw withOp(err, 'open');
+    throw symlinkFailure(err, file);
   }
   requireRegular(stat, file);
   return target;

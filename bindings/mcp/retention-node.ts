@@ -3,7 +3,8 @@
  * runpack, pack and session directories by age and/or count, and report what was removed as
  * warnings (`retention_trace_removed_age=<a> removed_count=<c>`) or, on any failure, only
  * `retention_<class>_error=<err>` for that class. Runs are serialized, so two requests finishing
- * together do not race to remove the same file.
+ * together do not race to remove the same file; worker processes (`--workers`) do race, so a
+ * file that is already gone is skipped and left to the count of the worker that removed it.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -40,13 +41,24 @@ async function step<T>(op: string, file: string, run: () => Promise<T>): Promise
   }
 }
 
+/** Same, but a file another server removed first (`--workers`, one folder) is `undefined`, not an error. */
+async function stepUnlessGone<T>(op: string, file: string, run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new StepError(goPathError(err, op, file));
+  }
+}
+
 async function prune(c: RetentionClass, nowNs: bigint): Promise<string | undefined> {
   const entries = await step('open', c.dir, () => fs.readdir(c.dir, { withFileTypes: true }));
   const files: Array<{ file: string; mtimeNs: bigint }> = [];
   for (const entry of entries) {
     if (entry.isDirectory() || !OWNS[c.name](entry.name.toLowerCase())) continue;
     const file = path.join(c.dir, entry.name);
-    const stat = await step('lstat', file, () => fs.lstat(file, { bigint: true }));
+    const stat = await stepUnlessGone('lstat', file, () => fs.lstat(file, { bigint: true }));
+    if (stat === undefined) continue;
     files.push({ file, mtimeNs: stat.mtimeNs });
   }
   files.sort((a, b) => (a.mtimeNs !== b.mtimeNs ? (a.mtimeNs > b.mtimeNs ? -1 : 1) : a.file < b.file ? 1 : a.file > b.file ? -1 : 0));
@@ -57,7 +69,8 @@ async function prune(c: RetentionClass, nowNs: bigint): Promise<string | undefin
     const old = c.maxAgeNs > 0n && nowNs - mtimeNs > c.maxAgeNs;
     const extra = c.maxCount > 0 && i >= c.maxCount;
     if (!old && !extra) continue;
-    await step('remove', file, () => fs.rm(file, { force: false }));
+    const removed = await stepUnlessGone('remove', file, () => fs.unlink(file).then(() => true));
+    if (!removed) continue; // counted by the server that removed it
     if (old) byAge++;
     if (extra) byCount++;
   }

@@ -243,6 +243,19 @@ describe('retention', () => {
   it('nothing to do without a directory and a limit', () => {
     expect(retentionHook([{ name: 'trace', dir: root, maxAgeNs: 0n, maxCount: 0 }, { name: 'pack', dir: '', maxAgeNs: 1n, maxCount: 1 }])).toBeUndefined();
   });
+
+  it('two servers pruning one folder (--workers): a file the other removed first is no error and counts once', async () => {
+    const dir = path.join(root, 'shared');
+    mkdirSync(dir);
+    for (let i = 0; i < 60; i++) touch(path.join(dir, `trace_${String(i).padStart(2, '0')}.json`), 1000 - i);
+    const classes = [{ name: 'trace' as const, dir, maxAgeNs: 0n, maxCount: 5 }];
+    const [a, b] = [retentionHook(classes)!, retentionHook(classes)!];
+    const reports = (await Promise.all([a(), b(), a(), b()])).flat();
+    expect(reports.filter((w) => w.includes('_error='))).toEqual([]);
+    const removed = reports.reduce((n, w) => n + Number(/removed_count=(\d+)/.exec(w)?.[1] ?? 0), 0);
+    expect(removed).toBe(55);
+    expect(readdirSync(dir).sort()).toEqual(['trace_55.json', 'trace_56.json', 'trace_57.json', 'trace_58.json', 'trace_59.json']);
+  });
 });
 
 describe('node:http adapter', () => {

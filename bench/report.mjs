@@ -63,10 +63,11 @@ export function judgeTargets(r) {
     add('whole-process `gait gate eval` vs `node -e 0` (p50)', '≤ 2×', ratio(r.process.ratio_p50), r.process.ratio_p50 <= 2, `${ms(r.process.gait.p50_ms)} vs ${ms(r.process.node_e_0.p50_ms)} over ${r.process.runs} runs each`);
   }
   for (const c of r.mcp_serve?.comparisons ?? []) {
-    const ours = r.mcp_serve.rows.find((x) => x.id === `gait-wasm/${c.config.replace('traces on ', '')}`);
-    const gait = r.mcp_serve.rows.find((x) => x.id === `gait/${c.config.replace('traces on ', '')}`);
+    const where = c.config.replace('traces on ', '');
+    const ours = r.mcp_serve.rows.find((x) => x.server === c.server && x.config === c.config);
+    const gait = r.mcp_serve.rows.find((x) => x.id === `gait/${where}`);
     add(
-      `\`gait mcp serve\` under load vs Gait's (${c.config})`,
+      `\`${(c.server ?? 'gait-wasm').replace(/^gait-wasm/, 'gait mcp serve')}\` under load vs Gait's (${c.config})`,
       '≥ 2× requests/s, p99 no worse',
       `${ratio(c.throughput_ratio)} requests/s, p99 ${ratio(c.p99_ratio)}`,
       c.met,

@@ -19,7 +19,7 @@ import { toPrettyJson } from './json.js';
 import { printProxyError } from './mcp-command.js';
 import { resolveTracePath, fileTimestamp } from './trace-path.js';
 import { exportFileTarget, exportFilePath } from './mcp-export-file.js';
-import { GaitError, invalidInput } from '../errors.js';
+import { GaitError, invalidInput, type ErrorCategory } from '../errors.js';
 import { goTrim, trimLower } from '../canonical/text.js';
 import { parseGoDuration, DurationError } from '../policy/duration.js';
 import { readPolicyFileSync } from '../policy/load-node.js';
@@ -41,10 +41,12 @@ import { VERSION } from '../version.js';
 import type { McpExportTarget } from '../mcp/proxy.js';
 import { fileJobState } from '../mcp/job-state-node.js';
 import { nodeTrustSnapshotReader } from '../mcp/trust-node.js';
+import { leavePool, reportFailure, reportListening, startWorkers, workerSlot, WorkerStartError, type WorkerPool, type WorkerSlot } from '../mcp/serve-workers-node.js';
 
 export const MCP_SERVE_USAGE = `Usage:
-  gait mcp serve --policy <policy.yaml> [--context-envelope <context_envelope.json>] [--listen 127.0.0.1:8787] [--adapter mcp|openai|anthropic|langchain|claude_code] [--profile standard|oss-prod] [--job-root ./gait-out/jobs] [--auth-mode off|token] [--auth-token-env <VAR>] [--max-request-bytes <bytes>] [--http-verdict-status compat|strict] [--allow-client-artifact-paths] [--trace-dir <dir>] [--runpack-dir <dir>] [--pack-dir <dir>] [--session-dir <dir>] [--trace-max-age <dur>] [--trace-max-count <n>] [--runpack-max-age <dur>] [--runpack-max-count <n>] [--pack-max-age <dur>] [--pack-max-count <n>] [--session-max-age <dur>] [--session-max-count <n>] [--export-log-out events.jsonl] [--export-otel-out otel.jsonl] [--key-mode dev|prod] [--private-key <path>|--private-key-env <VAR>] [--json] [--explain]
+  gait mcp serve --policy <policy.yaml> [--context-envelope <context_envelope.json>] [--listen 127.0.0.1:8787] [--adapter mcp|openai|anthropic|langchain|claude_code] [--profile standard|oss-prod] [--job-root ./gait-out/jobs] [--auth-mode off|token] [--auth-token-env <VAR>] [--max-request-bytes <bytes>] [--http-verdict-status compat|strict] [--allow-client-artifact-paths] [--trace-dir <dir>] [--runpack-dir <dir>] [--pack-dir <dir>] [--session-dir <dir>] [--trace-max-age <dur>] [--trace-max-count <n>] [--runpack-max-age <dur>] [--runpack-max-count <n>] [--pack-max-age <dur>] [--pack-max-count <n>] [--session-max-age <dur>] [--session-max-count <n>] [--export-log-out events.jsonl] [--export-otel-out otel.jsonl] [--key-mode dev|prod] [--private-key <path>|--private-key-env <VAR>] [--workers <n>] [--json] [--explain]
   endpoints: POST /v1/evaluate (json), POST /v1/evaluate/sse (text/event-stream), POST /v1/evaluate/stream (application/x-ndjson)
+  --workers <n>: serve the address from n processes (gait-wasm; default 1, one core); they share the trace, export and retention folders safely
 `;
 
 const CLASSES: readonly RetentionClassName[] = ['trace', 'runpack', 'pack', 'session'];
@@ -53,10 +55,10 @@ const STRING_FLAGS = [
   'policy', 'listen', 'adapter', 'profile', 'context-envelope', 'job-root', 'auth-mode', 'auth-token-env',
   'max-request-bytes', 'http-verdict-status', 'trace-dir', 'runpack-dir', 'pack-dir', 'session-dir',
   ...CLASSES.flatMap((c) => [`${c}-max-age`, `${c}-max-count`]),
-  'export-log-out', 'export-otel-out', 'key-mode', 'private-key', 'private-key-env',
+  'export-log-out', 'export-otel-out', 'key-mode', 'private-key', 'private-key-env', 'workers',
 ];
 const BOOL_FLAGS = ['json', 'allow-client-artifact-paths', 'explain'];
-const INT_FLAGS = new Set(['max-request-bytes', ...CLASSES.map((c) => `${c}-max-count`)]);
+const INT_FLAGS = new Set(['max-request-bytes', 'workers', ...CLASSES.map((c) => `${c}-max-count`)]);
 
 /** Ways to stop the server other than a signal (tests), and to learn its address. */
 export interface McpServeHooks {
@@ -145,6 +147,8 @@ interface ServeConfig {
   verdictStatus: 'compat' | 'strict';
   dirs: Record<RetentionClassName, string>;
   retention: RetentionClass[];
+  /** Processes serving the address (`--workers`, ours; 1 is Gait's single server). */
+  workers: number;
 }
 
 /** mcp.md §10.2 steps 2–10, in order. */
@@ -180,6 +184,8 @@ function validate(flags: ParsedFlags, env: Readonly<Record<string, string | unde
   if (verdictStatus !== 'compat' && verdictStatus !== 'strict') throw invalidInput('unsupported --http-verdict-status value (expected compat or strict)');
   const counts = Object.fromEntries(CLASSES.map((c) => [c, parseIntFlag(flags, `${c}-max-count`)])) as Record<RetentionClassName, number>;
   if (CLASSES.some((c) => counts[c] < 0)) throw invalidInput('retention max-count values must be >= 0');
+  const workers = flags.strings.has('workers') ? parseIntFlag(flags, 'workers') : 1;
+  if (workers < 1) throw invalidInput('--workers must be >= 1');
   const dirOf = (name: string, byDefault: string) => goTrim(flags.strings.has(name) ? flagString(flags, name) : byDefault);
   const dirs: Record<RetentionClassName, string> = {
     trace: dirOf('trace-dir', './gait-out/mcp-serve/traces'),
@@ -199,6 +205,7 @@ function validate(flags: ParsedFlags, env: Readonly<Record<string, string | unde
     verdictStatus,
     dirs,
     retention: CLASSES.map((name) => ({ name, dir: dirs[name], maxAgeNs: ages[name], maxCount: counts[name] })),
+    workers,
   };
 }
 
@@ -241,13 +248,19 @@ function policyFromFile(file: string, engine: Engine): () => Gate {
   };
 }
 
-/** Default trace-name timestamps, strictly increasing within the process, so no two traces share a name. */
-function traceStamps(): () => string {
-  let last = 0n;
+/**
+ * Default trace-name timestamps, strictly increasing within the process, so no two traces share a
+ * name; a worker's are ≡ its index mod the worker count (in ns), so no two workers' do either.
+ */
+export function traceStamps(slot: WorkerSlot = { index: 0, count: 1 }): () => string {
+  let last = -1n;
   const origin = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+  const count = BigInt(slot.count);
+  const index = BigInt(slot.index);
   return () => {
     let ns = origin + process.hrtime.bigint();
     if (ns <= last) ns = last + 1n;
+    ns += (index - (ns % count) + count) % count;
     last = ns;
     return fileTimestamp(new Date(Number(ns / 1_000_000n)), Number(ns % 1_000_000n));
   };
@@ -258,8 +271,8 @@ function traceStamps(): () => string {
  * `<trace-dir>/trace_<run>_<ts>.json`, written atomically (0600). Export paths are checked first,
  * so a bad one leaves no trace behind.
  */
-function traceFiles(traceDir: string, exportPaths: readonly string[]): (trace: TraceRecord, target: TraceTarget) => string {
-  const stamp = traceStamps();
+function traceFiles(traceDir: string, exportPaths: readonly string[], slot: WorkerSlot | undefined): (trace: TraceRecord, target: TraceTarget) => string {
+  const stamp = traceStamps(slot);
   return (trace, target) => {
     let file: string;
     if (target.path !== undefined) {
@@ -313,51 +326,48 @@ export async function runMcpServe(ctx: CommandContext, args: readonly string[], 
     ctx.io.stdout(MCP_SERVE_USAGE);
     return 0;
   }
+  const slot = workerSlot();
+  // A worker's start-up failure goes to the primary, which prints it once, as a single server would.
+  const fail = async (err: unknown): Promise<number> => {
+    if (!slot) return printServeError(ctx, json, err);
+    const known = err instanceof GaitError ? err : new GaitError(err instanceof Error ? err.message : String(err), 'internal_failure');
+    await reportFailure(known.message, known.category);
+    leavePool();
+    return 1;
+  };
   let config: ServeConfig;
   let envelope: ContextEnvelope | undefined;
-  let engine: Engine;
   try {
     config = validate(flags, ctx.io.env);
     envelope = await prepare(flags, config);
-    engine = await createEngine();
   } catch (err) {
-    return printServeError(ctx, json, err);
+    return fail(err);
   }
-  for (const [flag, what, dir] of [['--runpack-dir', 'runpacks', config.dirs.runpack], ['--pack-dir', 'packs', config.dirs.pack]] as const) {
-    if (dir !== '') ctx.io.stderr(`mcp serve: ${flag}: ${what} are not supported by gait-wasm; nothing will be written to ${dir}\n`);
+  if (!slot) {
+    for (const [flag, what, dir] of [['--runpack-dir', 'runpacks', config.dirs.runpack], ['--pack-dir', 'packs', config.dirs.pack]] as const) {
+      if (dir !== '') ctx.io.stderr(`mcp serve: ${flag}: ${what} are not supported by gait-wasm; nothing will be written to ${dir}\n`);
+    }
+    // Gait prints the startup line before it listens; a listen failure follows it.
+    if (json) {
+      printJson(ctx, { ok: true, adapter: config.adapter, listen: config.listen, policy: config.policyPath, profile: config.profile }, 0);
+    } else {
+      ctx.io.stdout(`mcp serve: listening=${config.listen} adapter=${config.adapter}\n`);
+    }
+  }
+  if (!slot && config.workers > 1) {
+    let pool: WorkerPool;
+    try {
+      pool = await startWorkers(config.workers, ctx.io.stderr);
+    } catch (err) {
+      return printServeError(ctx, json, err instanceof WorkerStartError ? new GaitError(err.message, err.category as ErrorCategory) : err);
+    }
+    return stopOnSignal(() => pool.stop(), hooks.signal, { ended: pool.done, stderr: ctx.io.stderr });
   }
 
-  const logPath = flagString(flags, 'export-log-out');
-  const otelPath = flagString(flags, 'export-otel-out');
-  const options: DecisionServiceOptions = {
-    policy: policyFromFile(config.policyPath, engine),
-    adapter: config.adapter,
-    profile: config.profile,
-    authToken: config.token,
-    maxRequestBytes: config.maxRequestBytes,
-    verdictStatus: config.verdictStatus,
-    allowClientArtifactPaths: flags.bools.has('allow-client-artifact-paths'),
-    contextEnvelope: envelope,
-    callEnvelopePath: (p) => loadContextEnvelopeFile(p),
-    traceSink: traceFiles(config.dirs.trace, [logPath, otelPath].filter((p) => goTrim(p) !== '')),
-    exports: { log: exportTarget(logPath), otel: exportTarget(otelPath) },
-    readTrustSnapshot: nodeTrustSnapshotReader(ctx.io.cwd),
-    readJobState: fileJobState(flagString(flags, 'job-root') || './gait-out/jobs'),
-    signingKey: signingKeyFromFlags(flags, ctx.io.env, config.profile),
-    producerVersion: VERSION,
-    retention: retentionHook(config.retention),
-    artifactDirs: { runpack: config.dirs.runpack !== '', pack: config.dirs.pack !== '' },
-  };
-  const handler = createDecisionService(options);
-
-  // Gait prints the startup line before it listens; a listen failure follows it.
-  if (json) {
-    printJson(ctx, { ok: true, adapter: config.adapter, listen: config.listen, policy: config.policyPath, profile: config.profile }, 0);
-  } else {
-    ctx.io.stdout(`mcp serve: listening=${config.listen} adapter=${config.adapter}\n`);
-  }
   let server: NodeFetchServer;
   try {
+    const engine = await createEngine();
+    const handler = createDecisionService(serviceOptions(ctx, flags, config, envelope, engine, slot));
     let port: number;
     try {
       port = listenPort(config.port);
@@ -368,20 +378,51 @@ export async function runMcpServe(ctx: CommandContext, args: readonly string[], 
       throw listenError(err, config.listen);
     });
   } catch (err) {
-    return printServeError(ctx, json, err);
+    return fail(err);
   }
+  if (slot) reportListening();
   hooks.onListening?.(server);
-  return stopOnSignal(server, hooks.signal);
+  const code = await stopOnSignal(() => server.close(), hooks.signal);
+  if (slot) leavePool();
+  return code;
 }
 
-/** Serves until SIGINT/SIGTERM (or the hook's abort), then closes gracefully: exit 130 / 143 like a signal death, 0 on abort. */
-function stopOnSignal(server: NodeFetchServer, abort: AbortSignal | undefined): Promise<number> {
+/** The decision service's ports for this process: policy, trace and export files, keys, retention. */
+function serviceOptions(ctx: CommandContext, flags: ParsedFlags, config: ServeConfig, envelope: ContextEnvelope | undefined, engine: Engine, slot: WorkerSlot | undefined): DecisionServiceOptions {
+  const logPath = flagString(flags, 'export-log-out');
+  const otelPath = flagString(flags, 'export-otel-out');
+  return {
+    policy: policyFromFile(config.policyPath, engine),
+    adapter: config.adapter,
+    profile: config.profile,
+    authToken: config.token,
+    maxRequestBytes: config.maxRequestBytes,
+    verdictStatus: config.verdictStatus,
+    allowClientArtifactPaths: flags.bools.has('allow-client-artifact-paths'),
+    contextEnvelope: envelope,
+    callEnvelopePath: (p) => loadContextEnvelopeFile(p),
+    traceSink: traceFiles(config.dirs.trace, [logPath, otelPath].filter((p) => goTrim(p) !== ''), slot),
+    exports: { log: exportTarget(logPath), otel: exportTarget(otelPath) },
+    readTrustSnapshot: nodeTrustSnapshotReader(ctx.io.cwd),
+    readJobState: fileJobState(flagString(flags, 'job-root') || './gait-out/jobs'),
+    signingKey: signingKeyFromFlags(flags, ctx.io.env, config.profile),
+    producerVersion: VERSION,
+    retention: retentionHook(config.retention),
+    artifactDirs: { runpack: config.dirs.runpack !== '', pack: config.dirs.pack !== '' },
+  };
+}
+
+/**
+ * Serves until SIGINT/SIGTERM (or the hook's abort), then closes gracefully: exit 130 / 143 like a
+ * signal death, 0 on abort. `ended` (a worker pool's) rejecting on its own is exit 1.
+ */
+function stopOnSignal(close: () => Promise<void>, abort: AbortSignal | undefined, pool?: { ended: Promise<void>; stderr: (text: string) => void }): Promise<number> {
   return new Promise((resolve) => {
     const stop = (code: number) => {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
       abort?.removeEventListener('abort', onAbort);
-      void server.close().then(() => resolve(code));
+      void close().then(() => resolve(code));
     };
     const onInt = () => stop(130);
     const onTerm = () => stop(143);
@@ -390,5 +431,9 @@ function stopOnSignal(server: NodeFetchServer, abort: AbortSignal | undefined): 
     process.once('SIGTERM', onTerm);
     if (abort?.aborted) onAbort();
     else abort?.addEventListener('abort', onAbort, { once: true });
+    pool?.ended.catch((err: Error) => {
+      pool.stderr(`mcp serve: ${err.message}\n`);
+      stop(1);
+    });
   });
 }

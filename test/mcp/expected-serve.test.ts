@@ -26,7 +26,8 @@ describe('mcp serve: usage', () => {
     const long = await runGaitIn(MCP_FIXTURES, ['mcp', 'serve', '--help']);
     const dash = await runGaitIn(MCP_FIXTURES, ['mcp', 'serve', '-h', '--json']);
     expect(long.exit).toBe(0);
-    expect(long.stdout).toMatch(/^Usage:\n {2}gait mcp serve --policy <policy\.yaml> .*\[--json\] \[--explain\]\n {2}endpoints: POST \/v1\/evaluate \(json\), POST \/v1\/evaluate\/sse \(text\/event-stream\), POST \/v1\/evaluate\/stream \(application\/x-ndjson\)\n$/);
+    // Gait's usage, plus our --workers flag and the line that explains it.
+    expect(long.stdout).toMatch(/^Usage:\n {2}gait mcp serve --policy <policy\.yaml> .*\[--workers <n>\] \[--json\] \[--explain\]\n {2}endpoints: POST \/v1\/evaluate \(json\), POST \/v1\/evaluate\/sse \(text\/event-stream\), POST \/v1\/evaluate\/stream \(application\/x-ndjson\)\n {2}--workers <n>: serve the address from n processes .*\n$/);
     expect(dash).toEqual(long);
   });
 });

@@ -8,6 +8,7 @@ import { Gate } from './gate.js';
 import { parsePolicyYaml } from './policy/parse.js';
 import type { Policy } from './policy/model.js';
 import { notAnEngine, asGaitError, policyInput } from './arguments.js';
+import { isWasmModule, isBytes, isResponseLike, isThenable, asBufferSource, describeSource, INSTANTIATE_TAKES, INSTANTIATE_SYNC_TAKES } from './core/wasm-sources.js';
 
 /** Anything a runtime can hand us as the core: a compiled module, its bytes, or a fetch Response. */
 export type CoreSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response | PromiseLike<Response>;
@@ -18,22 +19,20 @@ function assertWebAssembly(): void {
   }
 }
 
-function isResponse(x: unknown): x is Response {
-  return typeof Response === 'function' && x instanceof Response;
-}
-
 /** Instantiates the engine asynchronously (browsers, Deno, workerd: any runtime). */
 export async function instantiate(source: CoreSource): Promise<Engine> {
   assertWebAssembly();
   let module: WebAssembly.Module;
   try {
-    if (source instanceof WebAssembly.Module) module = source;
-    else if (isResponse(source) || (typeof source === 'object' && source !== null && 'then' in source)) {
-      const response = await (source as PromiseLike<Response>);
+    if (isWasmModule(source)) module = source;
+    else if (isBytes(source)) module = await WebAssembly.compile(asBufferSource(source));
+    else if (isResponseLike(source) || isThenable(source)) {
+      const response = await (source as PromiseLike<unknown>);
+      if (!isResponseLike(response)) throw new EngineError(`${INSTANTIATE_TAKES}; got a promise of ${describeSource(response)}`);
       if (!response.ok) throw new EngineError(`core.wasm could not be fetched: HTTP ${response.status}`);
       module = await WebAssembly.compile(await response.arrayBuffer());
     } else {
-      module = await WebAssembly.compile(source as BufferSource);
+      throw new EngineError(`${INSTANTIATE_TAKES}; got ${describeSource(source)}`);
     }
   } catch (err) {
     if (err instanceof EngineError) throw err;
@@ -45,8 +44,9 @@ export async function instantiate(source: CoreSource): Promise<Engine> {
 /** Instantiates synchronously from a compiled module (or bytes, where the runtime allows it). */
 export function instantiateSync(source: WebAssembly.Module | ArrayBuffer | ArrayBufferView): Engine {
   assertWebAssembly();
+  if (!isWasmModule(source) && !isBytes(source)) throw new EngineError(`${INSTANTIATE_SYNC_TAKES}; got ${describeSource(source)}`);
   try {
-    const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source as BufferSource);
+    const module = isWasmModule(source) ? source : new WebAssembly.Module(asBufferSource(source));
     return Engine.fromModule(module);
   } catch (err) {
     if (err instanceof EngineError) throw err;

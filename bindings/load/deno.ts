@@ -16,8 +16,14 @@ interface DenoLike {
   readFileSync(path: URL): Uint8Array;
 }
 
-/** Where the package's core.wasm is (dist/core.wasm, seen from dist/load/ or dist/bundle/). */
-const coreWasmUrl: URL = new URL('../core.wasm', import.meta.url);
+/** Where the package's core.wasm is (dist/core.wasm, seen from dist/load/ or dist/bundle/): worked out on use, never at import. */
+function coreWasmUrl(): URL {
+  try {
+    return new URL('../core.wasm', import.meta.url);
+  } catch {
+    throw new EngineError("core.wasm not found: this script's own URL is unknown here (bundled without import.meta.url?); pass it: `await init(new URL('./core.wasm', import.meta.url))` or `initSync(Deno.readFileSync('core.wasm'))`");
+  }
+}
 
 function deno(): DenoLike | undefined {
   return (globalThis as { Deno?: DenoLike }).Deno;
@@ -25,19 +31,20 @@ function deno(): DenoLike | undefined {
 
 function loadDefault(where?: URL | string): Promise<WebAssembly.Module> {
   // Deno's own permission errors already name the flag to add (--allow-read, --allow-net).
-  return fetchCoreModule(where === undefined ? coreWasmUrl : new URL(String(where), import.meta.url));
+  return fetchCoreModule(where === undefined ? coreWasmUrl() : new URL(String(where), import.meta.url));
 }
 
 function loadDefaultSync(): WebAssembly.Module {
   const d = deno();
-  if (!d || coreWasmUrl.protocol !== 'file:') {
-    throw new EngineError(`core.wasm is not a local file here (${coreWasmUrl.href}): call \`await init()\` first`);
+  const url = coreWasmUrl();
+  if (!d || url.protocol !== 'file:') {
+    throw new EngineError(`core.wasm is not a local file here (${url.href}): call \`await init()\` first`);
   }
   let bytes: Uint8Array;
   try {
-    bytes = d.readFileSync(coreWasmUrl);
+    bytes = d.readFileSync(url);
   } catch (err) {
-    throw new EngineError(`core.wasm could not be read from ${coreWasmUrl.href}: ${(err as Error).message}`);
+    throw new EngineError(`core.wasm could not be read from ${url.href}: ${(err as Error).message}`);
   }
   try {
     return new WebAssembly.Module(bytes as BufferSource);

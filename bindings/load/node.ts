@@ -5,6 +5,8 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine, EngineError } from '../core/engine.js';
 import { defineRuntime, assertWebAssembly, fetchCoreModule } from './runtime.js';
@@ -16,13 +18,48 @@ export { redisLimitStore, type RedisEval, type RedisLimitStore, type RedisLimitS
 export { serveFetchHandler, type NodeFetchServer, type NodeServeOptions } from '../mcp/serve-node.js';
 export type { PolicyInput, InitSource, InitSyncSource } from './runtime.js';
 
-/** dist/core.wasm in the built package (from dist/load/ or dist/bundle/); the same file from the sources in tests. */
-function wasmPath(): string {
-  for (const rel of ['../core.wasm', '../../dist/core.wasm']) {
-    const p = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(p)) return p;
+/** Why the installed package could not be resolved, or its core.wasm path. */
+function resolveInstalled(from: string): { path?: string; why?: string } {
+  try {
+    return { path: createRequire(from).resolve('gait-wasm/core.wasm') };
+  } catch (err) {
+    return { why: (err as { code?: string }).code === 'MODULE_NOT_FOUND' ? 'not found' : (err as Error).message };
   }
-  throw new EngineError('core.wasm not found next to gait-wasm: run `npm run build`');
+}
+
+/** This script's file URL: undefined in a CommonJS bundle (esbuild --format=cjs) that dropped import.meta. */
+function scriptUrl(): string | undefined {
+  const url: unknown = import.meta.url;
+  return typeof url === 'string' && url.startsWith('file:') ? url : undefined;
+}
+
+/**
+ * Finds core.wasm: beside the package's own script (dist/core.wasm from dist/bundle/ or dist/load/;
+ * from the sources in tests), beside a bundle that inlined this code (copy core.wasm there), then
+ * the installed package as seen from this script and from the working directory.
+ */
+function wasmPath(): string {
+  const tried: string[] = [];
+  const here = scriptUrl();
+  if (here) {
+    for (const rel of ['../core.wasm', './core.wasm', '../../dist/core.wasm']) {
+      const p = fileURLToPath(new URL(rel, here));
+      if (existsSync(p)) return p;
+      if (!tried.includes(`  ${p}`)) tried.push(`  ${p}`);
+    }
+  }
+  for (const from of [here, join(process.cwd(), 'package.json')]) {
+    if (!from) continue;
+    const found = resolveInstalled(from);
+    if (found.path && existsSync(found.path)) return found.path;
+    tried.push(`  the installed package "gait-wasm/core.wasm" (from ${from.startsWith('file:') ? fileURLToPath(from) : from}): ${found.why ?? `${found.path} is missing`}`);
+  }
+  throw new EngineError(
+    `core.wasm not found; gait-wasm looked for:\n${tried.join('\n')}\n` +
+      'If you bundled gait-wasm, copy node_modules/gait-wasm/dist/core.wasm next to your bundle, or pass it yourself: ' +
+      "`import { readFileSync } from 'node:fs'; initSync(readFileSync(new URL('./core.wasm', import.meta.url)))` " +
+      "(or `await init('/path/to/core.wasm')`). In the gait-wasm repository itself, run `npm run build`.",
+  );
 }
 
 function readError(path: string, err: unknown): EngineError {

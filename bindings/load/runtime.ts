@@ -8,6 +8,7 @@ import { instantiate, instantiateSync, createGate as createGateWith, type CoreSo
 import type { Gate } from '../gate.js';
 import type { Policy } from '../policy/model.js';
 import { notAnEngine, policyInput } from '../arguments.js';
+import { isWasmModule, isBytes, isResponseLike, isThenable, isUrlLike, describeSource, INIT_TAKES, INIT_SYNC_TAKES } from '../core/wasm-sources.js';
 
 /** A policy as `createGate` takes it: YAML text, a plain object with the same keys, or a Policy. */
 export type PolicyInput = string | Uint8Array | Record<string, unknown> | Policy;
@@ -65,10 +66,6 @@ export async function fetchCoreModule(url: URL | string): Promise<WebAssembly.Mo
   }
 }
 
-function isUrlLike(x: unknown): x is URL | string {
-  return typeof x === 'string' || (typeof URL === 'function' && x instanceof URL);
-}
-
 export function defineRuntime(loader: RuntimeLoader): RuntimeApi {
   let engine: Engine | undefined;
   let pending: Promise<Engine> | undefined;
@@ -89,6 +86,9 @@ export function defineRuntime(loader: RuntimeLoader): RuntimeApi {
           throw new EngineError(`no core.wasm source: in the ${loader.runtime} build pass init() a WebAssembly.Module, the bytes of core.wasm or a Response`);
         }
         return instantiateSync(await loader.loadDefault(source));
+      }
+      if (!isWasmModule(source) && !isBytes(source) && !isResponseLike(source) && !isThenable(source)) {
+        throw new EngineError(`${INIT_TAKES}; got ${describeSource(source)}`);
       }
       return await instantiate(source);
     } catch (err) {
@@ -125,6 +125,7 @@ export function defineRuntime(loader: RuntimeLoader): RuntimeApi {
       engine = wrap(() => instantiateSync(module));
       return engine;
     }
+    if (!isWasmModule(source) && !isBytes(source)) throw new EngineError(`${INIT_SYNC_TAKES}; got ${describeSource(source)}`);
     engine = wrap(() => instantiateSync(source));
     return engine;
   }

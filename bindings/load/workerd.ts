@@ -7,6 +7,7 @@
 import core from '../core.wasm';
 import { EngineError } from '../core/engine.js';
 import { defineRuntime } from './runtime.js';
+import { isWasmModule } from '../core/wasm-sources.js';
 
 export * from '../index.js';
 export type { PolicyInput, InitSource, InitSyncSource } from './runtime.js';
@@ -23,7 +24,7 @@ function explain(err: unknown): unknown {
 }
 
 function loadDefaultSync(): WebAssembly.Module {
-  if (!(core instanceof WebAssembly.Module)) {
+  if (!isWasmModule(core)) {
     throw new EngineError('core.wasm was not imported as a WebAssembly.Module: declare it as a wasm module in the worker config (workerd: `wasm = embed "core.wasm"`; wrangler does it for .wasm imports)');
   }
   return core;

@@ -4,6 +4,7 @@
 // would run (headless Chromium, node, bun, workerd, EdgeRuntime) to make one real decision: the
 // policy in consumers/shared/decision.js blocks tool.delete. One `npm pack` for the whole file;
 // the builds start together in beforeAll and each test waits for its own. Needs `npm run build`.
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,7 +68,7 @@ async function decideInChromium(path: string): Promise<unknown> {
   // An uncaught error (e.g. the import itself throwing) fails at once instead of timing out.
   const pageError = new Promise<never>((_, reject) => page.on('pageerror', (e) => reject(new Error(`page error on ${path}: ${e}`))));
   try {
-    await page.goto(`${site!.url}/${path}`);
+    await page.goto(/^https?:/.test(path) ? path : `${site!.url}/${path}`);
     await Promise.race([pageError, page.waitForFunction(() => (window as { __decision?: unknown }).__decision !== undefined, null, { timeout: 60_000 })]);
     return await page.evaluate(() => (window as { __decision?: unknown }).__decision);
   } finally {
@@ -87,6 +88,25 @@ describe('browser bundles in Chromium', () => {
     const dir = await built('vite');
     expect(readdirSync(join(dir, 'dist/assets')).some((f) => f.endsWith('.wasm'))).toBe(true);
     expect(await decideInChromium('vite/dist/index.html')).toEqual({ ...DECISION, entry: 'browser' });
+  }, SLOW);
+
+  it('Vite dev server (dependencies pre-bundled): init() still finds core.wasm', async () => {
+    const dir = await built('vite');
+    const port = await R.freePort();
+    const vite = spawn(join(dir, 'node_modules/.bin/vite'), ['--port', String(port), '--host', '127.0.0.1', '--strictPort', '--clearScreen', 'false'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    vite.stdout.on('data', (d) => (log += d));
+    vite.stderr.on('data', (d) => (log += d));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!/ready in/.test(log)) {
+        if (vite.exitCode !== null || Date.now() > deadline) throw new Error(`vite dev did not start:\n${log}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(await decideInChromium(`http://127.0.0.1:${port}/`)).toEqual({ ...DECISION, entry: 'browser' });
+    } finally {
+      vite.kill('SIGTERM');
+    }
   }, SLOW);
 
   it('webpack 5: no loaders; init() loads the core.wasm asset webpack emitted', async () => {

@@ -4,6 +4,8 @@
  * for streaming compilation). Pass `init(url)` to load it from elsewhere (a CDN, your bundler's
  * asset URL), or `init(module | bytes | Response)`. `createGate(policy)` needs `await init()` first.
  */
+import { openGate, type GatePolicy } from '../api.js';
+import type { Gate } from '../gate.js';
 import { defineRuntime, fetchCoreModule } from './runtime.js';
 
 export * from '../index.js';
@@ -12,11 +14,11 @@ export type { PolicyInput, InitSource, InitSyncSource } from './runtime.js';
 /** Where the package's core.wasm is by default (dist/core.wasm, seen from dist/load/ or dist/bundle/). */
 const coreWasmUrl: URL = new URL('../core.wasm', import.meta.url);
 
-const runtime = defineRuntime({
+const runtime = defineRuntime<Gate, GatePolicy>({
   runtime: 'browser',
   loadDefault: (where) => fetchCoreModule(where === undefined ? coreWasmUrl : new URL(String(where), globalThis.location?.href ?? import.meta.url)),
   noSyncHint: 'browsers load it asynchronously: use `await init()`',
-});
+}, openGate);
 
 /** Initialises the default engine: streams the package's core.wasm, or the given URL, module, bytes or Response. */
 export const init = runtime.init;

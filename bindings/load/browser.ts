@@ -9,6 +9,8 @@
  * `createGate(policy)` needs `await init()` first.
  */
 import { EngineError } from '../core/engine.js';
+import { openGate, type GatePolicy } from '../api.js';
+import type { Gate } from '../gate.js';
 import { defineRuntime, fetchCoreModule } from './runtime.js';
 
 export * from '../index.js';
@@ -101,12 +103,12 @@ function explain(err: unknown): unknown {
   return err;
 }
 
-const runtime = defineRuntime({
+const runtime = defineRuntime<Gate, GatePolicy>({
   runtime: 'browser',
   loadDefault,
   noSyncHint: 'browsers load it asynchronously: use `await init()`',
   explain,
-});
+}, openGate);
 
 /** Initialises the default engine: streams the package's core.wasm, or the given URL, module, bytes or Response. */
 export const init = runtime.init;

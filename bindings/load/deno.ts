@@ -5,6 +5,8 @@
  * file, `createGate(policy)` also works without `init()` (synchronous `Deno.readFileSync`).
  */
 import { EngineError } from '../core/engine.js';
+import { openGate, type GatePolicy } from '../api.js';
+import type { Gate } from '../gate.js';
 import { defineRuntime, fetchCoreModule } from './runtime.js';
 
 export * from '../index.js';
@@ -53,7 +55,7 @@ function loadDefaultSync(): WebAssembly.Module {
   }
 }
 
-const runtime = defineRuntime({ runtime: 'deno', loadDefault, loadDefaultSync });
+const runtime = defineRuntime<Gate, GatePolicy>({ runtime: 'deno', loadDefault, loadDefaultSync }, openGate);
 
 /** Initialises the default engine: fetches the package's core.wasm, or uses the given module, bytes, Response or URL. */
 export const init = runtime.init;

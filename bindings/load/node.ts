@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine, EngineError } from '../core/engine.js';
+import { openGate, type GatePolicy } from '../api.js';
+import type { Gate } from '../gate.js';
 import { defineRuntime, assertWebAssembly, fetchCoreModule } from './runtime.js';
 
 export * from '../index.js';
@@ -124,7 +126,7 @@ export async function createEngine(): Promise<Engine> {
   return Engine.fromModule(await loadCoreModule());
 }
 
-const runtime = defineRuntime({ runtime: 'node', loadDefault: loadCoreModule, loadDefaultSync: loadCoreModuleSync });
+const runtime = defineRuntime<Gate, GatePolicy>({ runtime: 'node', loadDefault: loadCoreModule, loadDefaultSync: loadCoreModuleSync }, openGate);
 
 /** Initialises the default engine: from the package's core.wasm, or the given module, bytes, Response, path or URL. */
 export const init = runtime.init;

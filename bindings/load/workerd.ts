@@ -6,6 +6,8 @@
  */
 import core from '../core.wasm';
 import { EngineError } from '../core/engine.js';
+import { openGate, type GatePolicy } from '../api.js';
+import type { Gate } from '../gate.js';
 import { defineRuntime } from './runtime.js';
 import { isWasmModule } from '../core/wasm-sources.js';
 
@@ -30,7 +32,7 @@ function loadDefaultSync(): WebAssembly.Module {
   return core;
 }
 
-const runtime = defineRuntime({
+const runtime = defineRuntime<Gate, GatePolicy>({
   runtime: 'workerd',
   loadDefault: async (where) => {
     if (where !== undefined) throw explain(new EngineError('Wasm code generation disallowed by embedder'));
@@ -38,7 +40,7 @@ const runtime = defineRuntime({
   },
   loadDefaultSync,
   explain,
-});
+}, openGate);
 
 /** Initialises the default engine (the imported core.wasm, or a given WebAssembly.Module). */
 export const init = runtime.init;

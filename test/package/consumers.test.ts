@@ -163,40 +163,81 @@ describe('server bundles', () => {
   }, SLOW);
 });
 
+/** A workerd config serving a `wrangler deploy --dry-run --outdir` folder: the script and the modules beside it. */
+function workerdConfigFor(outdir: string): string {
+  const script = readdirSync(outdir).find((file) => file.endsWith('.js'));
+  const modules = readdirSync(outdir).flatMap((file) => {
+    if (file.endsWith('.wasm')) return [`(name = "${file}", wasm = embed "${file}")`];
+    if (file.endsWith('.gaitc')) return [`(name = "${file}", data = embed "${file}")`];
+    return [];
+  });
+  const config = join(outdir, 'workerd.capnp');
+  writeFileSync(config, `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .worker) ],
+  sockets = [ (name = "http", address = "127.0.0.1:8788", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [ (name = "${script}", esModule = embed "${script}"), ${modules.join(', ')} ],
+  compatibilityDate = "2025-09-01",
+);
+`);
+  return config;
+}
+
+/** Serves a wrangler dry-run output in workerd and returns what one HTTP request answered. */
+async function askWorker(outdir: string): Promise<unknown> {
+  const server = await R.startWorkerd(workerdConfigFor(outdir));
+  try {
+    const r = await fetch(`${server.url}/`, { signal: AbortSignal.timeout(10_000) });
+    expect(r.status).toBe(200);
+    return await r.json();
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Runs out/<name>.js in Vercel's EdgeRuntime (no compiling WebAssembly from bytes), serving HTTP. */
+async function askEdgeFunction(dir: string, name: string): Promise<unknown> {
+  const bindings = JSON.parse(readFileSync(join(dir, 'out/wasm-bindings.json'), 'utf8')) as Record<string, string>;
+  expect(Object.values(bindings).map((p) => p.replace(/\\/g, '/'))).toEqual([expect.stringMatching(/node_modules\/gait-wasm\/dist\/core\.wasm$/)]);
+  // The host compiles each .wasm binding in its own realm, as Vercel's runtime does.
+  const modules = Object.fromEntries(Object.entries(bindings).map(([binding, path]) => [binding, new WebAssembly.Module(readFileSync(path))]));
+  const runtime = new EdgeRuntime({
+    initialCode: readFileSync(join(dir, `out/${name}.js`), 'utf8'),
+    codeGeneration: { strings: false, wasm: false },
+    extend: (context) => Object.assign(context, modules),
+  });
+  const server = await runServer({ runtime, port: 0, host: '127.0.0.1' });
+  try {
+    const r = await fetch(server.url, { signal: AbortSignal.timeout(10_000) });
+    expect(r.status).toBe(200);
+    return await r.json();
+  } finally {
+    await server.close();
+  }
+}
+
 describe('edge runtimes', () => {
   it.skipIf(!workerdRuns)('wrangler deploy --dry-run: the bundle it would upload answers an HTTP request in workerd', async () => {
     const dir = await built('wrangler');
-    const wasm = readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.wasm'));
-    expect(wasm).toHaveLength(1); // wrangler uploads core.wasm as a module beside the script
-    writeFileSync(join(dir, 'workerd.capnp'), readFileSync(join(dir, 'workerd.capnp.template'), 'utf8').replaceAll('WASM_FILE', wasm[0]!));
-    const server = await R.startWorkerd(join(dir, 'workerd.capnp'));
-    try {
-      const r = await fetch(`${server.url}/`, { signal: AbortSignal.timeout(10_000) });
-      expect(r.status).toBe(200);
-      expect(await r.json()).toEqual({ ...DECISION, entry: 'workerd' });
-    } finally {
-      await server.stop();
-    }
+    expect(readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.wasm'))).toHaveLength(1); // core.wasm uploaded as a module
+    expect(await askWorker(join(dir, 'out'))).toEqual({ ...DECISION, entry: 'workerd' });
+  }, SLOW);
+
+  it.skipIf(!workerdRuns)('wrangler, decide-only (gait-wasm/compiled) with a policy compiled by `gait policy compile`', async () => {
+    const dir = await built('wrangler');
+    expect(readdirSync(join(dir, 'out-compiled')).filter((f) => f.endsWith('.gaitc'))).toHaveLength(1);
+    expect(await askWorker(join(dir, 'out-compiled'))).toEqual({ ...DECISION, entry: 'workerd-compiled' });
   }, SLOW);
 
   it("Vercel's edge-runtime: the edge-light build as one classic script, core.wasm a module from the host's realm, no compiling from bytes", async () => {
     const dir = await built('edge-runtime');
-    const bindings = JSON.parse(readFileSync(join(dir, 'out/wasm-bindings.json'), 'utf8')) as Record<string, string>;
-    expect(Object.values(bindings).map((p) => p.replace(/\\/g, '/'))).toEqual([expect.stringMatching(/node_modules\/gait-wasm\/dist\/core\.wasm$/)]);
-    // The host compiles each .wasm binding in its own realm, as Vercel's runtime does.
-    const modules = Object.fromEntries(Object.entries(bindings).map(([name, path]) => [name, new WebAssembly.Module(readFileSync(path))]));
-    const runtime = new EdgeRuntime({
-      initialCode: readFileSync(join(dir, 'out/edge.js'), 'utf8'),
-      codeGeneration: { strings: false, wasm: false },
-      extend: (context) => Object.assign(context, modules),
-    });
-    const server = await runServer({ runtime, port: 0, host: '127.0.0.1' });
-    try {
-      const r = await fetch(server.url, { signal: AbortSignal.timeout(10_000) });
-      expect(r.status).toBe(200);
-      expect(await r.json()).toEqual({ ...DECISION, entry: 'browser' });
-    } finally {
-      await server.close();
-    }
+    expect(await askEdgeFunction(dir, 'edge')).toEqual({ ...DECISION, entry: 'browser' });
+  }, SLOW);
+
+  it("Vercel's edge-runtime, decide-only (gait-wasm/compiled) with a compiled policy bundled as bytes", async () => {
+    const dir = await built('edge-runtime');
+    expect(await askEdgeFunction(dir, 'edge-compiled')).toEqual({ ...DECISION, entry: 'browser-compiled' });
   }, SLOW);
 });

@@ -11,7 +11,7 @@ const wasmModules = {
   setup(b) {
     b.onResolve({ filter: /\.wasm\?module$/ }, (args) => {
       const path = createRequire(`${args.resolveDir}/`).resolve(args.path.slice(0, -'?module'.length));
-      const binding = `wasm_${Object.keys(wasm).length}`;
+      const binding = Object.keys(wasm).find((k) => wasm[k] === path) ?? `wasm_${Object.keys(wasm).length}`;
       wasm[binding] = path;
       return { path: binding, namespace: 'wasm-binding' };
     });
@@ -19,18 +19,26 @@ const wasmModules = {
   },
 };
 
-await build({
-  stdin: {
-    contents: "import handler from './edge.js'; addEventListener('fetch', (event) => event.respondWith(handler(event.request)));",
-    resolveDir: '.',
-  },
-  bundle: true,
-  format: 'iife',
-  platform: 'neutral',
-  conditions: ['edge-light', 'worker', 'browser'],
-  mainFields: ['module', 'main'],
-  outfile: 'out/edge.js',
-  logLevel: 'warning',
-  plugins: [wasmModules],
-});
+// Bundles an edge function module into out/<name>.js, as Vercel wraps it: one fetch listener.
+async function bundle(name) {
+  await build({
+    stdin: {
+      contents: `import handler from './${name}.js'; addEventListener('fetch', (event) => event.respondWith(handler(event.request)));`,
+      resolveDir: '.',
+    },
+    bundle: true,
+    format: 'iife',
+    platform: 'neutral',
+    target: 'es2022', // what edge runtimes run (esbuild's default, esnext, may use APIs they lack)
+    conditions: ['edge-light', 'worker', 'browser'],
+    mainFields: ['module', 'main'],
+    loader: { '.gaitc': 'binary' }, // a compiled policy bundled as bytes
+    outfile: `out/${name}.js`,
+    logLevel: 'warning',
+    plugins: [wasmModules],
+  });
+}
+
+await bundle('edge');
+await bundle('edge-compiled');
 writeFileSync('out/wasm-bindings.json', JSON.stringify(wasm));

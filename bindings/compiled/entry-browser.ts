@@ -3,7 +3,8 @@
  * beside the package's JavaScript (the URL is resolved inside init(), never at import), or takes a
  * URL, module, bytes or Response; compiled policies only.
  */
-import { defineRuntime, fetchCoreModule } from '../load/runtime.js';
+import { defineRuntime } from '../load/runtime.js';
+import { loadBrowserCore, explainBrowserCore } from '../load/core-wasm-browser.js';
 import { openCompiledGate, type CompiledPolicyInput } from './decide.js';
 import type { DecisionGate } from '../decision-gate.js';
 
@@ -12,10 +13,8 @@ export * from './decide.js';
 const runtime = defineRuntime<DecisionGate, CompiledPolicyInput>(
   {
     runtime: 'browser (decide-only)',
-    loadDefault: (where) => {
-      const base = (globalThis as { location?: { href?: string } }).location?.href ?? import.meta.url;
-      return fetchCoreModule(where === undefined ? new URL('../core.wasm', import.meta.url) : new URL(String(where), base));
-    },
+    loadDefault: loadBrowserCore, // the main browser entry's: beside the script, beside a bundle, or a URL
+    explain: explainBrowserCore,
     noSyncHint: 'this build loads it asynchronously: use `await init()`',
   },
   openCompiledGate,

@@ -69,35 +69,39 @@ describe('init sources from any realm', () => {
   });
 });
 
-describe('the browser entry bundled where import.meta.url is gone (IIFE, CommonJS, edge functions)', () => {
+describe.each([['browser', 'browser'], ['compiled-browser', 'browser-compiled']])('the %s bundle bundled where import.meta.url is gone (IIFE, CommonJS, edge functions)', (bundle, entry) => {
   it('imports without throwing; init() says what it tried and how to pass core.wasm; initSync(bytes) works', async () => {
     const out = await build({
-      stdin: { contents: "export * from './dist/bundle/browser.js';", resolveDir: join(DIST, '..'), loader: 'js' },
+      stdin: { contents: `export * from './dist/bundle/${bundle}.js';`, resolveDir: join(DIST, '..'), loader: 'js' },
       bundle: true, format: 'iife', globalName: 'gait', platform: 'neutral', write: false, logLevel: 'silent',
     });
-    const sandbox = vm.createContext({ WebAssembly, TextEncoder, TextDecoder, URL, fetch, Response, Headers, console });
+    const sandbox = vm.createContext({ WebAssembly, TextEncoder, TextDecoder, URL, fetch, Response, Headers, console, crypto });
     const g = vm.runInContext(`${out.outputFiles[0]!.text}; gait`, sandbox) as Entry; // the import itself
-    expect(g.RUNTIME_ENTRY).toBe('browser');
+    expect(g.RUNTIME_ENTRY).toBe(entry);
     const err = await g.init().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(g.EngineError);
     expect((err as Error).message).toMatch(/^core\.wasm not found: this script's own URL is unknown here/);
     expect((err as Error).message).toMatch(/await init\(new URL\('\/assets\/core\.wasm', location\.href\)\)/);
     expect((err as Error).message).toMatch(/initSync\(bytes\)/);
     await expect(g.init('core.wasm')).rejects.toThrow(/^core\.wasm: cannot resolve the relative URL "core\.wasm" here \(no page or script URL\): pass an absolute URL/);
-    // JSON text: a plain object from this realm is not a plain object in the sandbox's.
-    expect(g.createGate(g.initSync(WASM), POLICY).check(JSON.stringify(DELETE)).verdict).toBe('block');
+    const engine = g.initSync(WASM);
+    expect(g.defaultEngine()).toBe(engine);
+    if (bundle === 'browser') {
+      // JSON text: a plain object from this realm is not a plain object in the sandbox's.
+      expect(g.createGate(POLICY).check(JSON.stringify(DELETE)).verdict).toBe('block');
+    }
   });
 });
 
-describe('the node entry bundled away from dist/core.wasm', () => {
-  // The node bundle copied into an app folder, as esbuild or bun build --target=node leave it.
-  const app = join(tmp, 'app');
+describe.each(['node', 'compiled-node'])('the %s bundle bundled away from dist/core.wasm', (bundle) => {
+  // The bundle copied into an app folder, as esbuild or bun build --target=node leave it.
+  const app = join(tmp, bundle);
   mkdirSync(join(app, 'out'), { recursive: true });
-  copyFileSync(join(DIST, 'bundle/node.js'), join(app, 'out/server.mjs'));
+  copyFileSync(join(DIST, `bundle/${bundle}.js`), join(app, 'out/server.mjs'));
   const run = () =>
     R.exec(process.execPath, ['--input-type=module', '-e', `
       const g = await import(${JSON.stringify(join(app, 'out/server.mjs'))});
-      try { console.log(g.createGate(${JSON.stringify(POLICY)}).check(${JSON.stringify(DELETE)}).verdict); }
+      try { g.initSync(); console.log(g.defaultEngine() instanceof g.Engine ? 'loaded' : 'no engine'); }
       catch (e) { console.log(e.name + ': ' + e.message); }`], { cwd: app });
 
   it('no core.wasm anywhere: an EngineError listing the paths tried and the initSync(readFileSync(...)) fix', async () => {
@@ -112,7 +116,7 @@ describe('the node entry bundled away from dist/core.wasm', () => {
   it('finds core.wasm copied next to the bundle', async () => {
     copyFileSync(join(DIST, 'core.wasm'), join(app, 'out/core.wasm'));
     try {
-      expect((await run()).stdout.trim()).toBe('block');
+      expect((await run()).stdout.trim()).toBe('loaded');
     } finally {
       rmSync(join(app, 'out/core.wasm'));
     }
@@ -123,6 +127,6 @@ describe('the node entry bundled away from dist/core.wasm', () => {
     mkdirSync(join(pkg, 'dist'), { recursive: true });
     writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'gait-wasm', type: 'module', exports: { './core.wasm': './dist/core.wasm' } }));
     copyFileSync(join(DIST, 'core.wasm'), join(pkg, 'dist/core.wasm'));
-    expect((await run()).stdout.trim()).toBe('block');
+    expect((await run()).stdout.trim()).toBe('loaded');
   });
 });

@@ -51,8 +51,12 @@ function defaultUrls(): URL[] {
   }
   for (const base of [importMetaUrl(), scriptSrc]) {
     if (!base || base.startsWith('file:')) continue; // a page cannot fetch file: URLs
-    const url = new URL('./core.wasm', base);
-    if (!urls.some((u) => u.href === url.href)) urls.push(url);
+    try {
+      const url = new URL('./core.wasm', base);
+      if (!urls.some((u) => u.href === url.href)) urls.push(url);
+    } catch {
+      // not a URL a script could have come from: nothing to try there
+    }
   }
   return urls;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compilePolicy, loadCompiledPolicy, verifyCompiledPolicy, CompiledPolicyError, parsePolicyYaml, policyDigest, generateKeyPair } from '../../bindings/index.js';
 import { createGate, Gate, defaultEngine } from '../../bindings/load/node.js';
 import { createGate as createDecideGate, verifyCompiledPolicy as decideVerify } from '../../bindings/compiled/entry-node.js';
-import { BODY_START, CHECKSUM_BYTES, KEY_ID_BYTES } from '../../bindings/compiled/format.js';
+import { BODY_START, CHECKSUM_BYTES, KEY_ID_BYTES, CORE_ABI, layoutFingerprint } from '../../bindings/compiled/format.js';
 
 const YAML = `schema_id: gait.gate.policy
 schema_version: 1.0.0
@@ -72,6 +72,12 @@ function sectionBytes(bytes: Uint8Array, signed: boolean): [string, number][] {
   if (signed) out.push(['key id', checksumAt + CHECKSUM_BYTES], ['signature', checksumAt + CHECKSUM_BYTES + KEY_ID_BYTES], ['signature', bytes.length - 1]);
   return out;
 }
+
+describe('compiled policy: core ABI', () => {
+  it('CORE_ABI is the fingerprint of layout.ts and the builtin strings (update it when they change)', () => {
+    expect('0x' + layoutFingerprint().toString(16).padStart(8, '0')).toBe('0x' + CORE_ABI.toString(16).padStart(8, '0'));
+  });
+});
 
 describe('compiled policy: round trip', () => {
   const bytes = compilePolicy(YAML);

@@ -23,6 +23,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { percentile } from './harness.mjs';
 
@@ -44,6 +46,7 @@ function summarise(samples) {
 }
 
 export async function runInstantiate({ samples = 10 } = {}) {
+  process.env.GAIT_BENCH_RUN ??= String(process.pid); // the children read the parent's file
   await writeCompiledFixture();
   const runs = { gait: [], cedar: [], compiled: [], yaml: [] };
   for (let i = 0; i < samples; i++) for (const kind of Object.keys(runs)) runs[kind].push(sample(kind));
@@ -53,7 +56,7 @@ export async function runInstantiate({ samples = 10 } = {}) {
 }
 
 /** The typical policy compiled (by the built library, unsigned), where the children read it. */
-export const COMPILED_FIXTURE = fileURLToPath(new URL('./fixtures/typical.policy.gaitc', import.meta.url));
+export const COMPILED_FIXTURE = join(tmpdir(), `gait-bench-typical-${process.env.GAIT_BENCH_RUN ?? process.pid}.policy.gaitc`);
 
 export async function writeCompiledFixture() {
   const { compilePolicy } = await import('../dist/compiled/compile.js');

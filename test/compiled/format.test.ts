@@ -243,3 +243,17 @@ describe('compiled policy: engine', () => {
     expect(() => g.check(intent('tool.read'))).toThrow(/disposed/);
   });
 });
+
+describe('compiled policy: hostile arguments', () => {
+  it('a Proxy whose traps throw is a GaitError from every createGate and compilePolicy, never a raw error', async () => {
+    const { GaitError } = await import('../../bindings/index.js');
+    const trap = () => {
+      throw new RangeError('trap');
+    };
+    // (A throwing getPrototypeOf trap already fails `instanceof Engine` in load/runtime.ts, before any policy code.)
+    const hostile = new Proxy({}, { has: trap, get: trap, ownKeys: trap, getOwnPropertyDescriptor: trap });
+    for (const f of [() => createGate(hostile as never), () => createDecideGate(hostile as never), () => compilePolicy(hostile as never), () => loadCompiledPolicy(hostile as never)]) {
+      expect(f).toThrow(GaitError);
+    }
+  });
+});

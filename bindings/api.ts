@@ -23,16 +23,18 @@ export type GatePolicy = string | Uint8Array | Record<string, unknown> | Policy 
  * (bytes from compilePolicy, or loadCompiledPolicy's result) is loaded without the YAML parser.
  */
 export function openGate(policy: unknown, engine: () => Engine): Gate {
-  if (isLoadedCompiledPolicy(policy)) return new Gate(engine(), policy);
-  if (isCompiledPolicyBytes(policy)) return new Gate(engine(), loadCompiledPolicy(policy));
-  let input: string | Policy;
+  let compiled: LoadedCompiledPolicy | undefined;
+  let input: string | Policy | undefined;
   try {
-    input = policyInput('createGate', policy);
+    if (isLoadedCompiledPolicy(policy)) compiled = policy;
+    else if (isCompiledPolicyBytes(policy)) compiled = loadCompiledPolicy(policy);
+    else input = policyInput('createGate', policy);
   } catch (err) {
     throw asGaitError('createGate', err);
   }
   const e = engine();
-  return new Gate(e, typeof input === 'string' ? parsePolicyYaml(input) : input);
+  if (compiled) return new Gate(e, compiled);
+  return new Gate(e, typeof input === 'string' ? parsePolicyYaml(input) : input!);
 }
 
 /**

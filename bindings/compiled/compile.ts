@@ -31,17 +31,20 @@ function publicKeyFor(privateKey: Uint8Array): Uint8Array {
  * parsePolicyYaml) into a compiled policy file. Throws GaitError on an invalid policy or key.
  */
 export function compilePolicy(policy: string | Uint8Array | Record<string, unknown> | Policy, options: CompilePolicyOptions = {}): Uint8Array {
+  try {
+    return compileChecked(policy, options);
+  } catch (err) {
+    throw asGaitError('compilePolicy', err); // a throwing getter or Proxy trap of an argument, too
+  }
+}
+
+function compileChecked(policy: unknown, options: CompilePolicyOptions): Uint8Array {
   const { privateKey } = options;
   if (privateKey !== undefined && (!(privateKey instanceof Uint8Array) || (privateKey.length !== PRIVATE_KEY_SIZE && privateKey.length !== SEED_SIZE))) {
     throw invalidInput(`compilePolicy: privateKey must be a 64-byte ed25519 private key or its 32-byte seed, got ${describeValue(privateKey)}${privateKey instanceof Uint8Array ? ` of ${privateKey.length} bytes` : ''}`);
   }
-  let normalized: Policy;
-  try {
-    const input = policyInput('compilePolicy', policy);
-    normalized = typeof input === 'string' ? parsePolicyYaml(input) : input;
-  } catch (err) {
-    throw asGaitError('compilePolicy', err);
-  }
+  const input = policyInput('compilePolicy', policy);
+  const normalized: Policy = typeof input === 'string' ? parsePolicyYaml(input) : input;
   const core = compileCore(normalized);
   const unsigned = encodeUnsigned(
     {

@@ -27,7 +27,7 @@ export type CompiledPolicyInput = Uint8Array | ArrayBuffer | LoadedCompiledPolic
 /** The decide-only createGate's opener (load/runtime.ts): compiled policies only. */
 export function openCompiledGate(policy: unknown, engine: () => Engine): DecisionGate {
   let loaded: LoadedCompiledPolicy;
-  if (isLoadedCompiledPolicy(policy)) loaded = policy;
+  if (isLoadedCompiledPolicy(policy)) loaded = policy; // a WeakSet lookup: no trap of the argument runs
   else if (typeof policy === 'string') {
     throw invalidInput('createGate: the decide-only build (gait-wasm/compiled) takes compiled policies, not YAML text: compile it with `gait policy compile policy.yaml --out policy.gaitc`, or use the main gait-wasm entry');
   } else {

@@ -11,7 +11,7 @@
  *   policy      the normalized policy as JSON (gate.policy: limits, trust, enforcement read it)
  *   strings     the compact form's string table as a JSON array (id -> string)
  *   core        the compact form (core/compile.ts, layout.ts), copied as-is into engine memory
- *   checksum    SHA-256 of every byte before it
+ *   checksum    CRC-32 of every byte before it (corruption; tampering is the signature's job)
  *   signature   only when signed: key id (SHA-256 of the ed25519 public key, 32 bytes), then the
  *               ed25519 signature (64 bytes) of every byte before the key id
  *
@@ -19,7 +19,8 @@
  * asked for), then the sections' contents. Any failure is a CompiledPolicyError: never a gate.
  */
 import { GaitError, type ErrorCategory } from '../errors.js';
-import { sha256Bytes, toHex } from '../canonical/sha256.js';
+import { toHex } from '../canonical/sha256.js';
+import { crc32 } from './crc32.js';
 import * as L from '../core/layout.js';
 import { BUILTIN_STRINGS } from '../core/builtins.js';
 
@@ -31,7 +32,7 @@ const HEADER_BYTES = 20; // magic, version, core ABI, flags
 const DIGEST_BYTES = 64;
 const LENGTHS_BYTES = 12;
 export const BODY_START = HEADER_BYTES + DIGEST_BYTES + LENGTHS_BYTES;
-export const CHECKSUM_BYTES = 32;
+export const CHECKSUM_BYTES = 4;
 export const KEY_ID_BYTES = 32;
 export const SIGNATURE_BYTES = 64;
 
@@ -58,17 +59,22 @@ export class CompiledPolicyError extends GaitError {
   }
 }
 
-let abi: number | undefined;
-
 /**
- * The core ABI a compact form is written for: a hash of every layout constant and builtin string,
- * so any change to the layout (or its string ids) refuses files compiled before it.
+ * The core ABI a compact form is written for: the fingerprint of layout.ts and the builtin
+ * strings below, pinned here so a cold start does not compute it. test/compiled/format.test.ts
+ * recomputes it: when the layout changes, that test fails until this constant is updated, and
+ * files compiled before the change are then refused (`core_abi_mismatch`).
  */
-export function coreAbi(): number {
-  if (abi !== undefined) return abi;
+export const CORE_ABI = 0xeb2eece0;
+
+/** CRC-32 of every numeric layout constant (sorted by name) and builtin string. */
+export function layoutFingerprint(): number {
   const constants = Object.entries(L).filter(([, v]) => typeof v === 'number').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const h = sha256Bytes(JSON.stringify([constants, BUILTIN_STRINGS]));
-  return (abi = (h[0]! | (h[1]! << 8) | (h[2]! << 16) | (h[3]! << 24)) >>> 0);
+  return crc32(new TextEncoder().encode(JSON.stringify([constants, BUILTIN_STRINGS])));
+}
+
+export function coreAbi(): number {
+  return CORE_ABI;
 }
 
 /** The sections of a compiled policy file, before or after encoding. */
@@ -97,7 +103,7 @@ export function encodeUnsigned(s: CompiledSections, signed: boolean): Uint8Array
     out.set(part, at);
     at += part.length;
   }
-  out.set(sha256Bytes(out.subarray(0, at)), at);
+  view.setUint32(at, crc32(out.subarray(0, at)), true);
   return out;
 }
 
@@ -139,10 +145,8 @@ export function decodeFile(bytes: Uint8Array): DecodedFile {
   // Lengths are read before the checksum can vouch for them: bound them first (no huge reads).
   if (bytes.length < expected) throw truncated('sections');
   if (bytes.length > expected) throw new CompiledPolicyError('malformed', `${bytes.length - expected} unexpected bytes after the ${signed ? 'signature' : 'checksum'}`);
-  const actual = sha256Bytes(bytes.subarray(0, checksumAt));
-  const stored = bytes.subarray(checksumAt, checksumAt + CHECKSUM_BYTES);
-  for (let i = 0; i < CHECKSUM_BYTES; i++) {
-    if (actual[i] !== stored[i]) throw new CompiledPolicyError('checksum_mismatch', 'checksum mismatch: the file is corrupt or was modified');
+  if (crc32(bytes.subarray(0, checksumAt)) !== view.getUint32(checksumAt, true)) {
+    throw new CompiledPolicyError('checksum_mismatch', 'checksum mismatch: the file is corrupt or was modified');
   }
   if ((flags & ~FLAG_SIGNED) !== 0) throw new CompiledPolicyError('malformed', `unknown flags ${hex32(flags)}`);
   const signedEnd = checksumAt + CHECKSUM_BYTES;

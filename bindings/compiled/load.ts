@@ -8,7 +8,7 @@ import type { Policy } from '../policy/model.js';
 import type { CompiledPolicy } from '../core/compile.js';
 import { sha256Bytes } from '../canonical/sha256.js';
 import { CompiledPolicyError, decodeFile, KEY_ID_BYTES, toHex, type DecodedFile } from './format.js';
-import { describeValue } from '../arguments.js';
+import { asGaitError, describeValue } from '../arguments.js';
 import { invalidInput } from '../errors.js';
 import * as L from '../core/layout.js';
 
@@ -83,6 +83,14 @@ export function signatureInvalid(): CompiledPolicyError {
  * would protect nothing).
  */
 export function readCompiledPolicy(where: string, bytes: unknown, options: LoadCompiledPolicyOptions = {}): ReadCompiledPolicy {
+  try {
+    return readChecked(where, bytes, options);
+  } catch (err) {
+    throw asGaitError(where, err); // a throwing getter or Proxy trap of an argument, too
+  }
+}
+
+function readChecked(where: string, bytes: unknown, options: LoadCompiledPolicyOptions): ReadCompiledPolicy {
   const data = compiledBytes(where, bytes);
   if (typeof options !== 'object' || options === null) throw invalidInput(`${where}: expected options as an object, got ${describeValue(options)}`);
   const { publicKey } = options;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compilePolicy, loadCompiledPolicy, verifyCompiledPolicy, CompiledPolicyError, parsePolicyYaml, policyDigest, generateKeyPair } from '../../bindings/index.js';
 import { createGate, Gate, defaultEngine } from '../../bindings/load/node.js';
 import { createGate as createDecideGate, verifyCompiledPolicy as decideVerify } from '../../bindings/compiled/entry-node.js';
-import { BODY_START, CHECKSUM_BYTES, KEY_ID_BYTES } from '../../bindings/compiled/format.js';
+import { BODY_START, CHECKSUM_BYTES, KEY_ID_BYTES, CORE_ABI, layoutFingerprint } from '../../bindings/compiled/format.js';
 
 const YAML = `schema_id: gait.gate.policy
 schema_version: 1.0.0
@@ -72,6 +72,12 @@ function sectionBytes(bytes: Uint8Array, signed: boolean): [string, number][] {
   if (signed) out.push(['key id', checksumAt + CHECKSUM_BYTES], ['signature', checksumAt + CHECKSUM_BYTES + KEY_ID_BYTES], ['signature', bytes.length - 1]);
   return out;
 }
+
+describe('compiled policy: core ABI', () => {
+  it('CORE_ABI is the fingerprint of layout.ts and the builtin strings (update it when they change)', () => {
+    expect('0x' + layoutFingerprint().toString(16).padStart(8, '0')).toBe('0x' + CORE_ABI.toString(16).padStart(8, '0'));
+  });
+});
 
 describe('compiled policy: round trip', () => {
   const bytes = compilePolicy(YAML);
@@ -235,5 +241,19 @@ describe('compiled policy: engine', () => {
     const g = createGate(defaultEngine(), compilePolicy(YAML));
     g.dispose();
     expect(() => g.check(intent('tool.read'))).toThrow(/disposed/);
+  });
+});
+
+describe('compiled policy: hostile arguments', () => {
+  it('a Proxy whose traps throw is a GaitError from every createGate and compilePolicy, never a raw error', async () => {
+    const { GaitError } = await import('../../bindings/index.js');
+    const trap = () => {
+      throw new RangeError('trap');
+    };
+    // (A throwing getPrototypeOf trap already fails `instanceof Engine` in load/runtime.ts, before any policy code.)
+    const hostile = new Proxy({}, { has: trap, get: trap, ownKeys: trap, getOwnPropertyDescriptor: trap });
+    for (const f of [() => createGate(hostile as never), () => createDecideGate(hostile as never), () => compilePolicy(hostile as never), () => loadCompiledPolicy(hostile as never)]) {
+      expect(f).toThrow(GaitError);
+    }
   });
 });

@@ -2,14 +2,32 @@
 // tarball extracted to node_modules/gait-wasm (what `npm install ./gait-wasm-x.tgz` leaves), every
 // other package linked from the repository's node_modules (the bundlers are its devDependencies),
 // so nothing is fetched at test time. One `npm pack` per run; dist/ must be built first.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error plain ESM helpers
 import { ROOT, exec } from '../runtimes/runtimes.mjs';
 
 const FIXTURES = fileURLToPath(new URL('./consumers/', import.meta.url));
+/** The tools the consumer projects build with (the repository's pinned devDependencies). */
+const TOOLS = ['vite', 'webpack', 'esbuild', 'wrangler', 'bun'];
+
+/** A package's dependencies and theirs, as installed (hoisted) in the repository's node_modules. */
+function dependencyClosure(packageJson) {
+  const seen = new Set();
+  const visit = (file) => {
+    const { dependencies = {}, optionalDependencies = {} } = JSON.parse(readFileSync(file, 'utf8'));
+    for (const name of Object.keys({ ...dependencies, ...optionalDependencies })) {
+      const installed = join(ROOT, 'node_modules', name, 'package.json');
+      if (seen.has(name) || !existsSync(installed)) continue; // an optional one not installed here
+      seen.add(name);
+      visit(installed);
+    }
+  };
+  visit(packageJson);
+  return seen;
+}
 
 /** Packs the repository (without re-running the build: tests must not rewrite dist/ under others). */
 export async function packTarball(into) {
@@ -36,9 +54,12 @@ export async function packageWorkspace() {
       mkdirSync(pkg, { recursive: true });
       const tar = await exec('tar', ['-xzf', tarball, '-C', pkg, '--strip-components=1']);
       if (tar.code !== 0) throw new Error(`tar failed: ${tar.stderr}`);
-      for (const entry of readdirSync(join(ROOT, 'node_modules'))) {
-        if (entry === 'gait-wasm' || entry === '.package-lock.json') continue;
-        symlinkSync(join(ROOT, 'node_modules', entry), join(modules, entry));
+      // What `npm install gait-wasm.tgz` plus the bundler devDependencies would leave, no more: the
+      // package's own dependencies (and theirs), the tools, and .bin. Optional peers are not there.
+      const linked = [...TOOLS, ...dependencyClosure(join(pkg, 'package.json'))];
+      for (const name of new Set(['.bin', ...linked])) {
+        mkdirSync(dirname(join(modules, name)), { recursive: true });
+        symlinkSync(join(ROOT, 'node_modules', name), join(modules, name));
       }
       return dir;
     },

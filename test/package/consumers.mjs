@@ -67,9 +67,12 @@ export async function packageWorkspace() {
   };
 }
 
+// No telemetry, error reports or update checks from the tools (tests talk to loopback only).
+const QUIET = { NO_COLOR: '1', DO_NOT_TRACK: '1', npm_config_update_notifier: 'false', WRANGLER_SEND_METRICS: 'false', WRANGLER_SEND_ERROR_REPORTS: 'false' };
+
 /** `npm run <script>` in a consumer project; throws with its output when it fails. */
 export async function npmRun(dir, script, { timeoutMs = 240_000 } = {}) {
-  const r = await exec('npm', ['run', '--silent', script], { cwd: dir, timeoutMs, env: { ...process.env, NO_COLOR: '1', npm_config_update_notifier: 'false' } });
+  const r = await exec('npm', ['run', '--silent', script], { cwd: dir, timeoutMs, env: { ...process.env, ...QUIET } });
   if (r.code !== 0) throw new Error(`npm run ${script} in ${dir} failed (exit ${r.code ?? r.signal}):\n${r.stdout}\n${r.stderr}`.slice(-6000));
   return r;
 }

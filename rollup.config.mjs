@@ -2,6 +2,7 @@
 // Dependencies (yaml, @noble/hashes) are inlined so each bundle stands alone (browsers, workerd);
 // core.wasm is never inlined: every bundle points at the one dist/core.wasm ('../core.wasm').
 import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
 
 // The Redis client stays a dependency imported when a redis:// URL is used (stores/redis.ts),
 // never inlined: bundles and CLI start-up do not carry a Redis client they rarely need. The MCP
@@ -58,4 +59,21 @@ const cliBundle = {
   },
 };
 
-export default [...runtimeBundles, cliBundle];
+// The decide-only entries (`gait-wasm/compiled`): compiled policies in, decisions out; no YAML
+// parser in their import graph (test/compiled/bundle.test.ts checks the output).
+const decideEntries = ['node', 'browser', 'workerd', 'portable'];
+const decideBundles = decideEntries.map((name) => ({
+  input: `dist/compiled/entry-${name}.js`,
+  output: { file: `dist/bundle/compiled-${name}.js`, format: 'es', banner: `// gait-wasm decide-only ${name} entry (bundled by rollup from dist/compiled/entry-${name}.js)` },
+  external,
+  // Minified: an edge function pays for every byte it downloads and parses on a cold start.
+  plugins: [
+    nodeResolve({ exportConditions: ['import', 'module', 'default'], browser: name === 'browser', preferBuiltins: true }),
+    terser({ module: true, ecma: 2022, format: { comments: false, preamble: `// gait-wasm decide-only ${name} entry (bundled by rollup from dist/compiled/entry-${name}.js)` } }),
+  ],
+  onwarn(warning) {
+    throw new Error(`rollup (compiled-${name}): ${warning.message}`);
+  },
+}));
+
+export default [...runtimeBundles, ...decideBundles, cliBundle];

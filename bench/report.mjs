@@ -59,6 +59,30 @@ export function judgeTargets(r) {
       `read ${ms(g.read.median_ms)} + compile ${ms(g.compile.median_ms)} + instantiate ${ms(g.instance.median_ms)} + policy parse ${ms(g.policy_parse.median_ms)} + policy load ${ms(g.policy_load.median_ms)}; module import ${ms(g.import.median_ms)} not included`,
     );
   }
+  if (r.instantiate?.compiled) {
+    const c = r.instantiate.compiled;
+    add(
+      'compiled policy cold start in Node (fresh process, median)',
+      '≤ 5 ms',
+      ms(c.total.median_ms),
+      c.total.median_ms <= 5,
+      `import gait-wasm/compiled ${ms(c.import.median_ms)} + initSync ${ms(c.init.median_ms)} + createGate(.gaitc) ${ms(c.policy_load.median_ms)} + first gate.check ${ms(c.first_decision.median_ms)}; the YAML path (main bundle) ${ms(r.instantiate.yaml.total.median_ms)}`,
+    );
+  }
+  if (r.workerd_cold_start) {
+    const w = r.workerd_cold_start;
+    add(
+      'compiled policy cold start in workerd (median)',
+      '≤ 5 ms',
+      ms(w.compiled.total_ms),
+      w.compiled.total_ms <= 5,
+      `import ${ms(w.compiled.import_ms)} + first request ${ms(w.compiled.first_ms)} (gate.verdict instead of check: ${ms(w['compiled-verdict'].total_ms)}); the YAML path ${ms(w.yaml.total_ms)}; measured from outside the worker (its clock stops between I/O)`,
+    );
+  }
+  if (r.decide_only_bundle) {
+    const worst = Math.max(...Object.values(r.decide_only_bundle).map((b) => b.with_core_gzip_bytes));
+    add('decide-only bundle + core.wasm (gzip -9, largest entry)', '≤ 40 KiB', `${(worst / KiB).toFixed(1)} KiB`, worst <= 40 * KiB, Object.entries(r.decide_only_bundle).map(([n, b]) => `${n} ${(b.bytes / KiB).toFixed(1)} KiB raw`).join(', '));
+  }
   if (r.process) {
     add('whole-process `gait gate eval` vs `node -e 0` (p50)', '≤ 2×', ratio(r.process.ratio_p50), r.process.ratio_p50 <= 2, `${ms(r.process.gait.p50_ms)} vs ${ms(r.process.node_e_0.p50_ms)} over ${r.process.runs} runs each`);
   }

@@ -28,6 +28,7 @@ import { runCedarPeer } from './peer.mjs';
 import { machineInfo, sourceRevision } from './machine.mjs';
 import { runMemorySoak } from './memory.mjs';
 import { runInstantiate } from './instantiate.mjs';
+import { runWorkerdColdStart } from './cold-start-workerd.mjs';
 import { runProcessBench } from './process.mjs';
 import { runMcpServeLoad } from './mcp-serve-load.mjs';
 import { judgeTargets, writeResults } from './report.mjs';
@@ -111,7 +112,9 @@ const samePeer = {
 log('memory soak ...');
 const memory = runMemorySoak({ count: Number(arg('--soak-count', 10_000_000)), fullSeconds: Number(arg('--soak-seconds', 10)) });
 log('fresh-process start-up ...');
-const instantiate = runInstantiate({ samples: Number(arg('--starts', 10)) });
+const instantiate = await runInstantiate({ samples: Number(arg('--starts', 10)) });
+log('workerd cold start ...');
+const workerdColdStart = await runWorkerdColdStart({ samples: Number(arg('--starts', 10)) });
 log('whole-process gate eval ...');
 const processBench = runProcessBench({ runs: Number(arg('--process-runs', 20)) });
 const serveSeconds = Number(arg('--serve-seconds', 5));
@@ -119,6 +122,17 @@ let mcpServe;
 if (serveSeconds > 0) {
   log('mcp serve under load ...');
   mcpServe = await runMcpServeLoad({ seconds: serveSeconds, rounds: Number(arg('--serve-rounds', 3)), log });
+}
+
+/** gait-wasm/compiled for each runtime: bundle and bundle + core.wasm, raw and gzip -9. */
+function decideOnlySizes() {
+  const gz = (b) => gzipSync(b, { level: 9 }).length;
+  const out = {};
+  for (const name of ['node', 'browser', 'workerd', 'portable']) {
+    const b = readFileSync(new URL(`../dist/bundle/compiled-${name}.js`, import.meta.url));
+    out[name] = { bytes: b.length, gzip_bytes: gz(b), with_core_bytes: b.length + wasm.length, with_core_gzip_bytes: gz(b) + gz(wasm) };
+  }
+  return out;
 }
 
 const report = {
@@ -133,6 +147,8 @@ const report = {
   info,
   core_wasm: { bytes: wasm.length, gzip_bytes: gzipSync(wasm, { level: 9 }).length },
   instantiate,
+  workerd_cold_start: workerdColdStart,
+  decide_only_bundle: decideOnlySizes(),
   memory,
   process: processBench,
   mcp_serve: mcpServe,

@@ -1,72 +1,51 @@
 /**
  * The portable library API, shared by every runtime entry point: instantiate the engine from
- * whatever the runtime can give (a compiled module, bytes, a Response), load a policy once, and
- * decide on intents synchronously. Runtime loaders (bindings/load/*) only supply the module.
+ * whatever the runtime can give (core/instantiate.ts), load a policy once, and decide on intents
+ * synchronously. Runtime loaders (bindings/load/*) only supply the module.
  */
-import { Engine, EngineError } from './core/engine.js';
+import { Engine } from './core/engine.js';
 import { Gate } from './gate.js';
 import { parsePolicyYaml } from './policy/parse.js';
 import type { Policy } from './policy/model.js';
 import { notAnEngine, asGaitError, policyInput } from './arguments.js';
+import { isLoadedCompiledPolicy, type LoadedCompiledPolicy } from './compiled/load.js';
+import { loadCompiledPolicy } from './compiled/load-sync.js';
+import { isCompiledPolicyBytes } from './compiled/format.js';
 
-/** Anything a runtime can hand us as the core: a compiled module, its bytes, or a fetch Response. */
-export type CoreSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | Response | PromiseLike<Response>;
+export { instantiate, instantiateSync, type CoreSource } from './core/instantiate.js';
 
-function assertWebAssembly(): void {
-  if (typeof WebAssembly !== 'object' || typeof WebAssembly.Instance !== 'function') {
-    throw new EngineError('this runtime has no WebAssembly support; gait-wasm cannot run here');
-  }
-}
+/** A policy as createGate takes it: YAML text or bytes, a plain object, a Policy, or a compiled policy. */
+export type GatePolicy = string | Uint8Array | Record<string, unknown> | Policy | LoadedCompiledPolicy;
 
-function isResponse(x: unknown): x is Response {
-  return typeof Response === 'function' && x instanceof Response;
-}
-
-/** Instantiates the engine asynchronously (browsers, Deno, workerd: any runtime). */
-export async function instantiate(source: CoreSource): Promise<Engine> {
-  assertWebAssembly();
-  let module: WebAssembly.Module;
+/**
+ * createGate's policy argument made into a gate: checked first (a wrong argument is the caller's
+ * error, reported before the engine is looked for), then loaded into `engine()`. A compiled policy
+ * (bytes from compilePolicy, or loadCompiledPolicy's result) is loaded without the YAML parser.
+ */
+export function openGate(policy: unknown, engine: () => Engine): Gate {
+  let compiled: LoadedCompiledPolicy | undefined;
+  let input: string | Policy | undefined;
   try {
-    if (source instanceof WebAssembly.Module) module = source;
-    else if (isResponse(source) || (typeof source === 'object' && source !== null && 'then' in source)) {
-      const response = await (source as PromiseLike<Response>);
-      if (!response.ok) throw new EngineError(`core.wasm could not be fetched: HTTP ${response.status}`);
-      module = await WebAssembly.compile(await response.arrayBuffer());
-    } else {
-      module = await WebAssembly.compile(source as BufferSource);
-    }
+    if (isLoadedCompiledPolicy(policy)) compiled = policy;
+    else if (isCompiledPolicyBytes(policy)) compiled = loadCompiledPolicy(policy);
+    else input = policyInput('createGate', policy);
   } catch (err) {
-    if (err instanceof EngineError) throw err;
-    throw new EngineError(`core.wasm failed to load: ${(err as Error).message}`);
+    throw asGaitError('createGate', err);
   }
-  return instantiateSync(module);
-}
-
-/** Instantiates synchronously from a compiled module (or bytes, where the runtime allows it). */
-export function instantiateSync(source: WebAssembly.Module | ArrayBuffer | ArrayBufferView): Engine {
-  assertWebAssembly();
-  try {
-    const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source as BufferSource);
-    return Engine.fromModule(module);
-  } catch (err) {
-    if (err instanceof EngineError) throw err;
-    throw new EngineError(`core.wasm failed to load: ${(err as Error).message}`);
-  }
+  const e = engine();
+  if (compiled) return new Gate(e, compiled);
+  return new Gate(e, typeof input === 'string' ? parsePolicyYaml(input) : input!);
 }
 
 /**
  * Loads a policy into a gate: YAML text (strictly parsed like Gait), its UTF-8 bytes, a plain
  * object with the same keys, or a Policy from parsePolicyYaml (objects are validated the same
- * way: JSON is YAML, so one strict parser reads every form). Anything else is a GaitError.
+ * way: JSON is YAML, so one strict parser reads every form), or a compiled policy (the bytes of a
+ * `.gaitc` file, checked like loadCompiledPolicy does; a signed one through loadCompiledPolicy
+ * with its public key). Anything else is a GaitError.
  * The gate holds engine memory until `gate.dispose()`: see `Gate`.
  */
-export function createGate(engine: Engine, policy: string | Uint8Array | Record<string, unknown> | Policy): Gate {
+export function createGate(engine: Engine, policy: GatePolicy): Gate {
   if (!(engine instanceof Engine)) throw notAnEngine('createGate', engine);
-  let input: string | Policy;
-  try {
-    input = policyInput('createGate', policy);
-  } catch (err) {
-    throw asGaitError('createGate', err);
-  }
-  return new Gate(engine, typeof input === 'string' ? parsePolicyYaml(input) : input);
+  return openGate(policy, () => engine);
 }

@@ -4,8 +4,7 @@
  * and never a silent reinterpretation (JSON.stringify turning NaN into null, a RegExp into {}).
  */
 import { GaitError, invalidInput } from './errors.js';
-import { decodeUtf8 } from './policy/yaml-source.js';
-import { goBytesToString } from './policy/decode.js';
+import { decodeUtf8, goBytesToString } from './policy/utf8.js';
 import { normalizePolicy } from './policy/normalize.js';
 import type { Policy } from './policy/model.js';
 

@@ -2,9 +2,13 @@
  * gait-wasm's portable entry: everything but the runtime-specific loading of core.wasm. Each
  * runtime entry (node, deno, browser, workerd) re-exports this and adds a loader.
  */
-export { instantiate, instantiateSync, createGate, type CoreSource } from './api.js';
+export { instantiate, instantiateSync, createGate, type CoreSource, type GatePolicy } from './api.js';
+export {
+  compilePolicy, loadCompiledPolicy, verifyCompiledPolicy, isLoadedCompiledPolicy, CompiledPolicyError, COMPILED_POLICY_FORMAT_VERSION,
+  type CompilePolicyOptions, type LoadCompiledPolicyOptions, type LoadedCompiledPolicy, type CompiledPolicyErrorCode,
+} from './compiled/index.js';
 export { Engine, EngineError, type LoadedPolicy } from './core/engine.js';
-export { Gate, type GateEvaluation, type GateResult, type GateVerdict, type StepVerdict, type EvaluateOptions, type WrkrInventory, type WrkrEntry } from './gate.js';
+export { Gate, DecisionGate, type GateEvaluation, type GateResult, type GateVerdict, type StepVerdict, type EvaluateOptions, type WrkrInventory, type WrkrEntry } from './gate.js';
 export { decide, decisionPayload, verdictExitCode, type Decision, type DecisionPayload, type DecideOptions } from './decision.js';
 export { ToolAdapter, GateEnforcementError, GateEvaluationError, type AdapterOutcome, type AdapterMode, type JudgedIntent, type ToolAdapterOptions } from './adapter.js';
 export {

@@ -28,18 +28,23 @@ interface NativeHash {
   digest(encoding: 'hex'): string;
 }
 type NativeCreateHash = (algorithm: string) => NativeHash;
-const nativeCreateHash: NativeCreateHash | undefined = (() => {
+// Looked up on first use, not at import: loading node:crypto costs milliseconds of a cold start
+// that a decide-only gate (gate.verdict) never needs.
+let nativeCreateHash: NativeCreateHash | undefined | null = null;
+function native(): NativeCreateHash | undefined {
+  if (nativeCreateHash !== null) return nativeCreateHash;
   try {
     const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => { createHash?: NativeCreateHash } | undefined } }).process;
     const createHash = proc?.getBuiltinModule?.('node:crypto')?.createHash;
-    return typeof createHash === 'function' ? createHash : undefined;
+    return (nativeCreateHash = typeof createHash === 'function' ? createHash : undefined);
   } catch {
-    return undefined;
+    return (nativeCreateHash = undefined);
   }
-})();
+}
 
 export function sha256Bytes(data: Uint8Array | string): Uint8Array {
-  if (nativeCreateHash) return new Uint8Array(nativeCreateHash('sha256').update(data, 'utf8').digest());
+  const createHash = native();
+  if (createHash) return new Uint8Array(createHash('sha256').update(data, 'utf8').digest());
   return sha256(typeof data === 'string' ? encoder.encode(data) : data);
 }
 
@@ -48,21 +53,25 @@ export function sha256Bytes(data: Uint8Array | string): Uint8Array {
  * on digest-sized inputs; checked once against a known answer before it is trusted.
  */
 type OneShotHash = (algorithm: string, data: string | Uint8Array, outputEncoding: 'hex') => string;
-const oneShotHash: OneShotHash | undefined = (() => {
+let oneShotHash: OneShotHash | undefined | null = null;
+function oneShot(): OneShotHash | undefined {
+  if (oneShotHash !== null) return oneShotHash;
   try {
     const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => { hash?: OneShotHash } | undefined } }).process;
     const hash = proc?.getBuiltinModule?.('node:crypto')?.hash;
     const empty = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-    return typeof hash === 'function' && hash('sha256', '', 'hex') === empty ? hash : undefined;
+    return (oneShotHash = typeof hash === 'function' && hash('sha256', '', 'hex') === empty ? hash : undefined);
   } catch {
-    return undefined;
+    return (oneShotHash = undefined);
   }
-})();
+}
 
 /** Lowercase hex SHA-256 of a UTF-8 string or bytes. */
 export function sha256Hex(data: Uint8Array | string): string {
-  if (oneShotHash) return oneShotHash('sha256', data, 'hex');
-  if (nativeCreateHash) return nativeCreateHash('sha256').update(data, 'utf8').digest('hex');
+  const hash = oneShot();
+  if (hash) return hash('sha256', data, 'hex');
+  const createHash = native();
+  if (createHash) return createHash('sha256').update(data, 'utf8').digest('hex');
   return toHex(sha256(typeof data === 'string' ? encoder.encode(data) : data));
 }
 

@@ -22,6 +22,7 @@ import { VERSION } from '../version.js';
 import { GaitError } from '../errors.js';
 import { verdictExitCode } from '../decision.js';
 import { goBytesToString } from '../policy/decode.js';
+import { compile, COMPILE_USAGE } from './policy-compile.js';
 
 export const POLICY_USAGE = `Usage:
   gait policy init <template> [--out gait.policy.yaml] [--force] [--json]
@@ -29,6 +30,7 @@ export const POLICY_USAGE = `Usage:
   gait policy fmt <policy.yaml> [--write] [--json]
   gait policy test <policy.yaml> <intent_fixture.json> [--json]
   gait policy simulate --policy <candidate.yaml> --baseline <baseline.yaml> --fixtures <csv files/dirs> [--json]
+  gait policy compile <policy.yaml> [--out policy.gaitc] [--key-mode prod --private-key <path>] [--json]
 Templates: baseline-lowrisk, baseline-mediumrisk, baseline-highrisk
 `;
 
@@ -38,6 +40,7 @@ const USAGE: Record<string, string> = {
   test: 'Usage: gait policy test <policy.yaml> <intent_fixture.json> [--json]\n  Evaluate one intent against a policy. Exit 0 allow/dry_run, 3 block, 4 require_approval, 6 invalid input.\n',
   simulate:
     'Usage: gait policy simulate --policy <candidate.yaml> --baseline <baseline.yaml> --fixtures <csv files/dirs> [--json]\n  Run intent fixtures against both policies and report which verdicts change.\n',
+  compile: COMPILE_USAGE,
   init: 'Usage: gait policy init <template> [--out gait.policy.yaml] [--force] [--json]\n  Write a baseline policy: baseline-lowrisk, baseline-mediumrisk or baseline-highrisk.\n',
 };
 
@@ -60,6 +63,8 @@ export async function runPolicy(ctx: CommandContext, args: readonly string[]): P
         return await test(ctx, rest, usage);
       case 'simulate':
         return await simulate(ctx, rest, usage);
+      case 'compile':
+        return await compile(ctx, rest);
       default:
         return await init(ctx, rest, usage);
     }

@@ -1,22 +1,24 @@
 /**
- * Browser entry: the portable API plus a default engine streamed from core.wasm next to the
- * package's JavaScript (`new URL('../core.wasm', import.meta.url)`, served as `application/wasm`
- * for streaming compilation). Pass `init(url)` to load it from elsewhere (a CDN, your bundler's
- * asset URL), or `init(module | bytes | Response)`. `createGate(policy)` needs `await init()` first.
+ * Browser entry (also the `edge-light` and `worker` conditions): the portable API plus a default
+ * engine streamed from the package's core.wasm, found inside `init()` (core-wasm-browser.ts says
+ * where it looks; nothing at import time can fail). Pass `init(url)` to load it from elsewhere, or
+ * `init(module | bytes | Response)`.
+ * `createGate(policy)` needs `await init()` first.
  */
-import { defineRuntime, fetchCoreModule } from './runtime.js';
+import { openGate, type GatePolicy } from '../api.js';
+import type { Gate } from '../gate.js';
+import { defineRuntime } from './runtime.js';
+import { loadBrowserCore, explainBrowserCore } from './core-wasm-browser.js';
 
 export * from '../index.js';
 export type { PolicyInput, InitSource, InitSyncSource } from './runtime.js';
 
-/** Where the package's core.wasm is by default (dist/core.wasm, seen from dist/load/ or dist/bundle/). */
-const coreWasmUrl: URL = new URL('../core.wasm', import.meta.url);
-
-const runtime = defineRuntime({
+const runtime = defineRuntime<Gate, GatePolicy>({
   runtime: 'browser',
-  loadDefault: (where) => fetchCoreModule(where === undefined ? coreWasmUrl : new URL(String(where), globalThis.location?.href ?? import.meta.url)),
+  loadDefault: loadBrowserCore,
   noSyncHint: 'browsers load it asynchronously: use `await init()`',
-});
+  explain: explainBrowserCore,
+}, openGate);
 
 /** Initialises the default engine: streams the package's core.wasm, or the given URL, module, bytes or Response. */
 export const init = runtime.init;

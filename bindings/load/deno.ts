@@ -5,6 +5,8 @@
  * file, `createGate(policy)` also works without `init()` (synchronous `Deno.readFileSync`).
  */
 import { EngineError } from '../core/engine.js';
+import { openGate, type GatePolicy } from '../api.js';
+import type { Gate } from '../gate.js';
 import { defineRuntime, fetchCoreModule } from './runtime.js';
 
 export * from '../index.js';
@@ -16,8 +18,14 @@ interface DenoLike {
   readFileSync(path: URL): Uint8Array;
 }
 
-/** Where the package's core.wasm is (dist/core.wasm, seen from dist/load/ or dist/bundle/). */
-const coreWasmUrl: URL = new URL('../core.wasm', import.meta.url);
+/** Where the package's core.wasm is (dist/core.wasm, seen from dist/load/ or dist/bundle/): worked out on use, never at import. */
+function coreWasmUrl(): URL {
+  try {
+    return new URL('../core.wasm', import.meta.url);
+  } catch {
+    throw new EngineError("core.wasm not found: this script's own URL is unknown here (bundled without import.meta.url?); pass it: `await init(new URL('./core.wasm', import.meta.url))` or `initSync(Deno.readFileSync('core.wasm'))`");
+  }
+}
 
 function deno(): DenoLike | undefined {
   return (globalThis as { Deno?: DenoLike }).Deno;
@@ -25,19 +33,20 @@ function deno(): DenoLike | undefined {
 
 function loadDefault(where?: URL | string): Promise<WebAssembly.Module> {
   // Deno's own permission errors already name the flag to add (--allow-read, --allow-net).
-  return fetchCoreModule(where === undefined ? coreWasmUrl : new URL(String(where), import.meta.url));
+  return fetchCoreModule(where === undefined ? coreWasmUrl() : new URL(String(where), import.meta.url));
 }
 
 function loadDefaultSync(): WebAssembly.Module {
   const d = deno();
-  if (!d || coreWasmUrl.protocol !== 'file:') {
-    throw new EngineError(`core.wasm is not a local file here (${coreWasmUrl.href}): call \`await init()\` first`);
+  const url = coreWasmUrl();
+  if (!d || url.protocol !== 'file:') {
+    throw new EngineError(`core.wasm is not a local file here (${url.href}): call \`await init()\` first`);
   }
   let bytes: Uint8Array;
   try {
-    bytes = d.readFileSync(coreWasmUrl);
+    bytes = d.readFileSync(url);
   } catch (err) {
-    throw new EngineError(`core.wasm could not be read from ${coreWasmUrl.href}: ${(err as Error).message}`);
+    throw new EngineError(`core.wasm could not be read from ${url.href}: ${(err as Error).message}`);
   }
   try {
     return new WebAssembly.Module(bytes as BufferSource);
@@ -46,7 +55,7 @@ function loadDefaultSync(): WebAssembly.Module {
   }
 }
 
-const runtime = defineRuntime({ runtime: 'deno', loadDefault, loadDefaultSync });
+const runtime = defineRuntime<Gate, GatePolicy>({ runtime: 'deno', loadDefault, loadDefaultSync }, openGate);
 
 /** Initialises the default engine: fetches the package's core.wasm, or uses the given module, bytes, Response or URL. */
 export const init = runtime.init;

@@ -4,12 +4,14 @@
  * which `createGate(policy)` uses that engine. `createGate(engine, policy)` works as everywhere.
  */
 import { EngineError } from '../core/engine.js';
+import { openGate, type GatePolicy } from '../api.js';
+import type { Gate } from '../gate.js';
 import { defineRuntime, fetchCoreModule } from './runtime.js';
 
 export * from '../index.js';
 export type { PolicyInput, InitSource, InitSyncSource } from './runtime.js';
 
-const runtime = defineRuntime({
+const runtime = defineRuntime<Gate, GatePolicy>({
   runtime: 'portable',
   // A URL is the one source we can honour without knowing the runtime: fetch it.
   loadDefault: async (where) => {
@@ -19,7 +21,7 @@ const runtime = defineRuntime({
     return fetchCoreModule(where);
   },
   noSyncHint: 'the portable build has no core.wasm of its own',
-});
+}, openGate);
 
 /** Initialises the default engine from a module, bytes, a Response or a URL (required here). */
 export const init = runtime.init;

@@ -4,13 +4,23 @@
  * (`loadDefault`, and `loadDefaultSync` where the runtime can do it synchronously).
  */
 import { Engine, EngineError } from '../core/engine.js';
-import { instantiate, instantiateSync, createGate as createGateWith, type CoreSource } from '../api.js';
+import { instantiate, instantiateSync, type CoreSource } from '../core/instantiate.js';
 import type { Gate } from '../gate.js';
 import type { Policy } from '../policy/model.js';
-import { notAnEngine, policyInput } from '../arguments.js';
+import type { LoadedCompiledPolicy } from '../compiled/load.js';
+import { notAnEngine } from '../arguments.js';
+import { isWasmModule, isBytes, isResponseLike, isThenable, isUrlLike, describeSource, INIT_TAKES, INIT_SYNC_TAKES } from '../core/wasm-sources.js';
 
-/** A policy as `createGate` takes it: YAML text, a plain object with the same keys, or a Policy. */
-export type PolicyInput = string | Uint8Array | Record<string, unknown> | Policy;
+/** A policy as `createGate` takes it: YAML text, a plain object with the same keys, a Policy, or a compiled policy. */
+export type PolicyInput = string | Uint8Array | Record<string, unknown> | Policy | LoadedCompiledPolicy;
+
+/**
+ * How an entry turns createGate's policy argument into a gate: it checks the argument first, then
+ * asks `engine()` (the default engine, or the one given). The main entries pass api.ts's openGate
+ * (YAML and compiled); the decide-only entries pass one that reads compiled policies only, so the
+ * YAML parser is not in their import graph.
+ */
+export type GateOpener<G> = (policy: unknown, engine: () => Engine) => G;
 
 /** Where `init()` may get the core from: a module, bytes, a Response, or a URL to fetch. */
 export type InitSource = CoreSource | URL | string;
@@ -31,12 +41,12 @@ export interface RuntimeLoader {
   explain?: (err: unknown) => unknown;
 }
 
-export interface RuntimeApi {
+export interface RuntimeApi<G = Gate, P = PolicyInput> {
   init(source?: InitSource): Promise<Engine>;
   initSync(source?: InitSyncSource): Engine;
   defaultEngine(): Engine;
-  createGate(policy: PolicyInput): Gate;
-  createGate(engine: Engine, policy: PolicyInput): Gate;
+  createGate(policy: P): G;
+  createGate(engine: Engine, policy: P): G;
 }
 
 /** Throws the typed error for a runtime without WebAssembly (before anything else is tried). */
@@ -65,11 +75,7 @@ export async function fetchCoreModule(url: URL | string): Promise<WebAssembly.Mo
   }
 }
 
-function isUrlLike(x: unknown): x is URL | string {
-  return typeof x === 'string' || (typeof URL === 'function' && x instanceof URL);
-}
-
-export function defineRuntime(loader: RuntimeLoader): RuntimeApi {
+export function defineRuntime<G, P>(loader: RuntimeLoader, openGate: GateOpener<G>): RuntimeApi<G, P> {
   let engine: Engine | undefined;
   let pending: Promise<Engine> | undefined;
 
@@ -89,6 +95,9 @@ export function defineRuntime(loader: RuntimeLoader): RuntimeApi {
           throw new EngineError(`no core.wasm source: in the ${loader.runtime} build pass init() a WebAssembly.Module, the bytes of core.wasm or a Response`);
         }
         return instantiateSync(await loader.loadDefault(source));
+      }
+      if (!isWasmModule(source) && !isBytes(source) && !isResponseLike(source) && !isThenable(source)) {
+        throw new EngineError(`${INIT_TAKES}; got ${describeSource(source)}`);
       }
       return await instantiate(source);
     } catch (err) {
@@ -125,6 +134,7 @@ export function defineRuntime(loader: RuntimeLoader): RuntimeApi {
       engine = wrap(() => instantiateSync(module));
       return engine;
     }
+    if (!isWasmModule(source) && !isBytes(source)) throw new EngineError(`${INIT_SYNC_TAKES}; got ${describeSource(source)}`);
     engine = wrap(() => instantiateSync(source));
     return engine;
   }
@@ -137,14 +147,12 @@ export function defineRuntime(loader: RuntimeLoader): RuntimeApi {
     return initSync();
   }
 
-  function createGate(a: Engine | PolicyInput, b?: PolicyInput): Gate {
-    if (a instanceof Engine) {
-      return createGateWith(a, b as PolicyInput); // a missing policy is `got undefined` (invalid_input)
-    }
+  function createGate(a: unknown, b?: unknown): G {
+    if (a instanceof Engine) return openGate(b, () => a); // a missing policy is `got undefined` (invalid_input)
     if (b !== undefined) throw notAnEngine('createGate', a); // createGate(engine, policy) with a non-engine
-    // The policy is checked before the engine is looked for: a wrong argument is the caller's error.
-    return createGateWith(defaultEngine(), policyInput('createGate', a));
+    // The opener checks the policy before the engine is looked for: a wrong argument is the caller's error.
+    return openGate(a, defaultEngine);
   }
 
-  return { init, initSync, defaultEngine, createGate: createGate as RuntimeApi['createGate'] };
+  return { init, initSync, defaultEngine, createGate: createGate as RuntimeApi<G, P>['createGate'] };
 }

@@ -6,7 +6,10 @@
  */
 import core from '../core.wasm';
 import { EngineError } from '../core/engine.js';
+import { openGate, type GatePolicy } from '../api.js';
+import type { Gate } from '../gate.js';
 import { defineRuntime } from './runtime.js';
+import { isWasmModule } from '../core/wasm-sources.js';
 
 export * from '../index.js';
 export type { PolicyInput, InitSource, InitSyncSource } from './runtime.js';
@@ -23,13 +26,13 @@ function explain(err: unknown): unknown {
 }
 
 function loadDefaultSync(): WebAssembly.Module {
-  if (!(core instanceof WebAssembly.Module)) {
+  if (!isWasmModule(core)) {
     throw new EngineError('core.wasm was not imported as a WebAssembly.Module: declare it as a wasm module in the worker config (workerd: `wasm = embed "core.wasm"`; wrangler does it for .wasm imports)');
   }
   return core;
 }
 
-const runtime = defineRuntime({
+const runtime = defineRuntime<Gate, GatePolicy>({
   runtime: 'workerd',
   loadDefault: async (where) => {
     if (where !== undefined) throw explain(new EngineError('Wasm code generation disallowed by embedder'));
@@ -37,7 +40,7 @@ const runtime = defineRuntime({
   },
   loadDefaultSync,
   explain,
-});
+}, openGate);
 
 /** Initialises the default engine (the imported core.wasm, or a given WebAssembly.Module). */
 export const init = runtime.init;

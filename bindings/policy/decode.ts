@@ -13,6 +13,9 @@ import { POLICY_SCHEMA, type Field, type ScalarKind, type Struct } from './schem
 import { goFormatFloat } from './gostr.js';
 import { classifyPlain, toGoFloat, toGoInt, type GoScalar } from './go-number.js';
 import { yamlError, type YamlSource } from './yaml-source.js';
+import { goBytesToString } from './utf8.js';
+
+export { goBytesToString } from './utf8.js';
 
 const TYPE_NAMES: Record<ScalarKind, string> = {
   string: 'string', int: 'int', 'int?': 'int', float: 'float', bool: 'bool', 'bool?': 'bool', strings: '[]string',
@@ -159,37 +162,6 @@ class Decoder {
   }
 }
 
-/**
- * Bytes -> text as Go's JSON encoder sees a Go string: valid UTF-8 sequences decode, and every
- * byte that does not start one becomes U+FFFD on its own (where TextDecoder would merge a
- * truncated sequence into one U+FFFD).
- */
-export function goBytesToString(b: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i]!;
-    let need = -1;
-    let min = 0;
-    if (c < 0x80) { out += String.fromCharCode(c); i++; continue; }
-    if (c >= 0xc2 && c <= 0xdf) { need = 1; min = 0x80; }
-    else if (c >= 0xe0 && c <= 0xef) { need = 2; min = 0x800; }
-    else if (c >= 0xf0 && c <= 0xf4) { need = 3; min = 0x10000; }
-    let cp = need > 0 ? c & (0x3f >> need) : -1;
-    for (let k = 1; k <= need && cp >= 0; k++) {
-      const cc = b[i + k];
-      cp = cc === undefined || (cc & 0xc0) !== 0x80 ? -1 : (cp << 6) | (cc & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      out += '\ufffd';
-      i++;
-      continue;
-    }
-    out += String.fromCodePoint(cp);
-    i += need + 1;
-  }
-  return out;
-}
 
 /** Decode the (already checked) document into a raw, un-normalized policy. */
 export function decodePolicy(src: YamlSource): Policy {

@@ -13,23 +13,24 @@ import {
   type Alias, type Document, type Node, type YAMLMap,
 } from 'yaml';
 import { invalidInput, type GaitError } from '../errors.js';
+import { MAX_POLICY_BYTES, YAML_ERROR_PREFIX, policySizeError } from './utf8.js';
 
-export const MAX_POLICY_BYTES = 4 * 1024 * 1024;
+// Bytes -> text lives beside the parser-free decoders (utf8.ts): the decide-only build needs no YAML.
+export { MAX_POLICY_BYTES, YAML_ERROR_PREFIX, decodeUtf8 } from './utf8.js';
+
 export const MAX_NESTING_DEPTH = 64;
 /** Passed to the `yaml` library's alias accounting (anchor reuse x nested aliases). */
 export const MAX_ALIAS_COUNT = 1000;
 /** Hard cap on alias dereferences while decoding (belt and braces for merge-key chains). */
 const MAX_DEREFS = 100_000;
 
-/** The prefix of every error from this layer and the decoder (other callers re-prefix it). */
-export const YAML_ERROR_PREFIX = 'parse policy yaml: ';
 const PREFIX = YAML_ERROR_PREFIX;
 
 export function yamlError(where: string, message: string): GaitError {
   return invalidInput(`${PREFIX}${where} ${message}`);
 }
 
-const sizeError = (): GaitError => invalidInput(`policy exceeds maximum size of ${MAX_POLICY_BYTES} bytes`);
+const sizeError = policySizeError;
 const depthMessage = `document nesting exceeds the maximum depth of ${MAX_NESTING_DEPTH}`;
 
 /** UTF-8 byte length without allocating (lone surrogates count as the 3 bytes of U+FFFD). */
@@ -51,38 +52,6 @@ function utf8Length(s: string): number {
 export function prepareText(text: string): string {
   if (text.length > MAX_POLICY_BYTES || utf8Length(text) > MAX_POLICY_BYTES) throw sizeError();
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-/** Offset of the first byte that is not well-formed UTF-8, or -1. */
-function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i]!;
-    if (c < 0x80) { i++; continue; }
-    let need: number;
-    let min: number;
-    if (c >= 0xc2 && c <= 0xdf) { need = 1; min = 0x80; }
-    else if (c >= 0xe0 && c <= 0xef) { need = 2; min = 0x800; }
-    else if (c >= 0xf0 && c <= 0xf4) { need = 3; min = 0x10000; }
-    else return i;
-    let cp = c & (0x3f >> need);
-    for (let k = 1; k <= need; k++) {
-      const cc = b[i + k];
-      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += need + 1;
-  }
-  return -1;
-}
-
-/** Bytes -> text: size limit first (cheap), then strict UTF-8 (Go would carry invalid bytes on). */
-export function decodeUtf8(bytes: Uint8Array): string {
-  if (bytes.length > MAX_POLICY_BYTES) throw sizeError();
-  const bad = firstInvalidUtf8(bytes);
-  if (bad >= 0) throw invalidInput(`${PREFIX}policy is not valid UTF-8 (invalid byte at offset ${bad})`);
-  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes); // BOM kept: prepareText drops it
 }
 
 const CONTROL_TOKENS = new Set(['\u0002', '\u0018', '\u001f']);

@@ -18,10 +18,13 @@ describe('package exports', () => {
   it('point every condition at its bundle and its own declarations (types first), and export core.wasm once', () => {
     const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8'));
     const root = pkg.exports['.'];
-    expect(Object.keys(root)).toEqual(['workerd', 'deno', 'browser', 'node', 'default']);
+    // Edge functions (Vercel's edge-light) and other worker runtimes get the browser build, ahead
+    // of `node` so that a bundler that also sets `node` never picks the fs-based build for them.
+    expect(Object.keys(root)).toEqual(['workerd', 'deno', 'edge-light', 'worker', 'browser', 'node', 'default']);
     expect(pkg.exports['./core.wasm']).toBe('./dist/core.wasm');
+    const builds: Record<string, string> = { default: 'portable', 'edge-light': 'browser', worker: 'browser' };
     for (const [condition, target] of Object.entries(root) as [string, Record<string, string>][]) {
-      const build = condition === 'default' ? 'portable' : condition;
+      const build = builds[condition] ?? condition;
       expect(target, condition).toEqual({ types: `./dist/load/${build}.d.ts`, default: `./dist/bundle/${build}.js` });
       for (const file of Object.values(target)) {
         expect(() => readFileSync(fileURLToPath(new URL(`../../${file}`, import.meta.url))), `${condition} -> ${file}`).not.toThrow();

@@ -1,0 +1,3 @@
+import { decideOnPage } from './page.js';
+
+decideOnPage(); // core.wasm was copied next to the bundle: init() finds it beside the <script>

@@ -13,9 +13,9 @@ import {
   type Alias, type Document, type Node, type YAMLMap,
 } from 'yaml';
 import { invalidInput, type GaitError } from '../errors.js';
+import { MAX_NESTING_DEPTH, MAX_POLICY_BYTES } from './constants.js';
 
-export const MAX_POLICY_BYTES = 4 * 1024 * 1024;
-export const MAX_NESTING_DEPTH = 64;
+export { MAX_NESTING_DEPTH, MAX_POLICY_BYTES };
 /** Passed to the `yaml` library's alias accounting (anchor reuse x nested aliases). */
 export const MAX_ALIAS_COUNT = 1000;
 /** Hard cap on alias dereferences while decoding (belt and braces for merge-key chains). */

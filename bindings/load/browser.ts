@@ -18,7 +18,10 @@ const runtime = defineRuntime({
   noSyncHint: 'browsers load it asynchronously: use `await init()`',
 });
 
-/** Initialises the default engine: streams the package's core.wasm, or the given URL, module, bytes or Response. */
+/**
+ * Initialises the default engine: streams the package's core.wasm, or the given URL, module, bytes or Response.
+ * Required in browsers: `await init()` before `createGate(policy)` (or `initSync(module | bytes)` with a module you have).
+ */
 export const init = runtime.init;
 /** Same, synchronously, from a module or bytes you already have. */
 export const initSync = runtime.initSync;

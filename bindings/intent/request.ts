@@ -5,7 +5,9 @@
  * (untyped callers, JSON text), and normalization trims and lower-cases what the spec says.
  *
  * Enumerations use the spellings the spec lists; the runtime also accepts case and spacing
- * variants of them (`" URL "`), which these types leave out. Fields Gait's decoder drops are not
+ * variants of them (`" URL "`), which these types leave out. Annotate a variable that holds an
+ * intent (`const intent: IntentRequest = {...}`, or `as const`) so that its literals keep their
+ * types. Fields Gait's decoder drops are not
  * here either (excess properties of object literals are compile errors).
  */
 

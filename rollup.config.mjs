@@ -36,8 +36,7 @@ const runtimeBundles = entries.map((name) => ({
 const cliBundle = {
   input: 'dist/cli/main.js',
   output: [
-    { file: 'dist/bundle/cli.js', format: 'es', inlineDynamicImports: true, banner: '// gait-wasm CLI (bundled by rollup from dist/cli/main.js)' },
-    // The same CLI as a classic script for bin/gait.js, which runs it through vm.Script with the
+    // One copy of the CLI, as a classic script for bin/gait.js, which runs it through vm.Script with the
     // V8 code cache that scripts/cli-code-cache.mjs writes beside it (cli-script.js.cache): ES
     // modules cannot take a code cache on Node 20 (no module.enableCompileCache). The file is one
     // function expression taking CommonJS's wrapper arguments; its source must not change after the

@@ -3,7 +3,7 @@
 // the build left one, compiled from a V8 code cache: dist/bundle/cli-script.js (a classic script,
 // one function expression) with dist/bundle/cli-script.js.cache, written at build time by
 // scripts/cli-code-cache.mjs after a warm-up run. A missing or rejected cache (another Node/V8
-// version or flags) only costs the compile; without the script the ES module bundle runs instead.
+// version or flags) only costs the compile.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -16,7 +16,9 @@ async function loadCli() {
   try {
     source = readFileSync(file, 'utf8');
   } catch {
-    return import('../dist/bundle/cli.js');
+    // Only a source checkout can lack it: the package ships the built CLI.
+    process.stderr.write(`gait: ${file} is missing: run \`npm run build\` in the gait-wasm checkout first\n`);
+    process.exit(1);
   }
   let cachedData;
   if (!process.env.GAIT_NO_CODE_CACHE) {

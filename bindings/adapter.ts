@@ -11,6 +11,7 @@
 import type { Gate, EvaluateOptions } from './gate.js';
 import type { Decision, DecisionPayload } from './decision.js';
 import type { NormalizedIntent } from './intent/model.js';
+import type { IntentRequest } from './intent/request.js';
 import type { RfcTime } from './time.js';
 import { decisionPayload } from './decision.js';
 import { slowDecodeIntentValue } from './intent/decode.js';
@@ -103,7 +104,7 @@ export class ToolAdapter {
     this.options = { ...options };
   }
 
-  async execute<T>(call: { intent: unknown; executor: (intent: JudgedIntent) => T | Promise<T> }): Promise<AdapterOutcome<T>> {
+  async execute<T>(call: { intent: string | IntentRequest; executor: (intent: JudgedIntent) => T | Promise<T> }): Promise<AdapterOutcome<T>> {
     const { intent, executor } = call;
     let decision: Decision;
     try {

@@ -8,6 +8,7 @@
 import { asGaitError, intentInput } from './arguments.js';
 import type { Policy, Verdict } from './policy/model.js';
 import type { NormalizedIntent } from './intent/model.js';
+import type { IntentInput } from './intent/request.js';
 import type { CoreOutcome } from './core/outcome.js';
 import type { WrkrContext } from './core/encode.js';
 import type { Engine, LoadedPolicy } from './core/engine.js';
@@ -173,7 +174,7 @@ export class DecisionGate {
    * The gate's answer for an intent (JSON text or parsed object): the object `gait gate eval
    * --json` prints, without trace fields. Throws GaitError on invalid input (never allows).
    */
-  check(intent: string | unknown, options: EvaluateOptions & DecideOptions = {}): DecisionPayload {
+  check(intent: IntentInput, options: EvaluateOptions & DecideOptions = {}): DecisionPayload {
     return decisionPayload(this.decide(intent, options));
   }
 
@@ -181,7 +182,7 @@ export class DecisionGate {
    * Like `check`, with the full evaluation attached. Pass `counters` (any Map, kept by the caller)
    * to enforce the policy's rate limits and destructive budgets in memory.
    */
-  decide(intent: string | unknown, options: GateDecideOptions = {}): Decision {
+  decide(intent: IntentInput, options: GateDecideOptions = {}): Decision {
     return this.decideEvaluation(this.evaluate(intent, options), options); // evaluate checks the argument
   }
 
@@ -202,17 +203,17 @@ export class DecisionGate {
    * (core/encode-object.ts); everything else, and any input that needs Wrkr enrichment, takes
    * the full path. Throws GaitError like `evaluate`.
    */
-  verdict(intent: string | unknown, options: EvaluateOptions = {}): GateVerdict {
+  verdict(intent: IntentInput, options: EvaluateOptions = {}): GateVerdict {
     this.assertLive();
     try {
-      intent = intentInput('Gate', intent);
-      const value = fastPathValue(intent);
+      const input = intentInput('Gate', intent);
+      const value = fastPathValue(input);
       const encoded = value !== undefined && !options.wrkrInventory && options.contextEnvelope === undefined ? encodeIntentObject(value, this.loaded.compiled) : undefined;
       if (encoded) {
         const d = this.engine.evaluateDecision(this.loaded, encoded);
         return { verdict: d.verdict, reason_codes: d.reason_codes, violations: d.violations, matched_rule: joinNames(d.matched_rules) };
       }
-      const e = this.evaluateValue(intent, value, options);
+      const e = this.evaluateValue(input, value, options);
       return { verdict: e.result.verdict, reason_codes: e.result.reason_codes, violations: e.result.violations, matched_rule: e.matched_rule };
     } catch (err) {
       throw asGaitError('Gate', err);
@@ -220,11 +221,11 @@ export class DecisionGate {
   }
 
   /** Evaluates an intent given as JSON text or a parsed JSON object. */
-  evaluate(intent: string | unknown, options: EvaluateOptions = {}): GateEvaluation {
+  evaluate(intent: IntentInput, options: EvaluateOptions = {}): GateEvaluation {
     this.assertLive();
     try {
-      intent = intentInput('Gate', intent);
-      return this.evaluateValue(intent, fastPathValue(intent), options);
+      const input = intentInput('Gate', intent);
+      return this.evaluateValue(input, fastPathValue(input), options);
     } catch (err) {
       throw asGaitError('Gate', err);
     }

@@ -11,6 +11,7 @@ import type { Gate, GateEvaluation, WrkrInventory, EvaluateOptions } from './gat
 import type { Policy } from './policy/model.js';
 import type { RawIntent } from './intent/decode.js';
 import type { NormalizedIntent } from './intent/model.js';
+import type { IntentInput } from './intent/request.js';
 import { decodeIntentJson, decodeIntentValue } from './intent/decode.js';
 import { normalizeIntent, rawRiskClass } from './intent/normalize.js';
 import { delegationDigest, ZERO_TIME_TEXT } from './intent/digest.js';
@@ -364,7 +365,7 @@ async function countLimits(gate: Gate, o: EnforceOptions, evaluation: GateEvalua
  * Runs the whole gate on one intent (JSON text or a parsed object). Throws GaitError on invalid input (exit 6) and on fail-closed registry errors
  * (exit 3); never returns an allow it did not fully judge.
  */
-export async function enforce(gate: Gate, intent: unknown, o: EnforceOptions = {}): Promise<EnforceResult> {
+export async function enforce(gate: Gate, intent: IntentInput, o: EnforceOptions = {}): Promise<EnforceResult> {
   return enforceRaw(gate, rawIntentOf(intent), o);
 }
 

@@ -9,6 +9,7 @@ import { compilePolicy, type CompiledPolicy } from './core/compile.js';
 import { parsePolicyYaml } from './policy/parse.js';
 import { policyDigest } from './policy/digest.js';
 import { DecisionGate } from './decision-gate.js';
+import type { IntentInput } from './intent/request.js';
 import { enforce, enforceRaw, type EnforceOptions, type EnforceResult } from './enforce.js';
 import { evaluateToolCall, type McpProxyOptions, type McpProxyResult } from './mcp/proxy.js';
 
@@ -59,7 +60,7 @@ export class Gate extends DecisionGate {
    * records, with I/O through the ports in `options` (enforce.ts). Resolves the result
    * `gait gate eval --json` prints and the artifacts; rejects with a GaitError on invalid input.
    */
-  enforce(intent: string | unknown, options: EnforceOptions = {}): Promise<EnforceResult> {
+  enforce(intent: IntentInput, options: EnforceOptions = {}): Promise<EnforceResult> {
     this.assertLive();
     return enforce(this, intent, options);
   }

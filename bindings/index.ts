@@ -29,7 +29,12 @@ export { signTrace, verifyTrace, serializeTrace, type TraceRecord } from './cryp
 export { generateKeyPair, keyId, encodePrivateKey, encodePublicKey, parsePrivateKey, parsePublicKey } from './crypto/keys.js';
 export { GaitError, type ErrorCategory } from './errors.js';
 export { parsePolicyYaml, policyDigest, formatPolicy, policyWarnings, type Policy, type Verdict } from './policy/index.js';
-export { type NormalizedIntent } from './intent/index.js';
+export type {
+  NormalizedIntent, IntentRequest, IntentInput, IntentRequestFields, IntentRequestTarget, IntentRequestArgProvenance,
+  IntentRequestSkillProvenance, IntentRequestDelegation, IntentRequestDelegationLink, IntentRequestContext, IntentRequestScript,
+  IntentRequestScriptStep, IntentJsonObject, IntentTargetKind, IntentEndpointClass, IntentDiscoveryMethod, IntentProvenanceSource,
+  IntentRiskClass,
+} from './intent/index.js';
 export { normalizeIntent, intentDigest, parseWrkrInventory } from './public.js';
 export {
   parseContextEnvelope, isVerifiedContextEnvelope, contextEvidence, contextSetDigest,

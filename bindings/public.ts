@@ -10,9 +10,10 @@ import { normalizeIntent as normalizeRaw, type NormalizeOptions } from './intent
 import { intentDigest as digestOf } from './intent/digest.js';
 import { parseWrkrInventory as parseWrkr, type WrkrInventoryMap } from './intent/wrkr.js';
 import type { NormalizedIntent } from './intent/model.js';
+import type { IntentInput } from './intent/request.js';
 
 /** An intent (JSON text, its UTF-8 bytes, or a plain object) normalized like Gait, with digests. */
-export function normalizeIntent(intent: string | Uint8Array | Record<string, unknown>, options: NormalizeOptions = {}): NormalizedIntent {
+export function normalizeIntent(intent: IntentInput, options: NormalizeOptions = {}): NormalizedIntent {
   try {
     const input = intentInput('normalizeIntent', intent);
     return normalizeRaw(typeof input === 'string' ? decodeIntentJson(input) : decodeIntentValue(input), options);

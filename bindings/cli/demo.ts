@@ -13,6 +13,7 @@ import { Gate } from '../gate.js';
 import { createEngine } from '../load/node.js';
 import { testOne } from './policy-commands.js';
 import { packagePath, readRegularFile } from './files.js';
+import { gaitCommand, userPath } from './next-command.js';
 import { utf8Text } from '../read-file-node.js';
 
 /** The bundled EXPECTED.jsonl is a few KiB. */
@@ -132,7 +133,9 @@ export async function runDemo(ctx: CommandContext, args: readonly string[]): Pro
       }, exitCode);
     }
     ctx.io.stdout(table(cases) + '\n' + summary + '\n');
-    ctx.io.stdout('next: npx gait policy test examples/gait/policy/base_high_risk.yaml examples/gait/policy/intents/intent_tainted_egress.json --json\n');
+    const examples = examplesDir();
+    const file = (rel: string) => userPath(path.join(examples, rel), ctx.io.cwd);
+    ctx.io.stdout(`next: ${gaitCommand(ctx.io.env)} policy test ${file('policy/base_high_risk.yaml')} ${file('policy/intents/intent_tainted_egress.json')} --json\n`);
     return exitCode;
   } catch (err) {
     return printError(ctx, 'demo', err);

@@ -2,7 +2,7 @@
 import type { CliIO, CommandContext } from './output.js';
 import { printJson, printError } from './output.js';
 import { invalidInput } from '../errors.js';
-import { VERSION } from '../version.js';
+import { GAIT_VERSION, VERSION } from '../version.js';
 
 // Each command's modules load only when that command runs: start-up time is most of a CLI call.
 
@@ -21,7 +21,7 @@ Usage:
   gait mcp proxy|bridge|verify|serve ...            the tool-call boundary (gait mcp --help)
   gait mcp gate --policy <p> -- <server command...> put an MCP server behind the policy (stdio)
   gait claude-code hook --policy <p>                Claude Code PreToolUse hook (event on stdin)
-  gait version [--json]
+  gait version [--json]                             also --version, -v
 
 Every command takes --help. Exit codes: 0 allow/dry_run/ok, 1 internal error,
 2 verification failed, 3 block, 4 require_approval, 6 invalid input.
@@ -40,10 +40,12 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     case 'help':
       io.stdout(USAGE);
       return 0;
+    // As Gait: further arguments are ignored, --explain describes the command.
     case 'version':
     case '--version':
-      if (ctx.json) return printJson(ctx, { ok: true, version: VERSION }, 0);
-      io.stdout(`gait ${VERSION}\n`);
+    case '-v':
+      if (ctx.json) return printJson(ctx, { ok: true, version: VERSION, compatible_gait_version: GAIT_VERSION }, 0);
+      io.stdout(rest.includes('--explain') ? 'Print the CLI version.\n' : `gait ${VERSION} (gait-wasm, compatible with Gait ${GAIT_VERSION})\n`);
       return 0;
     case 'policy':
       return (await import('./policy-commands.js')).runPolicy(ctx, rest);

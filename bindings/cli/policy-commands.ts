@@ -17,6 +17,7 @@ import { normalizeIntent } from '../intent/normalize.js';
 import { Gate, type GateEvaluation } from '../gate.js';
 import { createEngine } from '../load/node.js';
 import { writeOutputFile, exists, packagePath, readRegularFile } from './files.js';
+import { gaitCommand, userPath } from './next-command.js';
 import { compareBytewise } from '../canonical/order.js';
 import { VERSION } from '../version.js';
 import { GaitError } from '../errors.js';
@@ -341,7 +342,9 @@ async function init(ctx: CommandContext, args: readonly string[], usage: string)
     throw invalidInput(`output path already exists (use --force to overwrite): ${out}`);
   }
   await writeOutputFile(out, await readRegularFile(templatePath(template), MAX_POLICY_BYTES), 0o600, 'policy');
-  const next = [`gait policy validate ${out} --json`, `gait policy fmt ${out} --write --json`, `gait policy test ${out} <intent.json> --json`];
+  const gait = gaitCommand(ctx.io.env);
+  const file = userPath(path.resolve(ctx.io.cwd, out), ctx.io.cwd);
+  const next = [`${gait} policy validate ${file} --json`, `${gait} policy fmt ${file} --write --json`, `${gait} policy test ${file} <intent.json> --json`];
   if (!ctx.json) {
     ctx.io.stdout(`policy init ok: template=${template} output=${out}\nnext: ${next.join(' | ')}\n`);
     return 0;

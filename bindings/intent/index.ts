@@ -1,5 +1,6 @@
 /** The intent layer: decoding, normalization, digests and Wrkr inventories (intent.md §1-§5). */
 export type * from './model.js';
+export type * from './request.js';
 export type {
   RawIntent, RawTarget, RawArgProvenance, RawSkillProvenance, RawDelegation, RawDelegationLink, RawContext,
   RawScript, RawScriptStep, RawRelationship, RawJson, RawObject,

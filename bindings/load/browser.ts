@@ -20,7 +20,10 @@ const runtime = defineRuntime<Gate, GatePolicy>({
   explain: explainBrowserCore,
 }, openGate);
 
-/** Initialises the default engine: streams the package's core.wasm, or the given URL, module, bytes or Response. */
+/**
+ * Initialises the default engine: streams the package's core.wasm, or the given URL, module, bytes or Response.
+ * Required in browsers: `await init()` before `createGate(policy)` (or `initSync(module | bytes)` with a module you have).
+ */
 export const init = runtime.init;
 /** Same, synchronously, from a module or bytes you already have. */
 export const initSync = runtime.initSync;

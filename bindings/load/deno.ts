@@ -57,7 +57,11 @@ function loadDefaultSync(): WebAssembly.Module {
 
 const runtime = defineRuntime<Gate, GatePolicy>({ runtime: 'deno', loadDefault, loadDefaultSync }, openGate);
 
-/** Initialises the default engine: fetches the package's core.wasm, or uses the given module, bytes, Response or URL. */
+/**
+ * Initialises the default engine: fetches the package's core.wasm, or uses the given module, bytes, Response or URL.
+ * Optional where the package is a local file (npm:, node_modules, a local path: read synchronously on first use);
+ * required when it is served over https: (`await init()` before `createGate(policy)`).
+ */
 export const init = runtime.init;
 /** Same, synchronously: reads the package's core.wasm when it is a local file, or uses a given module or bytes. */
 export const initSync = runtime.initSync;

@@ -27,7 +27,10 @@ export async function createEngine(): Promise<Engine> {
 
 const runtime = defineRuntime<Gate, GatePolicy>({ runtime: 'node', loadDefault: loadCoreModule, loadDefaultSync: loadCoreModuleSync }, openGate);
 
-/** Initialises the default engine: from the package's core.wasm, or the given module, bytes, Response, path or URL. */
+/**
+ * Initialises the default engine: from the package's core.wasm, or the given module, bytes, Response, path or URL.
+ * Optional in Node and Bun: `createGate(policy)` compiles core.wasm synchronously on first use; `await init()` only moves that off the first call.
+ */
 export const init = runtime.init;
 /** Same, synchronously (the package's core.wasm, or a given module or bytes). */
 export const initSync = runtime.initSync;

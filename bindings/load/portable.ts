@@ -23,7 +23,10 @@ const runtime = defineRuntime<Gate, GatePolicy>({
   noSyncHint: 'the portable build has no core.wasm of its own',
 }, openGate);
 
-/** Initialises the default engine from a module, bytes, a Response or a URL (required here). */
+/**
+ * Initialises the default engine from a module, bytes, a Response or a URL.
+ * Required in the portable build, which has no core.wasm of its own: `await init(source)` before `createGate(policy)`.
+ */
 export const init = runtime.init;
 /** Same, synchronously, from a module or bytes (required here). */
 export const initSync = runtime.initSync;

@@ -42,7 +42,10 @@ const runtime = defineRuntime<Gate, GatePolicy>({
   explain,
 }, openGate);
 
-/** Initialises the default engine (the imported core.wasm, or a given WebAssembly.Module). */
+/**
+ * Initialises the default engine (the imported core.wasm, or a given WebAssembly.Module).
+ * Optional in workerd: the imported module is instantiated synchronously on first use.
+ */
 export const init = runtime.init;
 /** Same, synchronously. */
 export const initSync = runtime.initSync;

@@ -5,6 +5,5 @@ export { parsePolicyYaml, parsePolicyBytes } from './parse.js';
 export { normalizePolicy } from './normalize.js';
 export { policyDigest, policyDigestPayload } from './digest.js';
 export { formatPolicy } from './format.js';
-export { LEGACY_POLICY_HINT } from './legacy.js';
-export { MAX_POLICY_BYTES, MAX_NESTING_DEPTH } from './yaml-source.js';
+export { LEGACY_POLICY_HINT, MAX_POLICY_BYTES, MAX_NESTING_DEPTH } from './constants.js';
 export { policyWarnings, POLICY_WARNING_CODES, type PolicyWarningCode } from './warnings.js';

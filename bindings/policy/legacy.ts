@@ -8,6 +8,7 @@ import { isMap } from 'yaml';
 import { invalidInput, type GaitError } from '../errors.js';
 import { goTrim } from '../canonical/text.js';
 import type { YamlSource } from './yaml-source.js';
+import { LEGACY_POLICY_HINT } from './constants.js';
 
 interface LegacyField {
   field: string;
@@ -25,9 +26,7 @@ const LEGACY: readonly LegacyField[] = [
   { field: 'unknown_server', replacement_fields: ['mcp_trust.action'], note: 'enforce unknown servers through local snapshot coverage and a fail-closed action' },
 ];
 
-/** cli.md §1: the hint the CLI attaches to this error. */
-export const LEGACY_POLICY_HINT =
-  'use the repo-root `.gait.yaml` contract: `schema_id`, `schema_version`, `default_verdict`, optional `fail_closed`, optional `mcp_trust`, and `rules`';
+export { LEGACY_POLICY_HINT };
 
 function detail(f: LegacyField): string {
   if (f.replacement_fields.length > 0) {

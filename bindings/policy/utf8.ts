@@ -3,8 +3,9 @@
  * (bindings/compiled/) shares these checks and must not import the parser.
  */
 import { invalidInput, type GaitError } from '../errors.js';
+import { MAX_POLICY_BYTES } from './constants.js';
 
-export const MAX_POLICY_BYTES = 4 * 1024 * 1024;
+export { MAX_POLICY_BYTES };
 
 /** The prefix of every error from the YAML layer and the decoder (other callers re-prefix it). */
 export const YAML_ERROR_PREFIX = 'parse policy yaml: ';

@@ -13,12 +13,12 @@ import {
   type Alias, type Document, type Node, type YAMLMap,
 } from 'yaml';
 import { invalidInput, type GaitError } from '../errors.js';
-import { MAX_POLICY_BYTES, YAML_ERROR_PREFIX, policySizeError } from './utf8.js';
+import { MAX_NESTING_DEPTH, MAX_POLICY_BYTES } from './constants.js';
+import { YAML_ERROR_PREFIX, policySizeError } from './utf8.js';
 
 // Bytes -> text lives beside the parser-free decoders (utf8.ts): the decide-only build needs no YAML.
-export { MAX_POLICY_BYTES, YAML_ERROR_PREFIX, decodeUtf8 } from './utf8.js';
-
-export const MAX_NESTING_DEPTH = 64;
+export { YAML_ERROR_PREFIX, decodeUtf8 } from './utf8.js';
+export { MAX_NESTING_DEPTH, MAX_POLICY_BYTES };
 /** Passed to the `yaml` library's alias accounting (anchor reuse x nested aliases). */
 export const MAX_ALIAS_COUNT = 1000;
 /** Hard cap on alias dereferences while decoding (belt and braces for merge-key chains). */

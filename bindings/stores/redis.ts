@@ -175,7 +175,10 @@ function openConnection(url: URL, timeoutMs: number): OwnedConnection {
     if (client?.isOpen) client.destroy();
   };
   const ready = (async (): Promise<RedisEval> => {
-    const { createClient } = await import('@redis/client');
+    // An optional peer dependency: only a redis:// URL needs it.
+    const { createClient } = await import('@redis/client').catch((err: unknown) => {
+      throw new Error(`a redis:// URL needs the optional package @redis/client: npm install @redis/client, or pass a client of your own (${errorMessage(err)})`, { cause: err });
+    });
     if (destroyed) throw new Error('connection closed');
     const c = (client = createClient({
       url: url.href,

@@ -3,7 +3,7 @@
 // Deno resolves `gait-wasm` through package.json's `deno` export condition (in your own project:
 // `import ... from 'npm:gait-wasm'`). The deno build fetches core.wasm from the package with a
 // file: URL, hence --allow-read. The "file system" is a Map: nothing is written.
-import { init, createGate, ToolAdapter, GateEnforcementError, GateEvaluationError } from 'gait-wasm';
+import { init, createGate, ToolAdapter, GateEnforcementError, GateEvaluationError, type IntentRequest } from 'gait-wasm';
 
 await init(); // compile + instantiate core.wasm (asynchronously; createGate alone would read it synchronously)
 const gate = createGate(await Deno.readTextFile(new URL('./policy.yaml', import.meta.url)));
@@ -19,19 +19,20 @@ function writeFile(intent: unknown): string {
 const audit: string[] = [];
 const adapter = new ToolAdapter(gate, { traceSink: (decision) => void audit.push(decision.verdict) });
 
-const call = (path: string, { phase = 'apply', overwrite = false } = {}) => ({
+const call = (path: string, { phase = 'apply' as 'plan' | 'apply', overwrite = false } = {}): IntentRequest => ({
   tool_name: 'fs.write_file',
   args: { path, content: `hello from ${phase}` },
   targets: [{ kind: 'path', value: path, operation: 'write', destructive: overwrite }],
   context: { identity: 'agent.docs', workspace: '/tmp/gait-example', risk_class: 'medium', phase },
 });
 
-const calls: [string, unknown][] = [
+// Intents are typed (IntentRequest); JSON text from elsewhere is checked at run time only.
+const calls: [string, IntentRequest | string][] = [
   ['write a note in the sandbox', call('/tmp/gait-example/notes.txt')],
   ['write outside the sandbox', call('/etc/passwd')],
   ['overwrite a file', call('/tmp/gait-example/notes.txt', { overwrite: true })],
   ['plan an overwrite', call('/tmp/gait-example/notes.txt', { overwrite: true, phase: 'plan' })],
-  ['a call without context', { tool_name: 'fs.write_file', args: { path: '/tmp/x', content: '' } }],
+  ['a call without context', JSON.stringify({ tool_name: 'fs.write_file', args: { path: '/tmp/x', content: '' } })],
 ];
 
 for (const [label, intent] of calls) {

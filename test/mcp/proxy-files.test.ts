@@ -85,7 +85,7 @@ describe('mcp proxy files', () => {
     expect(JSON.parse(r.stdout).verdict).toBe('allow');
   });
 
-  it.skipIf(!existsSync(path.join(REPO, 'dist/bundle/cli.js')))('the installed command reads the call from stdin (`--call -`)', () => {
+  it.skipIf(!existsSync(path.join(REPO, 'dist/bundle/cli-script.js')))('the installed command reads the call from stdin (`--call -`)', () => {
     dir = copyMcpFixtures();
     const r = spawnSync(process.execPath, [path.join(REPO, 'bin/gait.js'), 'mcp', 'bridge', '--policy', 'policies/rules.yaml', '--call', ' - ', '--adapter', 'claude_code', '--trace-out', 'out/t.json', '--json'], {
       cwd: dir, input: readFileSync(path.join(dir, 'calls/claude_code/bash.json')), encoding: 'utf8',

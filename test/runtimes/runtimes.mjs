@@ -1,7 +1,7 @@
 // Runs the conformance corpus in each runtime and returns { runtime, entry, cold_start_ms, results }.
 // Node, Bun and Deno run test/runtimes/cli-harness.mjs in a fresh process (importing `gait-wasm`
 // by name, so each resolves the package's export conditions); workerd is a real `workerd serve`
-// on loopback that cases are POSTed to; Chromium (Debian's, headless, via playwright-core) opens
+// on loopback that cases are POSTed to; headless Chromium (chromium.mjs, via playwright-core) opens
 // test/runtimes/browser/harness.html from a loopback static server.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
@@ -11,17 +11,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCorpus } from '../../conformance/runner.mjs';
 import { serveStatic } from './server.mjs';
+import { resolveChromium } from './chromium.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CORPUS = join(ROOT, 'conformance/corpus.jsonl');
 const HARNESS = join(ROOT, 'test/runtimes/cli-harness.mjs');
 export const bin = (name) => join(ROOT, 'node_modules/.bin', name);
 
-export function chromiumPath() {
-  const p = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-  if (!existsSync(p)) throw new Error(`Chromium not found at ${p}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
-  return p;
-}
+export { chromiumPath, chromiumSource, browserUnavailable } from './chromium.mjs';
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -158,12 +155,14 @@ export async function runWorkerd() {
   }
 }
 
-/** Launches Debian's Chromium headless with a fresh profile. Returns { browser, close }. */
+/** Launches headless Chromium (chromium.mjs: CHROMIUM_PATH, the system's or npm's) with a fresh profile. Returns { context, close }. */
 export async function launchChromium() {
   const { chromium } = await import('playwright-core');
+  const found = resolveChromium();
   const profile = mkdtempSync(join(tmpdir(), 'gait-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath(),
+    executablePath: found.path,
+    ...(found.env ? { env: found.env } : {}),
     headless: true,
     args: CHROMIUM_ARGS,
     timeout: 60_000,

@@ -52,3 +52,4 @@ export { verifyMcpServer, parseMcpServerDescription, type McpVerifyOutput, type 
 export {
   createDecisionService, DEFAULT_MAX_REQUEST_BYTES, type DecisionService, type DecisionServiceOptions, type TraceTarget,
 } from './mcp/decision-service.js';
+export { simulatePolicies, testIntent, type SimulationReport, type SimulationChange, type PolicyTestOutcome, type IntentSource } from './policy/simulate.js';

@@ -48,7 +48,7 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${server.address.port}/`;
   chromium = await launchChromium();
   page = chromium.context.pages()[0] ?? (await chromium.context.newPage());
-  await page.setViewportSize({ width: 1400, height: 1000 });
+  await page.setViewportSize({ width: 1440, height: 900 });
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   page.on('request', (r) => requests.push({ url: r.url(), afterReady: ready }));
@@ -76,6 +76,7 @@ describe('the policy workbench in Chromium', () => {
     expect(await text('#policy-digest')).toBe(gate.policyDigest);
     expect(await text('#intent-digest')).toMatch(/^[0-9a-f]{64}$/);
     await shot('default');
+    await page.screenshot({ path: join(ARTIFACTS, 'default-viewport.png') }); // docs/ui.png is a copy
   });
 
   it('reports policy errors at their line and column as you type, and formats with fmt', async () => {

@@ -181,6 +181,29 @@ describe('the policy workbench in Chromium', () => {
     await page.waitForFunction(() => document.getElementById('verify-result')!.textContent!.startsWith('approval token not valid: approval_token_signature_invalid'));
   });
 
+  it('approves a tool call too (MCP format), and verifies a trace dropped as a file', async () => {
+    await page.selectOption('#policy-example', 'gait/policy/base_medium_risk.yaml');
+    await page.selectOption('#intent-format', 'mcp');
+    await page.selectOption('#intent-example', 'write a file');
+    await verdictIs('require_approval');
+    await page.click('#mint');
+    await page.waitForFunction(() => (document.getElementById('token') as HTMLTextAreaElement).value.includes('"tool:tool.write"'));
+    await page.click('#decide-with-token');
+    await page.waitForFunction(() => document.getElementById('approved-verdict')!.dataset.verdict === 'allow');
+    const trace = await page.inputValue('#artifact');
+    await page.fill('#artifact', '');
+    const dataTransfer = await page.evaluateHandle((content) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([content], 'trace.json', { type: 'application/json' }));
+      return dt;
+    }, trace);
+    await page.dispatchEvent('#artifact', 'drop', { dataTransfer });
+    await page.waitForFunction(() => (document.getElementById('artifact') as HTMLTextAreaElement).value.includes('gait.gate.trace'));
+    await page.click('#verify');
+    await page.waitForFunction(() => document.getElementById('verify-result')!.dataset.ok === 'true');
+    await page.selectOption('#intent-format', 'intent');
+  });
+
   it('simulates a baseline against the edited policy over dropped fixture files and a folder', async () => {
     await page.selectOption('#policy-example', 'gait/policy/base_medium_risk.yaml');
     await page.selectOption('#baseline', 'gait/policy/base_high_risk.yaml');

@@ -1,10 +1,12 @@
 /**
- * Build step (after tsc): the policy workbench as a static site in dist/ui/, hostable as is.
+ * Build step (after rollup): the policy workbench as a static site in dist/ui/, hostable as is.
  *   dist/ui/index.html, style.css     copied from ui/
  *   dist/ui/app.js                    the page's own code (ui/*.js), bundled by rollup
- *   dist/ui/engine.js                 the engine (dist/load/browser.js and its dependencies)
  *   dist/ui/examples.js               Gait's example policies and intents (see below)
- *   dist/ui/core.wasm                 the engine's WebAssembly
+ *   dist/ui/engine.js, core.wasm      copies of the package's browser build and its WebAssembly
+ *                                     (dist/bundle/browser.js, dist/core.wasm), which app.js
+ *                                     imports by their public names
+ * The package leaves the two copies out (package.json `files`): `gait ui` serves the originals.
  * Gait's example policies and intents (examples/policy_templates, examples/gait) are bundled into
  * examples.js as the module `gait:examples`, so the page needs no fetch for them.
  *
@@ -14,13 +16,13 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } 
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
-import { nodeResolve } from '@rollup/plugin-node-resolve';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const outArg = process.argv.indexOf('--out');
 const OUT = outArg > 0 ? process.argv[outArg + 1] : join(ROOT, 'dist/ui');
 const EXAMPLE_DIRS = ['examples/policy_templates', 'examples/gait'];
 const EXAMPLES_ID = 'gait:examples';
+const ENGINE = join(ROOT, 'dist/bundle/browser.js');
 
 /** Every .yaml and .json file under the example folders, by repository-relative path (sorted). */
 function exampleFiles() {
@@ -50,7 +52,8 @@ const examplesPlugin = {
 
 const bundle = await rollup({
   input: { app: join(ROOT, 'ui/app.js') },
-  plugins: [examplesPlugin, nodeResolve({ exportConditions: ['import', 'module', 'default'], browser: true })],
+  plugins: [examplesPlugin],
+  external: (id, importer) => importer !== undefined && join(importer, '..', id) === ENGINE,
   onwarn(warning) {
     if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.ids?.join() ?? '')) return;
     throw new Error(`rollup (ui): ${warning.message}`);
@@ -63,10 +66,10 @@ await bundle.write({
   format: 'es',
   entryFileNames: '[name].js',
   chunkFileNames: '[name].js',
-  // The page's code in app.js, the bundled examples in examples.js, everything else (the engine,
-  // yaml, noble) in engine.js.
-  manualChunks: (id) => (id === EXAMPLES_ID ? 'examples' : id.startsWith(join(ROOT, 'ui/')) ? undefined : 'engine'),
+  manualChunks: (id) => (id === EXAMPLES_ID ? 'examples' : undefined),
+  paths: (id) => (id === ENGINE ? './engine.js' : id),
 });
 await bundle.close();
 for (const f of ['index.html', 'style.css']) copyFileSync(join(ROOT, 'ui', f), join(OUT, f));
+copyFileSync(ENGINE, join(OUT, 'engine.js'));
 copyFileSync(join(ROOT, 'dist/core.wasm'), join(OUT, 'core.wasm'));

@@ -4,9 +4,8 @@
 import {
   init, createGate, parsePolicyYaml, formatPolicy, enforce, approvalContext, mintApprovalToken, serializeApprovalToken,
   parseApprovalToken, validateApprovalToken, generateKeyPair, keyId, encodePublicKey, parsePublicKey, verifyTrace,
-  serializeTrace, simulatePolicies, RUNTIME_ENTRY,
-} from '../dist/load/browser.js';
-import { policyErrorPosition, ruleLineRange } from '../dist/ui-lib/policy-text.js';
+  serializeTrace, simulatePolicies, policyErrorPosition, ruleLineRange, RUNTIME_ENTRY,
+} from '../dist/bundle/browser.js';
 import { POLICIES, INTENTS } from 'gait:examples';
 import { lineEditor } from './editor.js';
 import { encodeState, decodeState } from './share.js';

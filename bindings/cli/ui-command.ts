@@ -17,7 +17,7 @@ import { MAX_INTENT_BYTES } from '../intent/decode.js';
 import { isLoopbackHost, listenPort, ListenAddressError, splitHostPort } from '../mcp/listen-address.js';
 import { serveFetchHandler, type NodeFetchServer } from '../mcp/serve-node.js';
 import { createUiHandler, type UiPreload } from '../ui-lib/site.js';
-import { uiFileReader } from '../ui-lib/site-node.js';
+import { packageUiFileReader } from '../ui-lib/site-node.js';
 
 export const UI_USAGE = `Usage:
   gait ui [--listen 127.0.0.1:7980] [--open-browser=true|false] [--allow-non-loopback] [--policy <policy.yaml>] [--intent <intent.json>] [--json] [--explain]
@@ -83,10 +83,10 @@ export async function runUi(ctx: CommandContext, args: readonly string[], hooks:
     };
     await preload(); // unreadable files fail now, before anything listens
 
-    const dir = packagePath('dist/ui/index.html') ? packagePath('dist/ui/') : undefined;
-    if (!dir) throw new GaitError('the workbench (dist/ui/) is missing from the installation: run npm run build', 'internal_failure');
+    const root = packagePath('dist/ui/index.html') ? packagePath('') : undefined;
+    if (!root) throw new GaitError('the workbench (dist/ui/) is missing from the installation: run npm run build', 'internal_failure');
     const handler = createUiHandler({
-      readFile: uiFileReader(dir),
+      readFile: packageUiFileReader(root),
       preload: () => preload().catch((err) => {
         ctx.io.stderr(`ui: preload skipped: ${(err as Error).message}\n`);
         return undefined;

@@ -59,8 +59,9 @@ describe('gait ui', () => {
       expect(r.headers.get('content-type'), path).toBe(type);
       expect(r.headers.get('content-security-policy'), path).toContain("connect-src 'self'");
       expect(r.headers.get('x-content-type-options')).toBe('nosniff');
-      const file = path === '/' ? 'index.html' : path.slice(1);
-      expect(new Uint8Array(await r.arrayBuffer())).toEqual(new Uint8Array(readFileSync(join(REPO, 'dist/ui', file))));
+      // The engine and its WebAssembly are the package's own files (one copy of each in the package).
+      const file = { '/': 'dist/ui/index.html', '/engine.js': 'dist/bundle/browser.js', '/core.wasm': 'dist/core.wasm' }[path] ?? `dist/ui${path}`;
+      expect(new Uint8Array(await r.arrayBuffer())).toEqual(new Uint8Array(readFileSync(join(REPO, file))));
     }
     const wasm = await fetch(url + '/core.wasm');
     expect(WebAssembly.validate(new Uint8Array(await wasm.arrayBuffer()))).toBe(true);

@@ -9,7 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium, ROOT } from '../runtimes/runtimes.mjs';
 import { serveStatic } from '../runtimes/server.mjs';
 import { createUiHandler } from '../../bindings/ui-lib/site.js';
-import { uiFileReader } from '../../bindings/ui-lib/site-node.js';
+import { packageUiFileReader } from '../../bindings/ui-lib/site-node.js';
 import { serveFetchHandler, type NodeFetchServer } from '../../bindings/mcp/serve-node.js';
 import { createGate, formatPolicy, parsePolicyYaml, simulatePolicies, init } from '../../bindings/load/node.js';
 
@@ -44,7 +44,7 @@ const highlighted = () => page.$$eval('#policy-gutter .hit', (els) => els.map((e
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await init();
-  server = await serveFetchHandler(createUiHandler({ readFile: uiFileReader(UI) }), { host: '127.0.0.1', port: 0 });
+  server = await serveFetchHandler(createUiHandler({ readFile: packageUiFileReader(ROOT) }), { host: '127.0.0.1', port: 0 });
   url = `http://127.0.0.1:${server.address.port}/`;
   chromium = await launchChromium();
   page = chromium.context.pages()[0] ?? (await chromium.context.newPage());

@@ -181,7 +181,8 @@ describe('the policy workbench in Chromium', () => {
     await page.waitForFunction(() => document.getElementById('verify-result')!.textContent!.startsWith('approval token not valid: approval_token_signature_invalid'));
   });
 
-  it('approves a tool call too (MCP format), and verifies a trace dropped as a file', async () => {
+  it('approves a tool call too (MCP format), and verifies a trace dropped as a file, offline', async () => {
+    await chromium.context.setOffline(true);
     await page.selectOption('#policy-example', 'gait/policy/base_medium_risk.yaml');
     await page.selectOption('#intent-format', 'mcp');
     await page.selectOption('#intent-example', 'write a file');
@@ -202,6 +203,7 @@ describe('the policy workbench in Chromium', () => {
     await page.click('#verify');
     await page.waitForFunction(() => document.getElementById('verify-result')!.dataset.ok === 'true');
     await page.selectOption('#intent-format', 'intent');
+    await chromium.context.setOffline(false);
   });
 
   it('simulates a baseline against the edited policy over dropped fixture files and a folder', async () => {

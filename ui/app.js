@@ -246,6 +246,17 @@ function setFixtures(list) {
   $('fixture-count').textContent = fixtures.length ? `${fixtures.length} fixture(s) loaded.` : 'No fixtures.';
 }
 
+/** `allow→block`, or what changed when the verdict did not. */
+function changeText(c) {
+  if (c.baseline_verdict !== c.candidate_verdict) return `${c.baseline_verdict}→${c.candidate_verdict}`;
+  const same = (a = [], b = []) => a.join('\n') === b.join('\n');
+  const what = [];
+  if (!same(c.baseline_reason_codes, c.candidate_reason_codes)) what.push('reason codes');
+  if (!same(c.baseline_violations, c.candidate_violations)) what.push('violations');
+  if ((c.baseline_matched_rule ?? '') !== (c.candidate_matched_rule ?? '')) what.push('matched rule');
+  return `${c.candidate_verdict}; ${what.join(', ')} changed`;
+}
+
 async function simulate() {
   const summary = $('simulate-summary');
   const table = $('simulate-table');
@@ -266,7 +277,7 @@ async function simulate() {
     summary.textContent = report.summary;
     const rows = (report.changed ?? []).map((c) => {
       const tr = document.createElement('tr');
-      const cells = [c.fixture_path, c.baseline_verdict, c.candidate_verdict, `${c.baseline_verdict}→${c.candidate_verdict}`, c.candidate_matched_rule ?? '–'];
+      const cells = [c.fixture_path, c.baseline_verdict, c.candidate_verdict, changeText(c), c.candidate_matched_rule ?? '–'];
       for (const text of cells) {
         const td = document.createElement('td');
         td.textContent = text;

@@ -221,8 +221,17 @@ describe('the policy workbench in Chromium', () => {
     const report = await simulatePolicies(baseline, candidate, names, (n) => readFileSync(join(INTENTS, n), 'utf8'));
     expect(await text('#simulate-summary')).toBe(report.summary);
     const rows = await page.$$eval('#simulate-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
-    expect(rows).toEqual((report.changed ?? []).map((c) => [c.fixture_path, c.baseline_verdict, c.candidate_verdict, `${c.baseline_verdict}→${c.candidate_verdict}`, c.candidate_matched_rule ?? '–']));
-    expect(rows.length).toBeGreaterThan(0);
+    const change = (c: NonNullable<typeof report.changed>[number]) =>
+      c.baseline_verdict !== c.candidate_verdict
+        ? `${c.baseline_verdict}→${c.candidate_verdict}`
+        : `${c.candidate_verdict}; ${[
+          String(c.baseline_reason_codes) !== String(c.candidate_reason_codes) && 'reason codes',
+          String(c.baseline_violations) !== String(c.candidate_violations) && 'violations',
+          c.baseline_matched_rule !== c.candidate_matched_rule && 'matched rule',
+        ].filter(Boolean).join(', ')} changed`;
+    expect(rows).toEqual((report.changed ?? []).map((c) => [c.fixture_path, c.baseline_verdict, c.candidate_verdict, change(c), c.candidate_matched_rule ?? '–']));
+    expect(rows.map((r) => r[3])).toContain('block→require_approval');
+    expect(rows.map((r) => r[3])).toContain('require_approval; reason codes, violations, matched rule changed');
     await shot('simulate');
 
     // A folder (webkitdirectory) gives the same fixtures, by relative path.

@@ -265,6 +265,12 @@ describe('the policy workbench in Chromium', () => {
     expect(await other.inputValue('#policy')).toBe(policy);
     expect(await other.inputValue('#intent')).toBe(await page.inputValue('#intent'));
     expect(await other.getAttribute('#verdict', 'data-verdict')).toBe('block');
+    // A broken hash is ignored: the default example opens.
+    await other.goto(url + '#s=not-deflate');
+    await other.reload();
+    await other.waitForSelector('body[data-ready=true]');
+    expect(await other.inputValue('#policy')).toBe(readFileSync(MEDIUM, 'utf8'));
+    expect(await other.getAttribute('#verdict', 'data-verdict')).toBe('require_approval');
     await other.close();
   });
 

@@ -61,3 +61,5 @@ export { verifyMcpServer, parseMcpServerDescription, type McpVerifyOutput, type 
 export {
   createDecisionService, DEFAULT_MAX_REQUEST_BYTES, type DecisionService, type DecisionServiceOptions, type TraceTarget,
 } from './mcp/decision-service.js';
+export { simulatePolicies, testIntent, type SimulationReport, type SimulationChange, type PolicyTestOutcome, type IntentSource } from './policy/simulate.js';
+export { policyErrorPosition, ruleLineRange, type TextPosition, type LineRange } from './ui-lib/policy-text.js';

@@ -21,7 +21,12 @@ Usage:
   gait mcp proxy|bridge|verify|serve ...            the tool-call boundary (gait mcp --help)
   gait mcp gate --policy <p> -- <server command...> put an MCP server behind the policy (stdio)
   gait claude-code hook --policy <p>                Claude Code PreToolUse hook (event on stdin)
+<<<<<<< HEAD
   gait version [--json]                             also --version, -v
+=======
+  gait ui [--listen 127.0.0.1:7980] [--policy <p>]  the policy workbench in the browser (loopback)
+  gait version [--json]
+>>>>>>> playground
 
 Every command takes --help. Exit codes: 0 allow/dry_run/ok, 1 internal error,
 2 verification failed, 3 block, 4 require_approval, 6 invalid input.
@@ -78,6 +83,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       return (await import('./mcp-command.js')).runMcp(ctx, rest);
     case 'claude-code':
       return (await import('./claude-code-command.js')).runClaudeCode(ctx, rest);
+    case 'ui':
+      return (await import('./ui-command.js')).runUi(ctx, rest);
     default: {
       const code = printError(ctx, '', invalidInput(`unknown command: ${command}`));
       if (!ctx.json) io.stdout(USAGE);

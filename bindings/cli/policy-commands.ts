@@ -13,13 +13,12 @@ import { policyDigest } from '../policy/digest.js';
 import { formatPolicy } from '../policy/format.js';
 import { policyWarnings } from '../policy/warnings.js';
 import { loadIntentFile } from '../intent/load-node.js';
-import { normalizeIntent } from '../intent/normalize.js';
 import { Gate, type GateEvaluation } from '../gate.js';
+import { simulatePolicies, testIntent, type PolicyTestOutcome } from '../policy/simulate.js';
 import { createEngine } from '../load/node.js';
 import { writeOutputFile, exists, packagePath, readRegularFile } from './files.js';
 import { gaitCommand, userPath } from './next-command.js';
 import { compareBytewise } from '../canonical/order.js';
-import { VERSION } from '../version.js';
 import { GaitError } from '../errors.js';
 import { verdictExitCode } from '../decision.js';
 import { goBytesToString } from '../policy/decode.js';
@@ -145,18 +144,8 @@ async function fmt(ctx: CommandContext, args: readonly string[], usage: string):
 }
 
 /** Runs one fixture like `policy test`: the intent digest is the raw normalized intent's. */
-export async function testOne(gate: Gate, intentPath: string): Promise<{ evaluation: GateEvaluation; intentDigest: string }> {
-  const raw = await loadIntentFile(intentPath);
-  let normalized;
-  try {
-    normalized = normalizeIntent(raw);
-  } catch (err) {
-    if (!(err instanceof GaitError)) throw err;
-    // Fail-closed risk classes block (spec README decision 2); others raise `normalize intent:`.
-    const evaluation = gate.evaluateRaw(raw, { producerVersion: VERSION });
-    return { evaluation, intentDigest: '' };
-  }
-  return { evaluation: gate.evaluateNormalized(normalized, { producerVersion: VERSION }), intentDigest: normalized.intent_digest };
+export async function testOne(gate: Gate, intentPath: string): Promise<PolicyTestOutcome> {
+  return testIntent(gate, await loadIntentFile(intentPath));
 }
 
 export function testSummary(e: GateEvaluation): string {
@@ -253,59 +242,13 @@ async function simulate(ctx: CommandContext, args: readonly string[], usage: str
   const engine = await createEngine();
   const candidate = new Gate(engine, await loadPolicyFile(candidatePath));
   const baseline = new Gate(engine, await loadPolicyFile(baselinePath));
-  const counts = { baseline: new Map<string, number>(), candidate: new Map<string, number>() };
-  const changed: Record<string, unknown>[] = [];
-  let sawLoosened = false;
-  let sawTightened = false;
-  for (const fixture of fixtures) {
-    const b = await testOne(baseline, fixture);
-    const c = await testOne(candidate, fixture);
-    const br = b.evaluation.result;
-    const cr = c.evaluation.result;
-    counts.baseline.set(br.verdict, (counts.baseline.get(br.verdict) ?? 0) + 1);
-    counts.candidate.set(cr.verdict, (counts.candidate.get(cr.verdict) ?? 0) + 1);
-    const differs =
-      br.verdict !== cr.verdict ||
-      br.reason_codes.join('\n') !== cr.reason_codes.join('\n') ||
-      br.violations.join('\n') !== cr.violations.join('\n') ||
-      b.evaluation.matched_rule !== c.evaluation.matched_rule;
-    if (!differs) continue;
-    if (br.verdict !== 'allow' && cr.verdict === 'allow') sawLoosened = true;
-    if (br.verdict !== 'block' && cr.verdict === 'block') sawTightened = true;
-    changed.push({
-      fixture_path: fixture,
-      intent_digest: b.intentDigest || undefined,
-      changed: true,
-      baseline_verdict: br.verdict,
-      baseline_reason_codes: br.reason_codes.length ? br.reason_codes : undefined,
-      baseline_violations: br.violations.length ? br.violations : undefined,
-      baseline_matched_rule: b.evaluation.matched_rule || undefined,
-      candidate_verdict: cr.verdict,
-      candidate_reason_codes: cr.reason_codes.length ? cr.reason_codes : undefined,
-      candidate_violations: cr.violations.length ? cr.violations : undefined,
-      candidate_matched_rule: c.evaluation.matched_rule || undefined,
-    });
-  }
-  const recommendation = changed.length === 0 ? 'enforce' : sawLoosened ? 'observe' : sawTightened ? 'require_approval' : 'enforce';
-  const summary = `policy simulate fixtures=${fixtures.length} changed=${changed.length} recommendation=${recommendation}`;
-  const verdictCounts = (m: Map<string, number>) =>
-    [...m.entries()].sort((a, b) => compareBytewise(a[0], b[0])).map(([verdict, count]) => ({ verdict, count }));
+  const report = await simulatePolicies(baseline, candidate, fixtures, loadIntentFile);
+  const { summary } = report;
   if (!ctx.json) {
     ctx.io.stdout(summary + '\n'); // Gait prints the summary line alone (cli.md §6)
     return 0;
   }
-  return printJson(ctx, {
-    ok: true,
-    baseline_policy_digest: baseline.policyDigest,
-    candidate_policy_digest: candidate.policyDigest,
-    fixtures_total: fixtures.length,
-    changed_fixtures: changed.length || undefined,
-    baseline_verdicts: verdictCounts(counts.baseline),
-    candidate_verdicts: verdictCounts(counts.candidate),
-    changed: changed.length ? changed : undefined,
-    recommendation,
-    summary,
-  }, 0);
+  return printJson(ctx, { ok: true, ...report }, 0);
 }
 
 const TEMPLATE_ALIASES: Record<string, string> = {

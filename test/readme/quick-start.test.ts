@@ -27,6 +27,12 @@ afterAll(() => {
 });
 
 describe('the quick start', () => {
+  it('is what the README shows under "Quick start"', () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Quick start\n'), readme.indexOf('\n## ', readme.indexOf('\n## Quick start\n') + 1));
+    expect(codeBlocks(section)).toEqual([install, program]);
+  });
+
   it('is short: install, a ten-line policy, an intent, createGate and a decision in under 30 lines', () => {
     expect(install.code.trim()).toBe('npm install gait-wasm');
     const lines = install.code.trim().split('\n').length + program.code.trim().split('\n').length;

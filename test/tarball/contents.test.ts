@@ -136,8 +136,11 @@ describe.skipIf(!BUILT)('the packed tarball (npm pack --dry-run)', () => {
     expect([...files].filter((f) => f.startsWith('dist/cli/'))).toEqual([]);
   });
 
-  it('ships only JavaScript that an exports or bin target reaches', () => {
-    const starts = entryTargets().map((t) => t.replace(/^\.\//, '')).filter((t) => t.endsWith('.js'));
+  it('ships only JavaScript that an exports or bin target reaches (or the workbench page gait ui serves)', () => {
+    const page = readFileSync(path.join(REPO, 'dist/ui/index.html'), 'utf8');
+    const pageScripts = [...page.matchAll(/<script[^>]*\ssrc="\.\/([^"]+)"/g)].map((m) => `dist/ui/${m[1]}`);
+    expect(pageScripts.length).toBeGreaterThan(0);
+    const starts = [...entryTargets().map((t) => t.replace(/^\.\//, '')).filter((t) => t.endsWith('.js')), ...pageScripts];
     const reach = closure(starts, jsImports);
     const unreachable = [...files].filter((f) => f.endsWith('.js') && !reach.files.has(f));
     expect(unreachable).toEqual([]);

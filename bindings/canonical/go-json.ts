@@ -25,11 +25,16 @@ const GO_ESCAPES = /[<>&\u2028\u2029]/g;
 const GO_ESCAPES_NO_HTML = /[\u2028\u2029]/g;
 const goEscape = (ch: string): string => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0');
 
+// Printable ASCII that neither encoder escapes: most keys and values, written as they are.
+const PLAIN_ASCII = /^[\x20\x21\x23-\x25\x27-\x3b\x3d\x3f-\x5b\x5d-\x7e]*$/;
+
 export function goString(s: string): string {
+  if (PLAIN_ASCII.test(s)) return '"' + s + '"';
   return JSON.stringify(s.toWellFormed()).replace(GO_ESCAPES, goEscape);
 }
 
 function goStringNoHtml(s: string): string {
+  if (PLAIN_ASCII.test(s)) return '"' + s + '"';
   return JSON.stringify(s.toWellFormed()).replace(GO_ESCAPES_NO_HTML, goEscape);
 }
 

@@ -26,7 +26,7 @@ import type { ReadJobState, ReadTrustSnapshot } from './types.js';
 import { parseMediaType } from './media-type.js';
 import { goJson } from '../canonical/go-json.js';
 import { callJson, decodeServeRequest, readBoundedBody, ServeRequestError, type ServeEvaluateRequest } from './serve-request.js';
-import { fetchHandlerOf, type PlainResponse } from './plain-response.js';
+import { fetchHandlerOf, type PlainRequest, type PlainResponse } from './plain-response.js';
 
 export const DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
 
@@ -163,7 +163,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     })
     : undefined;
 
-  function authorize(request: Request): PlainResponse | undefined {
+  function authorize(request: PlainRequest): PlainResponse | undefined {
     if (!tokenDigest) return undefined;
     const header = goTrim(request.headers.get('authorization') ?? '');
     if (!header.startsWith('Bearer ')) return errorResponse(401, 'missing bearer authorization');
@@ -172,7 +172,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     return undefined;
   }
 
-  function checkContentType(request: Request): PlainResponse | undefined {
+  function checkContentType(request: PlainRequest): PlainResponse | undefined {
     const header = goTrim(request.headers.get('content-type') ?? '');
     if (header === '') return undefined;
     const mediaType = parseMediaType(header);
@@ -227,7 +227,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
     }
   }
 
-  async function evaluate(request: Request, path: string): Promise<PlainResponse> {
+  async function evaluate(request: PlainRequest, path: string): Promise<PlainResponse> {
     const denied = authorize(request) ?? checkContentType(request);
     if (denied) return denied;
     const { bytes, over } = await readBoundedBody(request.body, maxBytes);
@@ -275,7 +275,7 @@ export function createDecisionService(options: DecisionServiceOptions): Decision
   }
 
   // The plain form is what serve-node.ts writes; every other runtime gets fetch Responses.
-  return fetchHandlerOf(async function respond(request: Request): Promise<PlainResponse> {
+  return fetchHandlerOf(async function respond(request: PlainRequest): Promise<PlainResponse> {
     try {
       const url = new URL(request.url);
       let path: string;

@@ -1,4 +1,15 @@
 /**
+ * What a plain responder reads of a request: a fetch Request has all of it; a server adapter that
+ * parses requests itself (node:http) passes these four fields without building a Request.
+ */
+export interface PlainRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  readonly body: ReadableStream<Uint8Array> | null;
+}
+
+/**
  * A response as plain data (status, headers, text body): what createDecisionService decides
  * before it becomes a fetch Response. A server adapter that writes responses itself (node:http,
  * serve-node.ts) takes it as is and skips building a Response only to read it back; every other
@@ -14,7 +25,7 @@ export interface PlainResponse {
 /** Where a fetch handler built over plain responses keeps the plain form (see decision-service.ts). */
 export const PLAIN_RESPONDER: unique symbol = Symbol.for('gait-wasm.plainResponder') as never;
 
-export type PlainResponder = (request: Request) => Promise<PlainResponse>;
+export type PlainResponder = (request: PlainRequest) => Promise<PlainResponse>;
 
 export function toFetchResponse(plain: PlainResponse): Response {
   return new Response(plain.body, { status: plain.status, headers: plain.headers });

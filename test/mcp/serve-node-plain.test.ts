@@ -47,9 +47,19 @@ const REQUESTS: [string, string][] = [
   ['redirect POST', post('/v1//evaluate', call)],
   ['bad escape', 'GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
   ['GET evaluate', 'GET /v1/evaluate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
+  // What a fetch Request refuses, or reads in its own way: the plain path (no Request) must agree.
+  ['TRACE', 'TRACE /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
+  ['absolute-form target', 'GET http://example.test/healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
+  ['absolute-form with credentials', 'GET http://u:p@example.test/healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
+  ['asterisk-form', 'OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
+  ['DELETE', 'DELETE /v1/evaluate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'],
+  ['content type with spaces and case', post('/v1/evaluate', call).replace('Content-Type: application/json', 'content-TYPE:   Application/JSON ;  charset=UTF-8  ')],
+  ['two content types', post('/v1/evaluate', call).replace('Content-Type: application/json', 'Content-Type: application/json\r\nContent-Type: text/plain')],
+  ['obs-text header value', post('/v1/evaluate', call, 'X-Odd: caf\xe9 \x80\r\n')],
+  ['chunked body', `POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${call.length.toString(16)}\r\n${call}\r\n0\r\n\r\n`],
 ];
 
-describe('serve-node: plain responses', () => {
+describe('serve-node: plain responses and requests', () => {
   let plain: NodeFetchServer;
   let fetchOnly: NodeFetchServer;
   beforeAll(async () => {
@@ -64,6 +74,36 @@ describe('serve-node: plain responses', () => {
   });
 
   it.each(REQUESTS)('%s: the same bytes as the fetch Response path', async (_name, raw) => {
+    const viaPlain = await exchange(plain.address.port, raw);
+    const viaFetch = await exchange(fetchOnly.address.port, raw);
+    expect(viaPlain).toMatch(/^HTTP\/1\.1 \d{3} /);
+    expect(viaPlain.replace(/"decision_latency_ms":\d+,/, '')).toBe(viaFetch.replace(/"decision_latency_ms":\d+,/, ''));
+  });
+});
+
+const AUTH: [string, string][] = [
+  ['token', post('/v1/evaluate', call, 'Authorization: Bearer s3cret\r\n')],
+  ['token with spaces', post('/v1/evaluate', call, 'Authorization:    Bearer s3cret   \r\n')],
+  ['lowercase scheme', post('/v1/evaluate', call, 'authorization: bearer s3cret\r\n')],
+  ['wrong token', post('/v1/evaluate', call, 'Authorization: Bearer nope\r\n')],
+  ['two authorization headers', post('/v1/evaluate', call, 'Authorization: Bearer nope\r\nAuthorization: Bearer s3cret\r\n')],
+  ['no token', post('/v1/evaluate', call)],
+];
+
+describe('serve-node: plain requests under token auth', () => {
+  let plain: NodeFetchServer;
+  let fetchOnly: NodeFetchServer;
+  beforeAll(async () => {
+    const service = createDecisionService({ policy: gate, authToken: 's3cret', clock: () => new Date('2026-01-01T00:00:00Z') });
+    plain = await serveFetchHandler(service, { host: '127.0.0.1', port: 0 });
+    fetchOnly = await serveFetchHandler((request) => service(request), { host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await plain?.close(100);
+    await fetchOnly?.close(100);
+  });
+
+  it.each(AUTH)('%s: the same bytes as the fetch Request path', async (_name, raw) => {
     const viaPlain = await exchange(plain.address.port, raw);
     const viaFetch = await exchange(fetchOnly.address.port, raw);
     expect(viaPlain).toMatch(/^HTTP\/1\.1 \d{3} /);

@@ -41,14 +41,23 @@ function expected(where: string, what: string, got: unknown): GaitError {
 
 /**
  * A plain object: an object literal, JSON.parse output, Object.create(null), or an object whose
- * prototypes are such objects (no class, no built-in: none has a `constructor` of its own).
+ * prototypes are such objects (no class, no built-in: none has a `constructor` of its own), in
+ * this realm or another one (an iframe's, a vm context's: their Object.prototype is not ours).
  */
 export function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
   for (let p = Object.getPrototypeOf(x) as object | null; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
-    if (Object.hasOwn(p, 'constructor')) return false;
+    if (Object.hasOwn(p, 'constructor')) return isObjectPrototype(p);
   }
   return true;
+}
+
+/** Some realm's Object.prototype: the root of the chain, whose own `constructor` is that realm's `Object`. Read by descriptors, never through getters. */
+function isObjectPrototype(p: object): boolean {
+  if (Object.getPrototypeOf(p) !== null) return false;
+  const ctor: unknown = Object.getOwnPropertyDescriptor(p, 'constructor')?.value;
+  if (typeof ctor !== 'function') return false;
+  return Object.getOwnPropertyDescriptor(ctor, 'prototype')?.value === p && Object.getOwnPropertyDescriptor(ctor, 'name')?.value === 'Object';
 }
 
 const MAX_OBJECT_DEPTH = 64;

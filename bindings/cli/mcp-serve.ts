@@ -38,6 +38,7 @@ import { serveFetchHandler, type NodeFetchServer } from '../mcp/serve-node.js';
 import { retentionHook, type RetentionClass, type RetentionClassName } from '../mcp/retention-node.js';
 import { isLoopbackHost, listenPort, ListenAddressError, splitHostPort } from '../mcp/listen-address.js';
 import { VERSION } from '../version.js';
+import { stopOnSignal } from './stop-on-signal.js';
 import type { McpExportTarget } from '../mcp/proxy.js';
 import { fileJobState } from '../mcp/job-state-node.js';
 import { nodeTrustSnapshotReader } from '../mcp/trust-node.js';
@@ -410,30 +411,4 @@ function serviceOptions(ctx: CommandContext, flags: ParsedFlags, config: ServeCo
     retention: retentionHook(config.retention),
     artifactDirs: { runpack: config.dirs.runpack !== '', pack: config.dirs.pack !== '' },
   };
-}
-
-/**
- * Serves until SIGINT/SIGTERM (or the hook's abort), then closes gracefully: exit 130 / 143 like a
- * signal death, 0 on abort. `ended` (a worker pool's) rejecting on its own is exit 1.
- */
-function stopOnSignal(close: () => Promise<void>, abort: AbortSignal | undefined, pool?: { ended: Promise<void>; stderr: (text: string) => void }): Promise<number> {
-  return new Promise((resolve) => {
-    const stop = (code: number) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      abort?.removeEventListener('abort', onAbort);
-      void close().then(() => resolve(code));
-    };
-    const onInt = () => stop(130);
-    const onTerm = () => stop(143);
-    const onAbort = () => stop(0);
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
-    if (abort?.aborted) onAbort();
-    else abort?.addEventListener('abort', onAbort, { once: true });
-    pool?.ended.catch((err: Error) => {
-      pool.stderr(`mcp serve: ${err.message}\n`);
-      stop(1);
-    });
-  });
 }

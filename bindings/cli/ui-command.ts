@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { CommandContext } from './output.js';
+import { stopOnSignal } from './stop-on-signal.js';
 import { printJson, printError } from './output.js';
 import { parseFlags, flagString } from './flags.js';
 import { packagePath } from './files.js';
@@ -107,7 +108,7 @@ export async function runUi(ctx: CommandContext, args: readonly string[], hooks:
   else ctx.io.stdout(`ui listening=${listen}\nui url=${url}\n`);
   if (openBrowser) openUrl(url);
   hooks.onListening?.(server);
-  return stopOnSignal(server, hooks.signal);
+  return stopOnSignal(() => server.close(1000), hooks.signal);
 }
 
 /** Opens `url` in the desktop's browser; failures are ignored (a headless machine has none). */
@@ -123,21 +124,3 @@ function openUrl(url: string): void {
   }
 }
 
-/** Serves until SIGINT/SIGTERM (exit 130 / 143) or the hook's abort (0). */
-function stopOnSignal(server: NodeFetchServer, abort: AbortSignal | undefined): Promise<number> {
-  return new Promise((resolve) => {
-    const stop = (code: number) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      abort?.removeEventListener('abort', onAbort);
-      void server.close(1000).then(() => resolve(code));
-    };
-    const onInt = () => stop(130);
-    const onTerm = () => stop(143);
-    const onAbort = () => stop(0);
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
-    if (abort?.aborted) onAbort();
-    else abort?.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -230,3 +230,19 @@ describe('Gate methods taking an intent', () => {
     });
   });
 });
+
+describe('plain objects from another realm (an iframe, a vm context, an edge runtime sandbox)', () => {
+  it('are plain data: the same decision as this realm\'s objects; class instances there are still refused', async () => {
+    const { runInNewContext } = await import('node:vm');
+    const gate = createGate(engine, 'schema_id: gait.gate.policy\nschema_version: 1.0.0\ndefault_verdict: allow\nrules:\n  - name: no-delete\n    effect: block\n    match:\n      tool_names: [tool.delete]\n');
+    const source = '({ tool_name: "tool.delete", args: { path: "/x" }, targets: [{ kind: "path", value: "/x", operation: "delete" }], context: { identity: "a", workspace: "/w", risk_class: "high" } })';
+    const foreign = runInNewContext(source) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(foreign)).not.toBe(Object.prototype);
+    const local = JSON.parse(JSON.stringify(foreign));
+    expect(gate.check(foreign)).toEqual(gate.check(local));
+    expect(gate.verdict(foreign)).toEqual(gate.verdict(local));
+    expect(createGate(engine, runInNewContext('({ schema_id: "gait.gate.policy", schema_version: "1.0.0", default_verdict: "block" })')).check(local).verdict).toBe('block');
+    const instance = runInNewContext('new (class Thing { constructor() { this.tool_name = "tool.delete"; } })()');
+    expect(() => gate.check(instance)).toThrow(/an instance of Thing/);
+  });
+});

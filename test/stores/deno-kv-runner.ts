@@ -13,7 +13,22 @@ declare const Deno: {
 };
 
 const [mode, path, ...rest] = Deno.args;
-const kv = await Deno.openKv(path!);
+/**
+ * Deno.openKv on a file that other processes are opening at the same moment can fail with SQLite's
+ * "database is locked" (setting up the file takes a write lock): retry, as an application
+ * starting many processes at once has to.
+ */
+async function openKv(file: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await Deno.openKv(file);
+    } catch (err) {
+      if (attempt >= 50 || !/database is locked/.test((err as Error).message)) throw err;
+      await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
+    }
+  }
+}
+const kv = await openKv(path!);
 const errorOf = (err: unknown) => ({ name: (err as Error).name, message: (err as Error).message, code: (err as { code?: string }).code });
 let out: unknown;
 

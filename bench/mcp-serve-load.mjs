@@ -26,11 +26,11 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { freePort } from '../test/runtimes/runtimes.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const POLICY = join(ROOT, 'test/fixtures/gait/mcp/policies/rules.yaml');
@@ -73,17 +73,6 @@ const REQUESTS = CALLS.map((c) => ({ method: 'POST', path: '/v1/evaluate', heade
 
 /** A response body with the run-dependent fields removed (as test/fixtures/gait/mcp/README.md does). */
 export const normalizeBody = (text) => text.replace(/"decision_latency_ms":\d+,/, '').replace(/"trace_path":"[^"]*"/, '"trace_path":"<TRACE_PATH>"');
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** /proc/<pid>/stat fields after the command name (field 3 is index 0), or undefined. */
 function statFields(pid) {

@@ -12,6 +12,7 @@ import { isLoopbackHost, listenPort, splitHostPort } from '../../bindings/mcp/li
 import { retentionHook } from '../../bindings/mcp/retention-node.js';
 import { serveFetchHandler, type NodeFetchServer } from '../../bindings/mcp/serve-node.js';
 import { copyMcpFixtures } from './fixture-cases.js';
+import { freePort } from '../runtimes/runtimes.mjs';
 
 describe('listen address', () => {
   it('splits host:port with Go\'s errors', () => {
@@ -51,15 +52,6 @@ describe('listen address', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Started { exit: Promise<number>; stdout: () => string; stop: () => Promise<number>; server?: NodeFetchServer }
 

@@ -8,13 +8,13 @@
 // `session_journal=<path> sequence=<n>` warning whenever the call has a session id; we do not, so
 // that one warning is removed from the recorded body before comparing. Nothing else is exempt.
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMcpServe } from '../../bindings/cli/mcp-serve.js';
 import type { NodeFetchServer } from '../../bindings/mcp/serve-node.js';
 import { copyMcpFixtures, MCP_FIXTURES } from './fixture-cases.js';
+import { freePort } from '../runtimes/runtimes.mjs';
 
 interface ServerRecord {
   kind: 'server';
@@ -44,16 +44,6 @@ const normalize = (text: string) => text.replace(/"decision_latency_ms":\d+,/g, 
 const withoutJournal = (text: string) => text
   .replace(/,"session_journal=[^"]*"/g, '').replace(/"session_journal=[^"]*",?/g, '').replace(/"warnings":\[\],/g, '');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function send(port: number, r: RequestRecord['request']): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {

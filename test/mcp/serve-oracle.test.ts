@@ -7,7 +7,6 @@
 // Runs only with the oracle (GAIT_ORACLE, or ../shared/oracle/gait beside the repo); skipped otherwise.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { REPO } from '../cli/run.js';
 import { runMcpServe } from '../../bindings/cli/mcp-serve.js';
 import type { NodeFetchServer } from '../../bindings/mcp/serve-node.js';
 import { copyMcpFixtures } from './fixture-cases.js';
+import { freePort } from '../runtimes/runtimes.mjs';
 
 const ORACLE = process.env['GAIT_ORACLE'] || (existsSync(path.join(REPO, '../shared/oracle/gait')) ? path.join(REPO, '../shared/oracle/gait') : undefined);
 
@@ -188,15 +188,6 @@ const SERVERS: Array<[string, string[], Record<string, string>, Array<[string, R
   ['oss_prod_prod_key', ['--policy', 'policies/allow.yaml', '--profile', 'oss-prod', '--key-mode', 'prod', '--private-key', '../scenarios/keys/approval_private.key', '--trace-dir', 'out/bt', '--session-dir', 'out/bs'], {}, OSS_PROD],
 ];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Answer { status: number; type: string | undefined; cache: string | undefined; location: string | undefined; body: string }
 

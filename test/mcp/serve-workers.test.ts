@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from '../cli/run.js';
 import { traceStamps } from '../../bindings/cli/mcp-serve.js';
+import { freePort } from '../runtimes/runtimes.mjs';
 
 const GAIT = path.join(REPO, 'bin/gait.js');
 const POLICY = path.join(REPO, 'test/fixtures/gait/mcp/policies/rules.yaml');
@@ -23,15 +24,6 @@ const CALLS = [
   { verdict: 'require_approval', call: { name: 'tool.write', args: { path: '/repo/out.txt' }, targets: [{ kind: 'path', value: '/repo/out.txt', operation: 'write' }], context: { identity: 'alice', workspace: '/repo', risk_class: 'high' } } },
 ];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Run { child: ChildProcess; out: () => string; err: () => string; exit: Promise<number | null> }
 

@@ -141,8 +141,13 @@ describe('mcp serve --workers', () => {
       await bothServing(port, path.join(dir, 'traces')); // a worker killed while starting fails the start, by design
       const [first] = children(run.child.pid!);
       process.kill(first!, 'SIGKILL');
-      for (let i = 0; i < 100 && !(children(run.child.pid!).length === 2 && !children(run.child.pid!).includes(first!)); i++) await new Promise((r) => setTimeout(r, 50));
-      const now = children(run.child.pid!);
+      // One read of /proc per look: between the dead worker's reaping and its replacement's fork
+      // the primary has one child, and two reads could each see a different half of that.
+      let now = children(run.child.pid!);
+      for (let i = 0; i < 100 && !(now.length === 2 && !now.includes(first!)); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        now = children(run.child.pid!);
+      }
       expect(now, run.err()).toHaveLength(2);
       expect(now).not.toContain(first);
       await new Promise((r) => setTimeout(r, 300)); // the replacement listens

@@ -102,8 +102,12 @@ function toPlainRequest(req: IncomingMessage): PlainRequest {
   const method = req.method ?? 'GET';
   const url = urlOf(req);
   if (FORBIDDEN_METHOD.test(method)) throw new TypeError(`'${method}' HTTP method is unsupported`);
-  const parsed = new URL(url); // throws where Request would
-  if (parsed.username !== '' || parsed.password !== '') throw new TypeError(`request URL with credentials: ${url}`);
+  // An origin-form target (`/…`) always makes a valid URL without credentials; the rest (absolute
+  // or asterisk form) is parsed here as Request would, and the decision service parses it again.
+  if (!(req.url ?? '/').startsWith('/')) {
+    const parsed = new URL(url); // throws where Request would
+    if (parsed.username !== '' || parsed.password !== '') throw new TypeError(`request URL with credentials: ${url}`);
+  }
   const fields = req.headers;
   return {
     method,

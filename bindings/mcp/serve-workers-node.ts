@@ -90,7 +90,7 @@ export function startWorkers(count: number, stderr: (text: string) => void): Pro
 
   const stopAll = () => {
     stopping = true;
-    for (const w of workers.values()) if (w.isConnected() || !w.isDead()) w.process.kill('SIGTERM');
+    for (const w of workers.values()) if (!w.isDead()) w.process.kill('SIGTERM');
     return done.catch(() => undefined);
   };
 
